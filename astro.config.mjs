@@ -1,0 +1,31 @@
+// @ts-check
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+
+/** Serves htmx from our own origin (CSP `script-src 'self'`), at the version package-lock pins. */
+const vendorHtmx = {
+  name: 'vendor-htmx',
+  hooks: {
+    'astro:config:setup': () => {
+      const target = path.resolve('public/vendor');
+      mkdirSync(target, { recursive: true });
+      copyFileSync(path.resolve('node_modules/htmx.org/dist/htmx.min.js'), path.join(target, 'htmx.min.js'));
+    },
+  },
+};
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  server: { port: 4321 },
+  // Cross-site form posts are refused (the default); kept explicit because it is a security control.
+  security: { checkOrigin: true },
+  devToolbar: { enabled: false },
+  build: { inlineStylesheets: 'never' },
+  integrations: [vendorHtmx],
+  vite: {
+    build: { assetsInlineLimit: 0 },
+  },
+});

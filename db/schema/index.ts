@@ -1,0 +1,3 @@
+export * from './areas.ts';
+export * from './catalog.ts';
+export * from './county-lists.ts';

@@ -1,0 +1,72 @@
+/**
+ * The one place that reads the environment. Everything else asks `getConfig()`.
+ * Validation happens once, at start-up; in production a bad setting stops the process
+ * instead of being discovered by the first unlucky request.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const EnvSchema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(4321),
+  HOST: optionalString,
+  DATABASE_URL: optionalString,
+  DATA_DIR: optionalString,
+  /** `off` skips the demo seed even outside production (e.g. a clean staging database). */
+  DEMO_SEED: z.enum(['on', 'off']).default('on'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  port: number;
+  host: string | undefined;
+  /** postgres.js connection string; when absent the embedded PGlite database is used. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files (absolute). */
+  dataDir: string;
+  seedDemo: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.APP_ENV === 'production';
+  if (isProduction && !e.DATABASE_URL) {
+    // PGlite is a single-process embedded database: fine for a demo, wrong for a deployment
+    // that must survive restarts, run several instances and be backed up with standard tools.
+    throw new ConfigError('APP_ENV=production requires DATABASE_URL (a PostgreSQL server).');
+  }
+  return {
+    env: e.APP_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(process.cwd(), e.DATA_DIR ?? 'data'),
+    // Production never receives demo data, whatever DEMO_SEED says.
+    seedDemo: !isProduction && e.DEMO_SEED === 'on',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

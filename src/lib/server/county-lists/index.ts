@@ -1,0 +1,228 @@
+import { and, asc, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
+import { countyListItems, countyLists, type CountyListRow, type CustomItem, type ItemOverrides, type ResolvedItem } from '../../../../db/schema/county-lists.ts';
+import { catalogItems } from '../../../../db/schema/catalog.ts';
+import type { DbOrTx, Db } from '../db.ts';
+import { toCatalogItem } from '../catalog/index.ts';
+import { CustomItemSchema } from '../catalog/validate.ts';
+import { isIsoDate, todayInShanghai } from '../time.ts';
+import { getArea, getCounty } from '../areas/index.ts';
+import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
+
+export * from './resolve.ts';
+
+export interface PublishedList {
+  list: CountyListRow;
+  items: ResolvedItem[];
+}
+
+/** Published versions of a county's list, newest first. Drafts are never public. */
+export async function listPublishedVersions(db: DbOrTx, countyCode: string): Promise<CountyListRow[]> {
+  return db
+    .select()
+    .from(countyLists)
+    .where(and(eq(countyLists.countyCode, countyCode), eq(countyLists.status, 'published')))
+    .orderBy(desc(countyLists.version));
+}
+
+/**
+ * The version in force on `today`: the newest published version whose effective date has come.
+ * A version published with a future date is announced but not yet in force.
+ */
+export function pickCurrentVersion(versions: CountyListRow[], today: string): CountyListRow | undefined {
+  return versions
+    .filter((version) => version.status === 'published' && version.effectiveOn !== null && version.effectiveOn <= today)
+    .sort((a, b) => b.version - a.version)[0];
+}
+
+async function loadItems(db: DbOrTx, listId: number): Promise<ResolvedItem[]> {
+  const rows = await db
+    .select({ snapshot: countyListItems.snapshot })
+    .from(countyListItems)
+    .where(eq(countyListItems.listId, listId))
+    .orderBy(asc(countyListItems.position), asc(countyListItems.id));
+  return rows.map((row) => row.snapshot).filter((snapshot): snapshot is ResolvedItem => snapshot !== null);
+}
+
+/** A published version with its items exactly as published; `version` omitted means the one in force. */
+export async function getPublishedList(
+  db: DbOrTx,
+  countyCode: string,
+  options: { version?: number; today?: string } = {},
+): Promise<PublishedList | undefined> {
+  const versions = await listPublishedVersions(db, countyCode);
+  const list =
+    options.version !== undefined
+      ? versions.find((version) => version.version === options.version)
+      : pickCurrentVersion(versions, options.today ?? todayInShanghai());
+  if (!list) return undefined;
+  return { list, items: await loadItems(db, list.id) };
+}
+
+export interface CurrentListSummary {
+  version: number;
+  effectiveOn: string;
+  itemCount: number;
+}
+
+/** The list in force today for every county that has one, in one query (county picker, API). */
+export async function listCurrentVersions(db: DbOrTx, today = todayInShanghai()): Promise<Map<string, CurrentListSummary>> {
+  const current = db
+    .select({ countyCode: countyLists.countyCode, version: max(countyLists.version).as('version') })
+    .from(countyLists)
+    .where(and(eq(countyLists.status, 'published'), lte(countyLists.effectiveOn, today)))
+    .groupBy(countyLists.countyCode)
+    .as('current');
+  const rows = await db
+    .select({
+      countyCode: countyLists.countyCode,
+      version: countyLists.version,
+      effectiveOn: countyLists.effectiveOn,
+      itemCount: sql<number>`count(${countyListItems.id})::int`,
+    })
+    .from(countyLists)
+    .innerJoin(current, and(eq(current.countyCode, countyLists.countyCode), eq(current.version, countyLists.version)))
+    .innerJoin(countyListItems, eq(countyListItems.listId, countyLists.id))
+    .groupBy(countyLists.countyCode, countyLists.version, countyLists.effectiveOn);
+  return new Map(
+    rows.map((row) => [
+      row.countyCode,
+      { version: row.version, effectiveOn: row.effectiveOn ?? '', itemCount: Number(row.itemCount) },
+    ]),
+  );
+}
+
+export type DraftEntry = { itemCode: string; overrides?: ItemOverrides } | { custom: CustomItem };
+
+export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+/**
+ * Creates the next draft version of a county's list from entries, validating every entry.
+ * The version number is taken under a per-county advisory lock, so two drafts cannot collide.
+ */
+export async function createDraftList(
+  db: Db,
+  countyCode: string,
+  entries: DraftEntry[],
+): Promise<CommandResult<{ listId: number; version: number }>> {
+  const errors: string[] = [];
+  const catalogCodes = entries.flatMap((entry) => ('itemCode' in entry ? [entry.itemCode] : []));
+  const catalogRows = catalogCodes.length
+    ? await db.select().from(catalogItems).where(inArray(catalogItems.code, catalogCodes))
+    : [];
+  const catalogByCode = new Map(catalogRows.map((row) => [row.code, toCatalogItem(row)]));
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const code = 'itemCode' in entry ? entry.itemCode : entry.custom.code;
+    if (seen.has(code)) errors.push(`${code}：同一事项重复列入`);
+    seen.add(code);
+    if ('itemCode' in entry) {
+      const item = catalogByCode.get(entry.itemCode);
+      if (!item) {
+        errors.push(`${entry.itemCode}：省级目录中没有该事项`);
+        continue;
+      }
+      const checked = validateOverrides(item, entry.overrides ?? {});
+      if (!checked.ok) errors.push(...Object.values(checked.errors).map((message) => `${item.code}：${message}`));
+    } else {
+      const checked = CustomItemSchema.safeParse(entry.custom);
+      if (!checked.success) errors.push(...checked.error.issues.map((issue) => `${entry.custom.code}：${issue.message}`));
+    }
+  }
+  if (entries.length === 0) errors.push('清单至少包含一个事项');
+  if (errors.length > 0) return { ok: false, errors };
+
+  const result = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'county-list:' + countyCode}))`);
+    const [last] = await tx
+      .select({ version: max(countyLists.version) })
+      .from(countyLists)
+      .where(eq(countyLists.countyCode, countyCode));
+    const version = (last?.version ?? 0) + 1;
+    const [list] = await tx.insert(countyLists).values({ countyCode, version }).returning({ id: countyLists.id });
+    await tx.insert(countyListItems).values(
+      entries.map((entry, position) =>
+        'itemCode' in entry
+          ? { listId: list!.id, itemCode: entry.itemCode, overrides: entry.overrides ?? {}, position }
+          : { listId: list!.id, customCode: entry.custom.code, custom: entry.custom, position },
+      ),
+    );
+    return { listId: list!.id, version };
+  });
+  return { ok: true, value: result };
+}
+
+/**
+ * Publishes a draft: freezes every item as it reads today (catalog content plus overrides) and
+ * marks the version published. After this the database refuses any change to the list.
+ */
+export async function publishList(
+  db: Db,
+  listId: number,
+  input: { effectiveOn: string; note?: string; publishedBy: string },
+): Promise<CommandResult<{ version: number }>> {
+  if (!isIsoDate(input.effectiveOn)) return { ok: false, errors: ['生效日期格式应为 YYYY-MM-DD'] };
+  return db.transaction(async (tx) => {
+    const [list] = await tx.select().from(countyLists).where(eq(countyLists.id, listId)).for('update');
+    if (!list) return { ok: false as const, errors: ['清单不存在'] };
+    if (list.status === 'published') return { ok: false as const, errors: ['该版本已发布，不能再次发布'] };
+    const rows = await tx
+      .select({ entry: countyListItems, catalog: catalogItems })
+      .from(countyListItems)
+      .leftJoin(catalogItems, eq(catalogItems.code, countyListItems.itemCode))
+      .where(eq(countyListItems.listId, listId));
+    for (const { entry, catalog } of rows) {
+      const snapshot = catalog
+        ? resolveCatalogItem(toCatalogItem(catalog), entry.overrides)
+        : resolveCustomItem(entry.custom!);
+      await tx.update(countyListItems).set({ snapshot }).where(eq(countyListItems.id, entry.id));
+    }
+    await tx
+      .update(countyLists)
+      .set({
+        status: 'published',
+        effectiveOn: input.effectiveOn,
+        note: input.note ?? null,
+        publishedAt: new Date(),
+        publishedBy: input.publishedBy,
+      })
+      .where(eq(countyLists.id, listId));
+    return { ok: true as const, value: { version: list.version } };
+  });
+}
+
+export interface CountyListView {
+  county: import('../../../../db/schema/areas.ts').AreaRow;
+  city: import('../../../../db/schema/areas.ts').AreaRow | undefined;
+  versions: CountyListRow[];
+  current: CountyListRow | undefined;
+  /** The version being shown (current, or the one asked for), with its items. */
+  shown: PublishedList | undefined;
+}
+
+/**
+ * Everything a county page shows. `undefined` when the code is not a county; `shown` is
+ * undefined when the county has no list in force (or the version asked for does not exist).
+ */
+export async function loadCountyList(
+  db: DbOrTx,
+  countyCode: string,
+  options: { version?: number; today?: string } = {},
+): Promise<CountyListView | undefined> {
+  const county = await getCounty(db, countyCode);
+  if (!county) return undefined;
+  const [city, versions] = await Promise.all([
+    county.parentCode ? getArea(db, county.parentCode) : Promise.resolve(undefined),
+    listPublishedVersions(db, countyCode),
+  ]);
+  const current = pickCurrentVersion(versions, options.today ?? todayInShanghai());
+  const target = options.version !== undefined ? versions.find((v) => v.version === options.version) : current;
+  const shown = target ? { list: target, items: await loadItems(db, target.id) } : undefined;
+  return { county, city, versions, current, shown };
+}
+
+/** Parses a `?v=` version parameter: a positive integer, or undefined when absent. Null means invalid. */
+export function parseVersionParam(value: string | null): number | undefined | null {
+  if (value === null || value === '') return undefined;
+  if (!/^[1-9]\d{0,5}$/.test(value)) return null;
+  return Number(value);
+}

@@ -1,0 +1,150 @@
+/**
+ * The one database module. PGlite (embedded Postgres, files in ./data) when DATABASE_URL is unset,
+ * postgres.js when it is set. Both give the same drizzle pg-core API, so every query is written once.
+ *
+ * The handle lives on globalThis under a registry symbol: `astro dev` reloads modules, and the
+ * production start-up script (src/server/start.ts) opens and migrates the database before the
+ * bundled Astro app, which has its own copy of this module, asks for it. Two PGlite instances on
+ * one data directory would corrupt it, so there must be exactly one per process.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from '../../../db/schema/index.ts';
+import { getConfig } from './config.ts';
+import { logger } from './logger.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction, or the database itself: domain functions accept either. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface DbHandle {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  close(): Promise<void>;
+  /** postgres.js only: a dedicated connection (used for migrations under an advisory lock). */
+  reserve?: () => Promise<import('postgres').ReservedSql>;
+}
+
+export type OpenOptions =
+  | { driver: 'pglite'; dataDir?: string; loadDataDir?: Blob | File }
+  | { driver: 'postgres'; url: string; max?: number };
+
+export function migrationsFolder(): string {
+  // Resolved from the working directory, not import.meta.url: bundling moves this file.
+  return path.resolve(process.cwd(), 'db/migrations');
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
+  if (options.driver === 'pglite') {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    if (options.dataDir) mkdirSync(path.dirname(options.dataDir), { recursive: true });
+    // Single-object form: with the (dataDir, options) form extensions are silently dropped.
+    const client = new PGlite({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { pg_trgm },
+    });
+    await client.waitReady;
+    const db = drizzle({ client, schema }) as unknown as Db;
+    return { db, driver: 'pglite', close: () => client.close() };
+  }
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(options.url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    // Keep timestamps as strings at the driver edge; drizzle maps column types itself.
+    connection: { application_name: 'yidiantong', TimeZone: 'UTC' },
+  });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    close: () => client.end({ timeout: 5 }),
+    reserve: () => client.reserve(),
+  };
+}
+
+/** Applies committed migrations. Several instances may start at once on one PostgreSQL. */
+export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  const migrationsDir = migrationsFolder();
+  if (handle.driver === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(handle.db as never, { migrationsFolder: migrationsDir });
+    return;
+  }
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  // Several instances may start at once against one PostgreSQL: a session-level advisory lock,
+  // held on one reserved connection that also runs the migrations, serialises them.
+  const reserved = await handle.reserve!();
+  try {
+    await reserved`select pg_advisory_lock(727001)`;
+    await migrate(drizzle({ client: reserved }), { migrationsFolder: migrationsDir });
+  } finally {
+    await reserved`select pg_advisory_unlock(727001)`.catch(() => {});
+    reserved.release();
+  }
+}
+
+/** Returns the rows of a raw `db.execute` result, whichever driver produced it. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await db.execute(query));
+}
+
+const REGISTRY_KEY = Symbol.for('yidiantong.db');
+type Registry = { [REGISTRY_KEY]?: Promise<DbHandle> };
+
+/** Opens (once per process), migrates and seeds the configured database. */
+export function getDatabase(): Promise<DbHandle> {
+  const registry = globalThis as Registry;
+  registry[REGISTRY_KEY] ??= (async () => {
+    const config = getConfig();
+    const handle = config.databaseUrl
+      ? await openDatabase({ driver: 'postgres', url: config.databaseUrl })
+      : await openDatabase({ driver: 'pglite', dataDir: config.dataDir });
+    await migrateDatabase(handle);
+    // Imported lazily: the seed carries the whole catalog text, needed only at start-up.
+    const { seedCatalog, seedDemo } = await import('../../../db/seed/index.ts');
+    const catalog = await seedCatalog(handle.db);
+    const demo = config.seedDemo ? await seedDemo(handle.db) : undefined;
+    logger.info({ driver: handle.driver, catalogInserted: catalog.inserted, demo }, 'database ready');
+    return handle;
+  })();
+  return registry[REGISTRY_KEY];
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Lets tests put their own database behind getDb() (used by route tests). */
+export function useDatabaseForTests(handle: DbHandle): void {
+  (globalThis as Registry)[REGISTRY_KEY] = Promise.resolve(handle);
+}
+
+export async function closeDatabase(): Promise<void> {
+  const registry = globalThis as Registry;
+  const pending = registry[REGISTRY_KEY];
+  delete registry[REGISTRY_KEY];
+  if (pending) await (await pending).close();
+}
+
+export async function isDatabaseReachable(): Promise<boolean> {
+  try {
+    const db = await getDb();
+    await db.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}

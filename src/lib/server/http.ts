@@ -1,0 +1,50 @@
+/**
+ * Response helpers shared by pages, partials and endpoints: caching rules, JSON, redirects.
+ * A public page's HTML depends only on its URL and language (the `lang` cookie), so it may be
+ * cached by the front cache and by browsers; anything else is `no-store`.
+ */
+import { createHash } from 'node:crypto';
+
+export const PUBLIC_MAX_AGE_SECONDS = 60;
+
+/** Marks a response as a public page: shared caches may keep it briefly, keyed by URL and language. */
+export function markPublic(headers: Headers): void {
+  headers.set('Cache-Control', `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`);
+  headers.set('Vary', 'Cookie, HX-Request');
+}
+
+export function isPublicResponse(response: Response): boolean {
+  return (response.headers.get('Cache-Control') ?? '').startsWith('public');
+}
+
+export function etagOf(body: Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** JSON for the open-data API: public, cacheable, CORS-readable (it is public data). */
+export function publicJson(data: unknown, init: { status?: number } = {}): Response {
+  const headers = new Headers({
+    'Content-Type': 'application/json; charset=utf-8',
+    'Access-Control-Allow-Origin': '*',
+  });
+  markPublic(headers);
+  return new Response(JSON.stringify(data), { status: init.status ?? 200, headers });
+}
+
+export function jsonError(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+}
+
+/** A same-site path to return to after an action, or `/`: never an open redirect. */
+export function safeNextPath(value: string | null | undefined): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  return value;
+}
+
+/** True for requests made by htmx (they get a fragment instead of a full page). */
+export function isHtmxRequest(request: Request): boolean {
+  return request.headers.get('HX-Request') === 'true';
+}

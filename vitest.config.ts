@@ -1,0 +1,30 @@
+/// <reference types="vitest/config" />
+import { getViteConfig } from 'astro/config';
+
+/**
+ * Unit and integration tests run on PGlite; when TEST_DATABASE_URL is set, the same files run a
+ * second time as the `postgres` project against that server. Each test file gets its own database
+ * cloned from a migrated, seeded template built once per run (see testing/global-setup.ts).
+ */
+const include = ['src/**/*.test.ts', 'db/**/*.test.ts'];
+const projects = [
+  { extends: true, test: { name: 'pglite', include, globalSetup: ['src/lib/server/testing/global-setup.ts'] } },
+];
+if (process.env.TEST_DATABASE_URL) {
+  projects.push({
+    extends: true,
+    test: { name: 'postgres', include, globalSetup: ['src/lib/server/testing/global-setup.ts'] },
+  });
+}
+
+export default getViteConfig(
+  {
+    test: {
+      projects,
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      env: { APP_ENV: 'test', LOG_LEVEL: 'warn' },
+    },
+  },
+  { logLevel: 'error' },
+);
