@@ -79,7 +79,7 @@ describe('provincial catalog seed', () => {
     const statutory = items.filter((item) => /最低生活保障|宅基地审批|特困人员|临时救助（一般|残疾人生活补贴|重度残疾人护理补贴/.test(item.name));
     expect(statutory.length).toBeGreaterThanOrEqual(5);
     for (const item of statutory) {
-      const deciding = item.steps.filter((step) => /审批|审核确认|批准|认定|确认/.test(step.action));
+      const deciding = item.steps.filter((step) => /审批|审核确认|审定|批准|认定|确认/.test(step.action));
       expect(deciding.length, item.code).toBeGreaterThan(0);
       const deciders = deciding.map((step) => laneOfActor(step.actor));
       expect(deciders.some((lane) => lane === 'township' || lane === 'county'), `${item.code} ${item.name}`).toBe(true);

@@ -23,8 +23,8 @@ export interface DbHandle {
   db: Db;
   driver: 'pglite' | 'postgres';
   close(): Promise<void>;
-  /** postgres.js only: a dedicated connection (used for migrations under an advisory lock). */
-  reserve?: () => Promise<import('postgres').ReservedSql>;
+  /** postgres.js only: the connection string (migrations use a dedicated connection). */
+  url?: string;
 }
 
 export type OpenOptions =
@@ -65,7 +65,7 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
     db,
     driver: 'postgres',
     close: () => client.end({ timeout: 5 }),
-    reserve: () => client.reserve(),
+    url: options.url,
   };
 }
 
@@ -79,15 +79,16 @@ export async function migrateDatabase(handle: DbHandle): Promise<void> {
   }
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { default: postgres } = await import('postgres');
   // Several instances may start at once against one PostgreSQL: a session-level advisory lock,
-  // held on one reserved connection that also runs the migrations, serialises them.
-  const reserved = await handle.reserve!();
+  // held on the one connection that also runs the migrations, serialises them.
+  const connection = postgres(handle.url!, { max: 1, onnotice: () => {} });
   try {
-    await reserved`select pg_advisory_lock(727001)`;
-    await migrate(drizzle({ client: reserved }), { migrationsFolder: migrationsDir });
+    await connection`select pg_advisory_lock(727001)`;
+    await migrate(drizzle({ client: connection }), { migrationsFolder: migrationsDir });
+    await connection`select pg_advisory_unlock(727001)`;
   } finally {
-    await reserved`select pg_advisory_unlock(727001)`.catch(() => {});
-    reserved.release();
+    await connection.end({ timeout: 5 });
   }
 }
 

@@ -67,7 +67,7 @@ export interface CurrentListSummary {
 /** The list in force today for every county that has one, in one query (county picker, API). */
 export async function listCurrentVersions(db: DbOrTx, today = todayInShanghai()): Promise<Map<string, CurrentListSummary>> {
   const current = db
-    .select({ countyCode: countyLists.countyCode, version: max(countyLists.version).as('version') })
+    .select({ countyCode: sql<string>`${countyLists.countyCode}`.as('current_county'), version: max(countyLists.version).as('current_version') })
     .from(countyLists)
     .where(and(eq(countyLists.status, 'published'), lte(countyLists.effectiveOn, today)))
     .groupBy(countyLists.countyCode)
