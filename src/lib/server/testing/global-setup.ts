@@ -25,9 +25,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { default: postgres } = await import('postgres');
     const admin = postgres(adminUrl(baseUrl), { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${template}"`);
-    const handle = await openDatabase({ driver: 'postgres', url: databaseUrl(baseUrl, template), max: 2 });
-    await seed(handle);
-    await handle.close();
+    try {
+      const handle = await openDatabase({ driver: 'postgres', url: databaseUrl(baseUrl, template), max: 2 });
+      await seed(handle);
+      await handle.close();
+    } catch (error) {
+      await admin.unsafe(`drop database if exists "${template}" with (force)`);
+      await admin.end();
+      throw error;
+    }
     project.provide('dbTarget', { driver: 'postgres', baseUrl, template });
     return async () => {
       const leftovers = await admin<{ datname: string }[]>`
