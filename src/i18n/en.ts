@@ -69,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'item.timeLimit.periodic': 'On a fixed cycle',
   'item.timeLimit.periodicDays': 'Every {days} days',
   'item.timeLimit.shortened': ' (the catalog allows {days}; this county is faster)',
+  'item.timeLimit.catalogNote': 'The catalog explains its limit: ',
   'item.flow': 'Steps',
   'item.flow.desc': '{count} steps, in order.',
   'item.flow.step': 'Step {n}',

@@ -67,6 +67,7 @@ export const zhCN = {
   'item.timeLimit.periodic': '定期办理',
   'item.timeLimit.periodicDays': '每{days}天一个周期',
   'item.timeLimit.shortened': '（省级目录为{days}，本县缩短）',
+  'item.timeLimit.catalogNote': '省级目录的时限说明：',
   'item.flow': '办理流程',
   'item.flow.desc': '共 {count} 个环节，按顺序办理。',
   'item.flow.step': '第{n}步',

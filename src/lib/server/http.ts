@@ -10,7 +10,7 @@ export const PUBLIC_MAX_AGE_SECONDS = 60;
 /** Marks a response as a public page: shared caches may keep it briefly, keyed by URL and language. */
 export function markPublic(headers: Headers): void {
   headers.set('Cache-Control', `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`);
-  headers.set('Vary', 'Cookie, HX-Request');
+  headers.set('Vary', 'Cookie');
 }
 
 export function isPublicResponse(response: Response): boolean {
