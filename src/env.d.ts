@@ -4,5 +4,9 @@ declare namespace App {
   interface Locals {
     lang: import('./i18n/index.ts').Lang;
     t: import('./i18n/index.ts').Translate;
+    /** The signed-in staff member on /staff pages; null elsewhere and when signed out. */
+    user: import('./lib/server/auth/sessions.ts').SessionUser | null;
+    /** The id (SHA-256 of the token) of the current session, for sign-out. */
+    sessionId: string | null;
   }
 }

@@ -1,6 +1,10 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { LANG_COOKIE, parseLang, translator } from './i18n/index.ts';
 import { etagOf, isPublicResponse } from './lib/server/http.ts';
+import { getDb } from './lib/server/db.ts';
+import { validateSessionToken } from './lib/server/auth/sessions.ts';
+import { clearSessionCookie, sessionCookieName, setSessionCookie } from './lib/server/auth/cookies.ts';
+import { isCrossSiteWrite } from './lib/server/auth/origin.ts';
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -15,11 +19,52 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
+export function isStaffPath(pathname: string): boolean {
+  return pathname === '/staff' || pathname.startsWith('/staff/') || pathname.startsWith('/partials/staff/');
+}
+
+/**
+ * Refuses cross-site state changes whatever the body type (form, multipart, text, JSON): Astro's
+ * own check covers form content types only.
+ */
+const sameOriginWrites = defineMiddleware((context, next) => {
+  if (isCrossSiteWrite(context.request, context.url)) {
+    return new Response('跨站请求已被拒绝 (cross-site request refused)', {
+      status: 403,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
+  }
+  return next();
+});
+
 const language = defineMiddleware((context, next) => {
   const lang = parseLang(context.cookies.get(LANG_COOKIE)?.value);
   context.locals.lang = lang;
   context.locals.t = translator(lang);
   return next();
+});
+
+/** Staff pages only: the session cookie → locals.user. Public pages never look at it. */
+const staffSession = defineMiddleware(async (context, next) => {
+  context.locals.user = null;
+  context.locals.sessionId = null;
+  if (!isStaffPath(context.url.pathname)) return next();
+  const token = context.cookies.get(sessionCookieName())?.value;
+  if (token) {
+    const validated = await validateSessionToken(await getDb(), token);
+    if (validated) {
+      context.locals.user = validated.user;
+      context.locals.sessionId = validated.session.id;
+      if (validated.renewed) setSessionCookie(context.cookies, token, validated.session.expiresAt);
+    } else {
+      clearSessionCookie(context.cookies);
+    }
+  }
+  const response = await next();
+  // Nothing behind sign-in may be stored by a browser or proxy, or leak its URL onwards.
+  response.headers.set('Cache-Control', 'no-store');
+  response.headers.set('Referrer-Policy', 'no-referrer');
+  return response;
 });
 
 /** Every response class (pages, partials, JSON, errors) gets the same protective headers. */
@@ -29,7 +74,7 @@ const securityHeaders = defineMiddleware(async (_context, next) => {
   if (import.meta.env.PROD) headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set('X-Frame-Options', 'DENY');
-  headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
@@ -56,4 +101,4 @@ const conditionalGet = defineMiddleware(async (context, next) => {
   return new Response(body, { status: 200, headers });
 });
 
-export const onRequest = sequence(language, securityHeaders, conditionalGet);
+export const onRequest = sequence(securityHeaders, sameOriginWrites, language, staffSession, conditionalGet);

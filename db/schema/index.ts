@@ -1,3 +1,5 @@
 export * from './areas.ts';
 export * from './catalog.ts';
 export * from './county-lists.ts';
+export * from './auth.ts';
+export * from './audit.ts';

@@ -13,6 +13,9 @@ import { createDraftList, publishList } from '../../src/lib/server/county-lists/
 import { catalogCategories } from './catalog/index.ts';
 import { demoAreas } from './demo-areas.ts';
 import { demoCountyLists } from './demo-lists.ts';
+import { demoUsers } from './demo-users.ts';
+import { users } from '../schema/auth.ts';
+import { createUser } from '../../src/lib/server/auth/users.ts';
 
 export async function seedCatalog(db: Db): Promise<{ inserted: number }> {
   const [existing] = await db.select({ n: count() }).from(catalogItems);
@@ -53,7 +56,7 @@ export async function seedCatalog(db: Db): Promise<{ inserted: number }> {
   return { inserted };
 }
 
-export async function seedDemo(db: Db): Promise<{ areas: number; lists: number }> {
+export async function seedDemo(db: Db): Promise<{ areas: number; lists: number; users: number }> {
   const insertedAreas = await db
     .insert(areas)
     .values(demoAreas.map((area, index) => ({ ...area, isDemo: true, sort: index })))
@@ -75,5 +78,13 @@ export async function seedDemo(db: Db): Promise<{ areas: number; lists: number }
       lists += 1;
     }
   }
-  return { areas: insertedAreas.length, lists };
+  let createdUsers = 0;
+  for (const demo of demoUsers) {
+    const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, demo.username));
+    if (existing) continue;
+    const created = await createUser(db, null, { ...demo, scopeCode: demo.scopeCode ?? undefined }, { mustChangePassword: false });
+    if (!created.ok) throw new Error(`demo user ${demo.username} is invalid: ${JSON.stringify(created.errors)}`);
+    createdUsers += 1;
+  }
+  return { areas: insertedAreas.length, lists, users: createdUsers };
 }

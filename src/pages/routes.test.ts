@@ -41,7 +41,7 @@ async function render(page: Parameters<AstroContainer['renderToResponse']>[0], u
     request: new Request(`http://localhost${url}`),
     params,
     partial: false,
-    locals: { lang: language, t: translator(language) },
+    locals: { lang: language, t: translator(language), user: null, sessionId: null },
   });
   return { status: response.status, html: await response.text(), headers: response.headers };
 }

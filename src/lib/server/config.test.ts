@@ -23,8 +23,13 @@ describe('configuration', () => {
   });
 
   it('never seeds demo data in production, whatever DEMO_SEED says', () => {
-    const config = parseConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', DEMO_SEED: 'on' });
+    const config = parseConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'https://ydt.example.gov.cn', DEMO_SEED: 'on' });
     expect(config.seedDemo).toBe(false);
+  });
+
+  it('refuses production without the public https origin', () => {
+    expect(() => parseConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x' })).toThrow(/PUBLIC_ORIGIN/);
+    expect(() => parseConfig({ APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'http://ydt.example.gov.cn' })).toThrow(/https/);
   });
 
   it('lets a non-production run skip the demo seed', () => {

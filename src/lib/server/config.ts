@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   /** `off` skips the demo seed even outside production (e.g. a clean staging database). */
   DEMO_SEED: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
+  PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
 
 export interface AppConfig {
@@ -34,6 +36,8 @@ export interface AppConfig {
   dataDir: string;
   seedDemo: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Origin accepted for state-changing requests besides the request's own (no trailing slash). */
+  publicOrigin: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +55,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // that must survive restarts, run several instances and be backed up with standard tools.
     throw new ConfigError('APP_ENV=production requires DATABASE_URL (a PostgreSQL server).');
   }
+  if (isProduction && !e.PUBLIC_ORIGIN?.startsWith('https://')) {
+    // Secure cookies and the same-origin check both depend on knowing the public https origin.
+    throw new ConfigError('APP_ENV=production requires PUBLIC_ORIGIN, the https:// address people use.');
+  }
   return {
     env: e.APP_ENV,
     isProduction,
@@ -61,6 +69,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // Production never receives demo data, whatever DEMO_SEED says.
     seedDemo: !isProduction && e.DEMO_SEED === 'on',
     logLevel: e.LOG_LEVEL,
+    publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : undefined,
   };
 }
 

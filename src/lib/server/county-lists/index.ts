@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
 import { countyListItems, countyLists, type CountyListRow, type CustomItem, type ItemOverrides, type ResolvedItem } from '../../../../db/schema/county-lists.ts';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
-import type { DbOrTx, Db } from '../db.ts';
+import type { DbOrTx } from '../db.ts';
 import { toCatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
@@ -100,7 +100,7 @@ export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: str
  * The version number is taken under a per-county advisory lock, so two drafts cannot collide.
  */
 export async function createDraftList(
-  db: Db,
+  db: DbOrTx,
   countyCode: string,
   entries: DraftEntry[],
 ): Promise<CommandResult<{ listId: number; version: number }>> {
@@ -156,7 +156,7 @@ export async function createDraftList(
  * marks the version published. After this the database refuses any change to the list.
  */
 export async function publishList(
-  db: Db,
+  db: DbOrTx,
   listId: number,
   input: { effectiveOn: string; note?: string; publishedBy: string },
 ): Promise<CommandResult<{ version: number }>> {

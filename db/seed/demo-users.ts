@@ -1,0 +1,21 @@
+/**
+ * Demo staff accounts, one per role, with documented passwords (README, "Demo accounts").
+ * Only ever seeded outside production. They skip the first-sign-in password change so a visitor
+ * can try every role straight away.
+ */
+import type { Role } from '../schema/auth.ts';
+
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  scopeCode: string | null;
+  password: string;
+}
+
+export const demoUsers: DemoUser[] = [
+  { username: 'demo.admin', displayName: '演示管理员', role: 'admin', scopeCode: null, password: 'yidiantong-guanli-2026' },
+  { username: 'sanghe.jw', displayName: '桑河县纪委监委（演示）', role: 'commission', scopeCode: '990121000000', password: 'yidiantong-jiwei-2026' },
+  { username: 'qianying.kj', displayName: '前营村报账员（演示）', role: 'cadre', scopeCode: '990121001201', password: 'yidiantong-baozhang-2026' },
+  { username: 'qianying.jd', displayName: '前营村监委会（演示）', role: 'supervisor', scopeCode: '990121001201', password: 'yidiantong-jiandu-2026' },
+];

@@ -1,0 +1,84 @@
+/**
+ * The one permission module. Every staff page, partial and endpoint asks `can(user, action,
+ * resource)`; nothing else decides access. Scope is a division-code prefix test.
+ *
+ * Roles (DESIGN.md §2):
+ * - admin: the whole installation.
+ * - commission: its area (city, county or township). Manages cadre and supervisor accounts for
+ *   villages inside it and commission accounts strictly below it; edits and publishes the lists of
+ *   counties inside it when it sits at county level or above; reads the audit log of its area.
+ * - cadre / supervisor: one village. Their own account only, until the three-assets work lands.
+ */
+import type { Role } from '../../../../db/schema/auth.ts';
+import { isWithin, levelOfCode } from '../areas/codes.ts';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  /** Null for administrators. */
+  scopeCode: string | null;
+}
+
+export type Action =
+  | 'staff.enter'
+  | 'user.list'
+  | 'user.manage'
+  | 'countyList.browse'
+  | 'countyList.edit'
+  | 'countyList.publish'
+  | 'audit.view';
+
+export interface Resource {
+  /** The area the resource belongs to. */
+  scopeCode?: string | null;
+  /** For user.manage: the role of the account being created or changed. */
+  role?: Role;
+  /** For user.manage: the account being changed (nobody manages their own account this way). */
+  userId?: string;
+}
+
+/** True when `code` lies inside the actor's scope (administrators: everywhere). */
+export function inScope(actor: Actor, code: string | null | undefined): boolean {
+  if (actor.role === 'admin') return true;
+  if (!code || !actor.scopeCode) return false;
+  return isWithin(actor.scopeCode, code);
+}
+
+function commissionMayManage(actor: Actor, resource: Resource): boolean {
+  const { role, scopeCode } = resource;
+  if (!role || !scopeCode || !actor.scopeCode) return false;
+  if (!inScope(actor, scopeCode)) return false;
+  const targetLevel = levelOfCode(scopeCode);
+  if (role === 'cadre' || role === 'supervisor') return targetLevel === 'village';
+  if (role === 'commission') return scopeCode !== actor.scopeCode && targetLevel !== 'village';
+  return false; // administrators are made by administrators
+}
+
+export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
+  if (!actor) return false;
+  if (action === 'staff.enter') return true;
+  if (actor.role === 'admin') return true;
+  if (actor.role !== 'commission') return false;
+  switch (action) {
+    case 'user.list':
+    case 'audit.view':
+    case 'countyList.browse':
+      return true; // the query itself is limited to the actor's scope
+    case 'user.manage':
+      if (resource.userId === actor.id) return false;
+      return commissionMayManage(actor, resource);
+    case 'countyList.edit':
+    case 'countyList.publish': {
+      const level = levelOfCode(actor.scopeCode!);
+      const atCountyOrAbove = level === 'province' || level === 'city' || level === 'county';
+      return atCountyOrAbove && !!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode);
+    }
+  }
+}
+
+/** Roles an actor may create accounts for, in the order the form offers them. */
+export function creatableRoles(actor: Actor): Role[] {
+  if (actor.role === 'admin') return ['admin', 'commission', 'cadre', 'supervisor'];
+  if (actor.role === 'commission') return ['commission', 'cadre', 'supervisor'];
+  return [];
+}

@@ -1,0 +1,64 @@
+/**
+ * What the staff list pages load: one function per page, so pages stay thin.
+ */
+import type { AreaRow } from '../../../../db/schema/areas.ts';
+import type { CountyListItemRow, CountyListRow } from '../../../../db/schema/county-lists.ts';
+import { getCounty, listCountiesByCity } from '../areas/index.ts';
+import { listCatalogItems, listCategories, type CatalogItem } from '../catalog/index.ts';
+import type { CategoryRow } from '../../../../db/schema/catalog.ts';
+import { can, type Actor } from '../auth/permissions.ts';
+import type { DbOrTx } from '../db.ts';
+import { getDraft, getDraftEntries } from './drafts.ts';
+import { listCurrentVersions, listPublishedVersions, pickCurrentVersion, type CurrentListSummary } from './index.ts';
+import { todayInShanghai } from '../time.ts';
+
+export interface EditableCounty {
+  county: AreaRow;
+  cityName: string;
+  current: CurrentListSummary | undefined;
+  draft: CountyListRow | undefined;
+}
+
+/** Counties whose list the actor may edit, with the state of their lists. */
+export async function listEditableCounties(db: DbOrTx, actor: Actor): Promise<EditableCounty[]> {
+  const [groups, current] = await Promise.all([listCountiesByCity(db), listCurrentVersions(db)]);
+  const result: EditableCounty[] = [];
+  for (const group of groups) {
+    for (const county of group.counties) {
+      if (!can(actor, 'countyList.edit', { scopeCode: county.code })) continue;
+      result.push({ county, cityName: group.city.name, current: current.get(county.code), draft: await getDraft(db, county.code) });
+    }
+  }
+  return result;
+}
+
+export interface CountyListOverview {
+  county: AreaRow;
+  versions: CountyListRow[];
+  current: CountyListRow | undefined;
+  draft: CountyListRow | undefined;
+}
+
+export async function loadCountyOverview(db: DbOrTx, countyCode: string): Promise<CountyListOverview | undefined> {
+  const county = await getCounty(db, countyCode);
+  if (!county) return undefined;
+  const versions = await listPublishedVersions(db, countyCode);
+  return { county, versions, current: pickCurrentVersion(versions, todayInShanghai()), draft: await getDraft(db, countyCode) };
+}
+
+export interface DraftEditorView {
+  county: AreaRow;
+  draft: CountyListRow;
+  categories: CategoryRow[];
+  catalog: CatalogItem[];
+  entries: CountyListItemRow[];
+}
+
+export async function loadDraftEditor(db: DbOrTx, countyCode: string): Promise<DraftEditorView | undefined> {
+  const county = await getCounty(db, countyCode);
+  if (!county) return undefined;
+  const draft = await getDraft(db, countyCode);
+  if (!draft) return undefined;
+  const [categories, catalog, entries] = await Promise.all([listCategories(db), listCatalogItems(db), getDraftEntries(db, draft.id)]);
+  return { county, draft, categories, catalog, entries };
+}
