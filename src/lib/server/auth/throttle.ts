@@ -22,13 +22,14 @@ interface Counter {
 export class Throttle {
   #key = randomBytes(32);
   #previousKey: Buffer | undefined;
-  #rotatedAt = Date.now();
+  #rotatedAt: number;
   #counters = new Map<string, Counter>();
 
   readonly now: () => number;
 
   constructor(now: () => number = Date.now) {
     this.now = now;
+    this.#rotatedAt = now();
   }
 
   #rotate(): void {
@@ -78,9 +79,14 @@ export class Throttle {
     for (const key of this.#keysFor(kind, value)) this.#counters.delete(key);
   }
 
-  /** For tests and the memory bound: how many counters are held. */
+  /** How many counters are held (memory bound, tests). */
   get size(): number {
     return this.#counters.size;
+  }
+
+  /** The keys counters are held under, to show no raw username or address is kept. */
+  heldKeys(): string[] {
+    return [...this.#counters.keys()];
   }
 }
 

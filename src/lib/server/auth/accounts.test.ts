@@ -1,0 +1,221 @@
+/**
+ * Accounts and sessions against a real database: sign-in, throttling, password rules, disabling,
+ * resetting, scope, and the session lifecycle (sliding and absolute expiry, invalidation).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../../../../db/schema/auth.ts';
+import { auditEvents } from '../../../../db/schema/audit.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { Throttle } from './throttle.ts';
+import {
+  changeOwnPassword,
+  createUser,
+  disableUser,
+  GENERIC_SIGN_IN_ERROR,
+  getUserForViewer,
+  listUsers,
+  resetPassword,
+  signIn,
+  type AuditActor,
+} from './users.ts';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, createSession, generateSessionToken, sessionIdOf, validateSessionToken } from './sessions.ts';
+import { sessionCookieName, sessionCookieOptions } from './cookies.ts';
+
+let test: TestDatabase;
+let sanghe: AuditActor;
+let admin: AuditActor;
+
+async function actor(username: string): Promise<AuditActor> {
+  const [row] = await test.db.select().from(users).where(eq(users.username, username));
+  return { id: row!.id, username: row!.username, role: row!.role, scopeCode: row!.scopeCode };
+}
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  sanghe = await actor('sanghe.jw');
+  admin = await actor('demo.admin');
+});
+afterAll(async () => test?.dispose());
+
+const client = (n: number) => `198.51.100.${n}`;
+
+describe('sign-in', () => {
+  it('signs a demo account in and stores only the hash of the token', async () => {
+    const result = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2026', clientKey: client(1) }, new Throttle());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.token).toMatch(/^[a-z2-7]{32}$/);
+    const stored = await test.db.select().from(sessions).where(eq(sessions.userId, result.value.user.id));
+    expect(stored.map((row) => row.id)).toContain(sessionIdOf(result.value.token));
+    expect(stored.map((row) => row.id)).not.toContain(result.value.token);
+  });
+
+  it('gives the same answer for an unknown user and a wrong password', async () => {
+    const throttle = new Throttle();
+    const unknown = await signIn(test.db, { username: 'no.such.user', password: 'whatever-it-is', clientKey: client(2) }, throttle);
+    const wrong = await signIn(test.db, { username: 'qianying.kj', password: 'not-the-password', clientKey: client(3) }, throttle);
+    expect(unknown).toEqual({ ok: false, status: 401, errors: { form: GENERIC_SIGN_IN_ERROR } });
+    expect(wrong).toEqual(unknown);
+  });
+
+  it('accepts usernames typed with capitals or full-width letters', async () => {
+    const result = await signIn(test.db, { username: ' ＱianYing.KJ ', password: 'yidiantong-baozhang-2026', clientKey: client(4) }, new Throttle());
+    expect(result.ok).toBe(true);
+  });
+
+  it('throttles an account after repeated failures, even for the right password', async () => {
+    const throttle = new Throttle();
+    for (let i = 0; i < 4; i++) {
+      await signIn(test.db, { username: 'qianying.jd', password: `guess-${i}-wrong`, clientKey: client(10 + i) }, throttle);
+    }
+    const blocked = await signIn(test.db, { username: 'qianying.jd', password: 'yidiantong-jiandu-2026', clientKey: client(20) }, throttle);
+    expect(blocked.ok).toBe(false);
+    if (!blocked.ok) {
+      expect(blocked.status).toBe(429);
+      expect(blocked.errors.form).toMatch(/后再试/);
+    }
+  });
+
+  it('throttles one client guessing many accounts', async () => {
+    const throttle = new Throttle();
+    for (let i = 0; i < 4; i++) {
+      await signIn(test.db, { username: `someone${i}`, password: 'wrong-password-x', clientKey: client(99) }, throttle);
+    }
+    const blocked = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2026', clientKey: client(99) }, throttle);
+    expect(blocked.ok === false && blocked.status).toBe(429);
+  });
+});
+
+describe('sessions', () => {
+  it('slides the expiry only after half the idle window, and never past the absolute lifetime', async () => {
+    const [user] = await test.db.select().from(users).where(eq(users.username, 'qianying.kj'));
+    const token = generateSessionToken();
+    const start = new Date('2026-11-26T01:00:00Z');
+    await createSession(test.db, token, user!.id, start);
+    const early = await validateSessionToken(test.db, token, new Date(start.getTime() + 60_000));
+    expect(early?.renewed).toBe(false);
+    const later = await validateSessionToken(test.db, token, new Date(start.getTime() + SESSION_IDLE_MS * 0.75));
+    expect(later?.renewed).toBe(true);
+    expect(later!.session.expiresAt.getTime()).toBe(start.getTime() + SESSION_IDLE_MS * 1.75);
+    // Keep it alive with activity: still ends at the absolute limit.
+    let now = start.getTime();
+    while (now < start.getTime() + SESSION_ABSOLUTE_MS - SESSION_IDLE_MS / 4) {
+      now += SESSION_IDLE_MS / 2;
+      await validateSessionToken(test.db, token, new Date(now));
+    }
+    expect(await validateSessionToken(test.db, token, new Date(start.getTime() + SESSION_ABSOLUTE_MS))).toBeNull();
+  });
+
+  it('expires an idle session', async () => {
+    const [user] = await test.db.select().from(users).where(eq(users.username, 'qianying.kj'));
+    const token = generateSessionToken();
+    const start = new Date('2026-11-26T02:00:00Z');
+    await createSession(test.db, token, user!.id, start);
+    expect(await validateSessionToken(test.db, token, new Date(start.getTime() + SESSION_IDLE_MS + 1))).toBeNull();
+    const [gone] = await test.db.select().from(sessions).where(eq(sessions.id, sessionIdOf(token)));
+    expect(gone).toBeUndefined();
+  });
+
+  it('rejects malformed and unknown tokens', async () => {
+    expect(await validateSessionToken(test.db, 'x')).toBeNull();
+    expect(await validateSessionToken(test.db, "' or 1=1 --")).toBeNull();
+    expect(await validateSessionToken(test.db, generateSessionToken())).toBeNull();
+  });
+
+  it('names and flags the cookie for production and development', () => {
+    expect(sessionCookieName(true)).toBe('__Host-ydt_session');
+    expect(sessionCookieOptions(true)).toEqual({ httpOnly: true, sameSite: 'lax', secure: true, path: '/' });
+    expect(sessionCookieName(false)).toBe('ydt_session');
+    expect(sessionCookieOptions(false).secure).toBe(false);
+  });
+});
+
+describe('account management', () => {
+  const base = { username: 'houying.kj', displayName: '后营村报账员', role: 'cadre' as const, scopeCode: '990121001202', password: 'hou-ying-cun-zhang-9' };
+
+  it.each([
+    [{ username: 'A' }, 'username', /用户名/],
+    [{ username: 'bad name' }, 'username', /用户名/],
+    [{ displayName: '王' }, 'displayName', /姓名/],
+    [{ password: 'short' }, 'password', /至少10/],
+    [{ password: 'password123' }, 'password', /常见密码/],
+    [{ password: 'aaaaaaaaaaaa' }, 'password', /同一个字符/],
+    [{ password: 'houying.kj-2026-x' }, 'password', /用户名/],
+    [{ scopeCode: '990121001000' }, 'scopeCode', /村/],
+    [{ scopeCode: '123' }, 'scopeCode', /12位/],
+    [{ username: 'qianying.kj' }, 'username', /已被使用/],
+  ])('refuses %o with a message on %s', async (change, field, message) => {
+    const result = await createUser(test.db, sanghe, { ...base, ...change });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[field]).toMatch(message);
+  });
+
+  it('refuses to create accounts outside the creator’s scope', async () => {
+    const result = await createUser(test.db, sanghe, { ...base, username: 'liugang.kj', scopeCode: '990122001201' });
+    expect(result).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('creates an account that must change its password, with an audit entry', async () => {
+    const result = await createUser(test.db, sanghe, base);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const [row] = await test.db.select().from(users).where(eq(users.id, result.value.id));
+    expect(row).toMatchObject({ username: 'houying.kj', mustChangePassword: true, createdBy: sanghe.id });
+    expect(row!.passwordHash).toMatch(/^\$argon2id\$/);
+    const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, result.value.id));
+    expect(audit.map((entry) => entry.action)).toEqual(['user.created']);
+    expect(JSON.stringify(audit)).not.toContain(base.password);
+  });
+
+  it('forces the first password change, which ends every other session', async () => {
+    const first = await signIn(test.db, { username: 'houying.kj', password: base.password, clientKey: client(30) }, new Throttle());
+    expect(first.ok && first.value.user.mustChangePassword).toBe(true);
+    const me = await actor('houying.kj');
+    const mismatch = await changeOwnPassword(test.db, me, { currentPassword: base.password, newPassword: 'hou-ying-xin-mima-1', confirmPassword: 'different-one-here' });
+    expect(mismatch.ok === false && mismatch.errors.confirmPassword).toBeTruthy();
+    const wrongCurrent = await changeOwnPassword(test.db, me, { currentPassword: 'nope-nope-nope', newPassword: 'hou-ying-xin-mima-1', confirmPassword: 'hou-ying-xin-mima-1' });
+    expect(wrongCurrent.ok === false && wrongCurrent.errors.currentPassword).toBeTruthy();
+    const changed = await changeOwnPassword(test.db, me, { currentPassword: base.password, newPassword: 'hou-ying-xin-mima-1', confirmPassword: 'hou-ying-xin-mima-1' });
+    expect(changed.ok).toBe(true);
+    if (!first.ok || !changed.ok) return;
+    expect(await validateSessionToken(test.db, first.value.token)).toBeNull();
+    const fresh = await validateSessionToken(test.db, changed.value.token);
+    expect(fresh?.user.mustChangePassword).toBe(false);
+  });
+
+  it('disables an account: its very next request fails and it cannot sign in again', async () => {
+    const me = await actor('houying.kj');
+    const session = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(31) }, new Throttle());
+    expect(session.ok).toBe(true);
+    expect((await disableUser(test.db, sanghe, me.id, '')).ok).toBe(false); // a reason is required
+    expect((await disableUser(test.db, sanghe, me.id, '调离岗位，停用账号')).ok).toBe(true);
+    if (session.ok) expect(await validateSessionToken(test.db, session.value.token)).toBeNull();
+    const again = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(32) }, new Throttle());
+    expect(again).toMatchObject({ ok: false, errors: { form: GENERIC_SIGN_IN_ERROR } });
+    const [row] = await test.db.select().from(users).where(eq(users.id, me.id));
+    expect(row!.disabledAt).not.toBeNull(); // disabled, not deleted
+  });
+
+  it('resets a password with a reason, forcing a change at next sign-in', async () => {
+    const cadre = await actor('qianying.kj');
+    const noReason = await resetPassword(test.db, sanghe, cadre.id, { password: 'qian-ying-chong-zhi-1', reason: '' });
+    expect(noReason.ok === false && noReason.errors.reason).toBeTruthy();
+    expect((await resetPassword(test.db, sanghe, cadre.id, { password: 'qian-ying-chong-zhi-1', reason: '本人遗忘密码，电话核实身份后重置' })).ok).toBe(true);
+    const [row] = await test.db.select().from(users).where(eq(users.id, cadre.id));
+    expect(row!.mustChangePassword).toBe(true);
+  });
+
+  it('hides accounts outside the viewer’s scope as if they did not exist', async () => {
+    const liugang = await createUser(test.db, admin, { username: 'liugang.jw', displayName: '柳岗县纪委', role: 'commission', scopeCode: '990122000000', password: 'liu-gang-ji-wei-2026' });
+    expect(liugang.ok).toBe(true);
+    const other = await actor('liugang.jw');
+    const cadre = await actor('qianying.jd');
+    expect(await getUserForViewer(test.db, other, cadre.id)).toBeUndefined();
+    expect(await getUserForViewer(test.db, sanghe, cadre.id)).toBeDefined();
+    expect((await disableUser(test.db, other, cadre.id, '越权停用尝试')).ok).toBe(false);
+    const visible = await listUsers(test.db, other, { includeDisabled: true });
+    expect(visible.map((user) => user.username)).toEqual(['liugang.jw']);
+    expect(visible[0]).not.toHaveProperty('passwordHash');
+  });
+});

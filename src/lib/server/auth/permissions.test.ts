@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { can, creatableRoles, inScope, type Actor } from './permissions.ts';
+
+const admin: Actor = { id: 'a', role: 'admin', scopeCode: null };
+const city: Actor = { id: 'c', role: 'commission', scopeCode: '990100000000' };
+const county: Actor = { id: 'k', role: 'commission', scopeCode: '990121000000' };
+const township: Actor = { id: 't', role: 'commission', scopeCode: '990121001000' };
+const cadre: Actor = { id: 'v', role: 'cadre', scopeCode: '990121001201' };
+const supervisor: Actor = { id: 's', role: 'supervisor', scopeCode: '990121001201' };
+
+const SANGHE = '990121000000';
+const LIUGANG = '990122000000';
+const QIANYING = '990121001201';
+const NEIGHBOUR_VILLAGE = '990121002201';
+
+describe('scope', () => {
+  it('is a prefix test on division codes', () => {
+    expect(inScope(county, QIANYING)).toBe(true);
+    expect(inScope(county, LIUGANG)).toBe(false);
+    expect(inScope(township, NEIGHBOUR_VILLAGE)).toBe(false);
+    expect(inScope(admin, LIUGANG)).toBe(true);
+    expect(inScope(county, null)).toBe(false);
+  });
+});
+
+describe('can', () => {
+  it('lets nobody in without an account', () => {
+    expect(can(null, 'staff.enter')).toBe(false);
+    expect(can(undefined, 'audit.view')).toBe(false);
+  });
+
+  it('lets every role into its own staff area and nothing else for village roles', () => {
+    for (const actor of [cadre, supervisor]) {
+      expect(can(actor, 'staff.enter')).toBe(true);
+      for (const action of ['user.list', 'user.manage', 'countyList.browse', 'countyList.edit', 'countyList.publish', 'audit.view'] as const) {
+        expect(can(actor, action, { scopeCode: QIANYING, role: 'cadre' }), `${actor.role} ${action}`).toBe(false);
+      }
+    }
+  });
+
+  it('lets a county commission edit and publish its own county list only', () => {
+    expect(can(county, 'countyList.edit', { scopeCode: SANGHE })).toBe(true);
+    expect(can(county, 'countyList.publish', { scopeCode: SANGHE })).toBe(true);
+    expect(can(county, 'countyList.edit', { scopeCode: LIUGANG })).toBe(false);
+    expect(can(county, 'countyList.edit', { scopeCode: '990121001000' })).toBe(false); // a township is not a county list
+    expect(can(city, 'countyList.publish', { scopeCode: LIUGANG })).toBe(true);
+  });
+
+  it('does not let a township commission edit the county list', () => {
+    expect(can(township, 'countyList.edit', { scopeCode: SANGHE })).toBe(false);
+  });
+
+  it('lets a commission manage village accounts in scope and commission accounts strictly below it', () => {
+    expect(can(county, 'user.manage', { role: 'cadre', scopeCode: QIANYING })).toBe(true);
+    expect(can(county, 'user.manage', { role: 'supervisor', scopeCode: QIANYING })).toBe(true);
+    expect(can(county, 'user.manage', { role: 'commission', scopeCode: '990121001000' })).toBe(true);
+    expect(can(county, 'user.manage', { role: 'commission', scopeCode: SANGHE })).toBe(false); // its own level
+    expect(can(county, 'user.manage', { role: 'commission', scopeCode: '990100000000' })).toBe(false); // above it
+    expect(can(county, 'user.manage', { role: 'cadre', scopeCode: '990122001201' })).toBe(false); // another county
+    expect(can(county, 'user.manage', { role: 'cadre', scopeCode: '990121001000' })).toBe(false); // cadres belong to villages
+    expect(can(county, 'user.manage', { role: 'admin', scopeCode: null })).toBe(false);
+    expect(can(county, 'user.manage', { role: 'commission', scopeCode: '990121001000', userId: county.id })).toBe(false);
+  });
+
+  it('lets an administrator do everything', () => {
+    expect(can(admin, 'user.manage', { role: 'admin', scopeCode: null })).toBe(true);
+    expect(can(admin, 'countyList.publish', { scopeCode: LIUGANG })).toBe(true);
+  });
+
+  it('offers each role only the accounts it may create', () => {
+    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'cadre', 'supervisor']);
+    expect(creatableRoles(county)).toEqual(['commission', 'cadre', 'supervisor']);
+    expect(creatableRoles(cadre)).toEqual([]);
+  });
+});

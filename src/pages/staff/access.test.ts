@@ -1,0 +1,212 @@
+/**
+ * The authorization matrix: every staff route × every role × inside/outside scope, for GET and
+ * POST. Routes are rendered through Astro's container with the signed-in user the middleware
+ * would set. A route file under src/pages/staff that is missing from ROUTES fails the first test,
+ * so no new staff page can ship without a rule.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { experimental_AstroContainer as AstroContainer } from 'astro/container';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { users } from '../../../db/schema/auth.ts';
+import { queryRows, useDatabaseForTests } from '../../lib/server/db.ts';
+import { createTestDatabase, type TestDatabase } from '../../lib/server/testing/test-db.ts';
+import { createUser } from '../../lib/server/auth/users.ts';
+import { startDraft } from '../../lib/server/county-lists/drafts.ts';
+import type { SessionUser } from '../../lib/server/auth/sessions.ts';
+import { translator } from '../../i18n/index.ts';
+import NotFound from '../404.astro';
+import Forbidden from '../403.astro';
+import Dashboard from './index.astro';
+import Password from './password.astro';
+import SignIn from './sign-in.astro';
+import * as SignOut from './sign-out.ts';
+import Users from './users/index.astro';
+import NewUser from './users/new.astro';
+import UserDetail from './users/[id].astro';
+import Lists from './lists/index.astro';
+import CountyLists from './lists/[county]/index.astro';
+import Draft from './lists/[county]/draft/index.astro';
+import DraftItem from './lists/[county]/draft/items/[item].astro';
+import DraftCustom from './lists/[county]/draft/custom/[code].astro';
+import DraftPreview from './lists/[county]/draft/preview.astro';
+import DraftPublish from './lists/[county]/draft/publish.astro';
+import Audit from './audit/index.astro';
+
+type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'cadre' | 'supervisor';
+const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'cadre', 'supervisor'];
+const COMMISSIONS: Who[] = ['admin', 'sanghe', 'liugang', 'township'];
+const SANGHE_LIST: Who[] = ['admin', 'sanghe'];
+
+const SANGHE = '990121000000';
+let cadreId = '';
+
+interface RouteCase {
+  file: string;
+  url: () => string;
+  params: () => Record<string, string>;
+  page: Parameters<AstroContainer['renderToResponse']>[0];
+  allowed: Who[];
+  /** Form body for the POST check; undefined when the route takes no POST. */
+  post?: string;
+}
+
+const ROUTES: RouteCase[] = [
+  { file: 'index.astro', url: () => '/staff', params: () => ({}), page: Dashboard, allowed: EVERYONE },
+  { file: 'password.astro', url: () => '/staff/password', params: () => ({}), page: Password, allowed: EVERYONE, post: '' },
+  { file: 'users/index.astro', url: () => '/staff/users', params: () => ({}), page: Users, allowed: COMMISSIONS },
+  { file: 'users/new.astro', url: () => '/staff/users/new', params: () => ({}), page: NewUser, allowed: COMMISSIONS, post: '' },
+  // The cadre of 前营村 (桑河县, 桑河镇): visible to its county and township commissions, not to 柳岗县.
+  { file: 'users/[id].astro', url: () => `/staff/users/${cadreId}`, params: () => ({ id: cadreId }), page: UserDetail, allowed: ['admin', 'sanghe', 'township'], post: 'action=none' },
+  { file: 'lists/index.astro', url: () => '/staff/lists', params: () => ({}), page: Lists, allowed: COMMISSIONS },
+  { file: 'lists/[county]/index.astro', url: () => `/staff/lists/${SANGHE}`, params: () => ({ county: SANGHE }), page: CountyLists, allowed: SANGHE_LIST, post: '' },
+  { file: 'lists/[county]/draft/index.astro', url: () => `/staff/lists/${SANGHE}/draft`, params: () => ({ county: SANGHE }), page: Draft, allowed: SANGHE_LIST, post: 'adopt=SP-01&adopt=FW-01' },
+  { file: 'lists/[county]/draft/items/[item].astro', url: () => `/staff/lists/${SANGHE}/draft/items/SP-01`, params: () => ({ county: SANGHE, item: 'SP-01' }), page: DraftItem, allowed: SANGHE_LIST, post: 'localNote=' },
+  { file: 'lists/[county]/draft/custom/[code].astro', url: () => `/staff/lists/${SANGHE}/draft/custom/DF-01`, params: () => ({ county: SANGHE, code: 'DF-01' }), page: DraftCustom, allowed: SANGHE_LIST, post: 'name=' },
+  { file: 'lists/[county]/draft/preview.astro', url: () => `/staff/lists/${SANGHE}/draft/preview`, params: () => ({ county: SANGHE }), page: DraftPreview, allowed: SANGHE_LIST },
+  { file: 'lists/[county]/draft/publish.astro', url: () => `/staff/lists/${SANGHE}/draft/publish`, params: () => ({ county: SANGHE }), page: DraftPublish, allowed: SANGHE_LIST, post: 'effectiveOn=&note=' },
+  { file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: COMMISSIONS },
+];
+/** Routes outside the matrix, each tested on its own below. */
+const SPECIAL = ['sign-in.astro', 'sign-out.ts'];
+
+let test: TestDatabase;
+let container: AstroContainer;
+const actors = new Map<Who, SessionUser>();
+
+function listRouteFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return listRouteFiles(full, `${prefix}${name}/`);
+    return /\.test\.ts$/.test(name) ? [] : [`${prefix}${name}`];
+  });
+}
+
+async function sessionUser(username: string): Promise<SessionUser> {
+  const [row] = await test.db.select().from(users).where(eq(users.username, username));
+  return { id: row!.id, username: row!.username, displayName: row!.displayName, role: row!.role, scopeCode: row!.scopeCode, mustChangePassword: false };
+}
+
+async function render(route: RouteCase, user: SessionUser | null, method: 'GET' | 'POST') {
+  const url = `http://localhost${route.url()}`;
+  const request =
+    method === 'GET'
+      ? new Request(url)
+      : new Request(url, { method, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' }, body: route.post ?? '' });
+  const response = await container.renderToResponse(route.page, {
+    request,
+    params: route.params(),
+    partial: false,
+    locals: { lang: 'zh-CN', t: translator('zh-CN'), user, sessionId: null },
+  });
+  return { status: response.status, location: response.headers.get('Location'), body: await response.text() };
+}
+
+async function auditCount(): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from audit_events`);
+  return row!.n;
+}
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  useDatabaseForTests(test);
+  container = await AstroContainer.create();
+  container.insertPageRoute('/404', NotFound);
+  container.insertPageRoute('/403', Forbidden);
+  const admin = await sessionUser('demo.admin');
+  for (const [username, scopeCode] of [['liugang.jw', '990122000000'], ['sanghezhen.jw', '990121001000']] as const) {
+    const created = await createUser(test.db, { ...admin, scopeCode: null }, { username, displayName: username, role: 'commission', scopeCode, password: 'matrix-test-password-1' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  }
+  actors.set('admin', admin);
+  actors.set('sanghe', await sessionUser('sanghe.jw'));
+  actors.set('liugang', await sessionUser('liugang.jw'));
+  actors.set('township', await sessionUser('sanghezhen.jw'));
+  actors.set('cadre', await sessionUser('qianying.kj'));
+  actors.set('supervisor', await sessionUser('qianying.jd'));
+  cadreId = actors.get('cadre')!.id;
+  const draft = await startDraft(test.db, { id: admin.id, username: admin.username }, SANGHE);
+  if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
+});
+afterAll(async () => test?.dispose());
+
+describe('authorization matrix', () => {
+  it('has a rule for every staff route file', () => {
+    const files = listRouteFiles(path.resolve('src/pages/staff'));
+    const covered = new Set([...ROUTES.map((route) => route.file), ...SPECIAL]);
+    expect(files.filter((file) => !covered.has(file))).toEqual([]);
+    expect(() => readdirSync(path.resolve('src/pages/partials/staff'))).toThrow(); // no staff partials yet: add them here when they come
+  });
+
+  for (const route of ROUTES) {
+    it(`GET ${route.file}: anonymous visitors are sent to sign in`, async () => {
+      const { status, location } = await render(route, null, 'GET');
+      expect(status).toBe(303);
+      expect(location).toMatch(/^\/staff\/sign-in\?next=/);
+    });
+
+    for (const who of EVERYONE) {
+      const allowed = route.allowed.includes(who);
+      it(`GET ${route.file} as ${who}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const { status, location, body } = await render(route, actors.get(who)!, 'GET');
+        if (allowed) {
+          expect([200, 303]).toContain(status);
+          if (status === 303) expect(location).not.toMatch(/sign-in/);
+        } else {
+          expect([403, 404]).toContain(status);
+          // Refusals carry no data: not the draft, not the account, not the log.
+          expect(body).not.toContain('qianying');
+          expect(body).not.toContain('草稿');
+          expect(body).not.toContain('audit_events');
+        }
+      });
+    }
+  }
+
+  for (const route of ROUTES.filter((candidate) => candidate.post !== undefined)) {
+    it(`POST ${route.file}: anonymous requests are refused`, async () => {
+      expect((await render(route, null, 'POST')).status).toBe(401);
+    });
+
+    for (const who of EVERYONE) {
+      const allowed = route.allowed.includes(who);
+      it(`POST ${route.file} as ${who}: ${allowed ? 'allowed' : 'refused, nothing written'}`, async () => {
+        const before = await auditCount();
+        const { status } = await render(route, actors.get(who)!, 'POST');
+        if (allowed) {
+          expect([200, 303, 400, 409]).toContain(status);
+        } else {
+          expect([403, 404]).toContain(status);
+          expect(await auditCount()).toBe(before);
+        }
+      });
+    }
+  }
+});
+
+describe('special staff routes', () => {
+  it('sign-in is public and a signed-in visitor is sent to the staff home', async () => {
+    const page = { file: 'sign-in.astro', url: () => '/staff/sign-in', params: () => ({}), page: SignIn, allowed: [] };
+    expect((await render(page, null, 'GET')).status).toBe(200);
+    const signedIn = await render(page, actors.get('cadre')!, 'GET');
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.location).toBe('/staff');
+  });
+
+  it('sign-out accepts only POST and always lands on the sign-in page', async () => {
+    expect(SignOut).not.toHaveProperty('GET');
+    const cookies = { set: () => {} };
+    const response = await SignOut.POST({ locals: { user: null, sessionId: null }, cookies, redirect: (to: string, status: number) => new Response(null, { status, headers: { Location: to } }) } as never);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('Location')).toBe('/staff/sign-in');
+  });
+
+  it('a user who must change their password can open only the password page', async () => {
+    const cadre = { ...actors.get('cadre')!, mustChangePassword: true };
+    const dashboard = await render(ROUTES[0]!, cadre, 'GET');
+    expect(dashboard.status).toBe(303);
+    expect(dashboard.location).toBe('/staff/password');
+    expect((await render(ROUTES[1]!, cadre, 'GET')).status).toBe(200);
+  });
+});
