@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/server/config.ts';
 import { closeDatabase, getDatabase } from '../lib/server/db.ts';
+import { deleteExpiredSessions } from '../lib/server/auth/sessions.ts';
 import { describeError, logger } from '../lib/server/logger.ts';
 
 interface AstroNodeEntry {
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await getDatabase();
+  const { db } = await getDatabase();
+  // Expired sessions are refused on use anyway; this only keeps the table small.
+  const sweep = () => deleteExpiredSessions(db).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
+  await sweep();
+  setInterval(sweep, 60 * 60 * 1000).unref();
 
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;

@@ -31,6 +31,13 @@ describe('cross-site write detection', () => {
     expect(isCrossSiteWrite(post({ 'Sec-Fetch-Site': 'same-site' }), url, undefined)).toBe(true);
     expect(isCrossSiteWrite(post({ 'Sec-Fetch-Site': 'same-origin' }), url, undefined)).toBe(false);
     expect(isCrossSiteWrite(post({ Cookie: 'ydt_session=abc' }), url, undefined)).toBe(true);
+    expect(isCrossSiteWrite(post({}), url, undefined)).toBe(false); // no credentials, nothing to forge
+  });
+
+  it('accepts a same-origin form post from a no-referrer page (Origin: null), on Sec-Fetch-Site alone', () => {
+    expect(isCrossSiteWrite(post({ Origin: 'null', 'Sec-Fetch-Site': 'same-origin' }), url, undefined)).toBe(false);
+    expect(isCrossSiteWrite(post({ Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }), url, undefined)).toBe(true);
+    expect(isCrossSiteWrite(post({ Origin: 'null' }), url, undefined)).toBe(true);
   });
 
   it('leaves reads and the cookie-free public API alone', () => {

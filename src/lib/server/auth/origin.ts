@@ -1,8 +1,15 @@
 /**
- * Cross-site write detection. A state-changing request (anything but GET, HEAD, OPTIONS) must come
- * from our own origin: browsers send `Origin` on every such request, and `Sec-Fetch-Site` where
- * they support it. Requests that carry cookies but neither header are refused too. The open-data
- * and filing APIs under /api/ are exempt: they never read cookies, so there is nothing to forge.
+ * Cross-site write detection, for every state-changing request (anything but GET, HEAD, OPTIONS)
+ * whatever its body type: form, multipart, text or JSON.
+ *
+ * Staff and complaint pages send `Referrer-Policy: no-referrer`, and under that policy browsers
+ * send `Origin: null` on their own same-origin form posts (Fetch standard, "serializing a request
+ * origin"). So `Origin` decides when it names a real origin; otherwise `Sec-Fetch-Site` must say
+ * `same-origin`. A write with neither is refused when it carries cookies (a browser that could be
+ * riding a session) and allowed otherwise (a script without credentials has nothing to forge).
+ * The open-data and filing APIs under /api/ never read cookies and are exempt.
+ * Astro's built-in `security.checkOrigin` is off because it cannot tell `Origin: null` from a
+ * forgery and would refuse every staff form; this check replaces it and covers more.
  */
 import { getConfig } from '../config.ts';
 
@@ -14,8 +21,9 @@ export function isCrossSiteWrite(request: Request, url: URL, publicOrigin = getC
   const allowed = new Set([url.origin]);
   if (publicOrigin) allowed.add(publicOrigin);
   const origin = request.headers.get('Origin');
-  if (origin) return !allowed.has(origin);
+  if (origin && origin !== 'null') return !allowed.has(origin);
   const fetchSite = request.headers.get('Sec-Fetch-Site');
-  if (fetchSite) return fetchSite !== 'same-origin' && fetchSite !== 'none';
+  if (fetchSite) return fetchSite !== 'same-origin';
+  if (origin === 'null') return true;
   return request.headers.has('Cookie');
 }
