@@ -21,6 +21,8 @@ export const areas = pgTable(
     check('areas_code_format', sql`${t.code} ~ '^[0-9]{12}$'`),
     index('areas_parent_idx').on(t.parentCode, t.sort),
     index('areas_level_code_idx').on(t.level, t.code),
+    // Village lookup by name (3+ characters use it; see accounts/villages.ts for shorter queries).
+    index('areas_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
   ],
 );
 

@@ -3,3 +3,4 @@ export * from './catalog.ts';
 export * from './county-lists.ts';
 export * from './auth.ts';
 export * from './audit.ts';
+export * from './accounts.ts';

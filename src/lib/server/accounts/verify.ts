@@ -1,0 +1,94 @@
+/**
+ * Verifying the ledgers: recompute every published period's hash from the stored lines and check
+ * that each period chains onto the one before. Used by `npm run verify-ledgers`, the public
+ * per-village verification page and the daily province-wide head hash.
+ */
+import { createHash } from 'node:crypto';
+import { desc, eq, sql } from 'drizzle-orm';
+import { chainHeads, type ChainHeadRow } from '../../../../db/schema/accounts.ts';
+import { queryRows, type DbOrTx } from '../db.ts';
+import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
+import { getLines, listPublished } from './disclosures.ts';
+
+export interface PeriodCheck {
+  period: string;
+  chainSeq: number;
+  storedHash: string;
+  recomputedHash: string;
+  prevHash: string;
+  ok: boolean;
+  problem?: string;
+}
+
+export interface ChainReport {
+  villageCode: string;
+  ok: boolean;
+  periods: PeriodCheck[];
+}
+
+export async function verifyVillageChain(db: DbOrTx, villageCode: string): Promise<ChainReport> {
+  const published = await listPublished(db, villageCode);
+  const periods: PeriodCheck[] = [];
+  let expectedPrev = GENESIS_HASH;
+  for (const [index, disclosure] of published.entries()) {
+    const lines = await getLines(db, disclosure.id);
+    const prevHash = disclosure.prevHash ?? '';
+    const recomputed = chainHash(prevHash, disclosureContent(disclosure, lines.funds, lines.assets, lines.resources));
+    let problem: string | undefined;
+    if (disclosure.chainSeq !== index + 1) problem = `链序号应为${index + 1}，实为${disclosure.chainSeq}`;
+    else if (prevHash !== expectedPrev) problem = '与上一期的哈希不衔接';
+    else if (recomputed !== disclosure.contentHash) problem = '内容与公开时的哈希不一致（数据被改动）';
+    periods.push({
+      period: disclosure.period,
+      chainSeq: disclosure.chainSeq ?? 0,
+      storedHash: disclosure.contentHash ?? '',
+      recomputedHash: recomputed,
+      prevHash,
+      ok: !problem,
+      ...(problem ? { problem } : {}),
+    });
+    expectedPrev = disclosure.contentHash ?? '';
+  }
+  return { villageCode, ok: periods.every((check) => check.ok), periods };
+}
+
+export async function villagesWithPublished(db: DbOrTx): Promise<string[]> {
+  const rows = await queryRows<{ village_code: string }>(
+    db,
+    sql`select distinct village_code from disclosures where status = 'published' order by village_code`,
+  );
+  return rows.map((row) => row.village_code);
+}
+
+export async function verifyAllChains(db: DbOrTx): Promise<ChainReport[]> {
+  const reports: ChainReport[] = [];
+  for (const village of await villagesWithPublished(db)) reports.push(await verifyVillageChain(db, village));
+  return reports;
+}
+
+/** sha256 over "village:latest hash" lines of every village with a published period, in code order. */
+export async function computeHeadHash(db: DbOrTx): Promise<{ headHash: string; villages: number }> {
+  const heads = await queryRows<{ village_code: string; content_hash: string }>(
+    db,
+    sql`select distinct on (village_code) village_code, content_hash
+          from disclosures where status = 'published'
+         order by village_code, chain_seq desc`,
+  );
+  const text = heads.map((row) => `${row.village_code}:${row.content_hash}`).join('\n');
+  return { headHash: createHash('sha256').update(text).digest('hex'), villages: heads.length };
+}
+
+/** Today's head hash, computed and stored once (the first call of the day wins; later calls read it). */
+export async function ensureDailyHead(db: DbOrTx, day: string): Promise<ChainHeadRow> {
+  const [existing] = await db.select().from(chainHeads).where(eq(chainHeads.day, day));
+  if (existing) return existing;
+  const { headHash, villages } = await computeHeadHash(db);
+  await db.insert(chainHeads).values({ day, headHash, villages }).onConflictDoNothing();
+  const [stored] = await db.select().from(chainHeads).where(eq(chainHeads.day, day));
+  return stored!;
+}
+
+export async function listDailyHeads(db: DbOrTx, limit = 30): Promise<ChainHeadRow[]> {
+  return db.select().from(chainHeads).orderBy(desc(chainHeads.day)).limit(limit);
+}
+
