@@ -17,7 +17,7 @@ import {
   totalsOf,
 } from './disclosures.ts';
 import { GENESIS_HASH } from './canonical.ts';
-import { computeHeadHash, ensureDailyHead, verifyVillageChain } from './verify.ts';
+import { computeHeadHash, ensureDailyHead, formatVerification, runVerification, verifyVillageChain } from './verify.ts';
 
 // 南窑村 (白杨乡, 桑河县): no demo ledgers, so the periods below are free for this file.
 const VILLAGE = '990121003203';
@@ -160,6 +160,11 @@ describe('the disclosure workflow and the hash chain', () => {
     expect(report.periods[0]).toMatchObject({ period: '2024-Q1', ok: false });
     expect(report.periods[0]!.problem).toMatch(/不一致/);
     expect(report.periods[1]!.ok).toBe(true); // the later period still links to the stored hash
+    // What `npm run verify-ledgers` prints and how it exits.
+    const cli = await runVerification(test.db);
+    expect(cli.ok).toBe(false);
+    expect(formatVerification(cli)).toMatch(new RegExp(`BROKEN ${VILLAGE} 2024-Q1 \\(#1\\)`));
+    expect(formatVerification(cli)).toMatch(/^FAILED: /m);
     // The head hash covers stored hashes, so it does not move; the recomputation is what catches it.
     expect((await computeHeadHash(test.db)).headHash).toBe(headBefore.headHash);
   });

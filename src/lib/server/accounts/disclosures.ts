@@ -350,7 +350,7 @@ export function countersignDisclosure(db: Db, actor: LedgerActor | null, disclos
 }
 
 /** Sends a submitted (supervisor) or countersigned (commission) period back to draft, with a reason. */
-export async function returnDisclosure(db: Db, actor: LedgerActor, disclosureId: number, from: 'submitted' | 'countersigned', reason: string): Promise<LedgerResult> {
+export async function returnDisclosure(db: Db, actor: LedgerActor | null, disclosureId: number, from: 'submitted' | 'countersigned', reason: string): Promise<LedgerResult> {
   const trimmed = reason.trim();
   if (trimmed.length < 4) return fail({ reason: '请写明退回原因（至少4个字），让报账员知道要改什么' });
   if (trimmed.length > 500) return fail({ reason: '退回原因不超过500个字' });

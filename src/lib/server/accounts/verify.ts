@@ -92,3 +92,30 @@ export async function listDailyHeads(db: DbOrTx, limit = 30): Promise<ChainHeadR
   return db.select().from(chainHeads).orderBy(desc(chainHeads.day)).limit(limit);
 }
 
+
+export interface VerificationResult {
+  ok: boolean;
+  reports: ChainReport[];
+  head: { headHash: string; villages: number };
+}
+
+export async function runVerification(db: DbOrTx): Promise<VerificationResult> {
+  const reports = await verifyAllChains(db);
+  return { ok: reports.every((report) => report.ok), reports, head: await computeHeadHash(db) };
+}
+
+/** Plain-text report for the command line: one line per broken period, then a summary. */
+export function formatVerification(result: VerificationResult): string {
+  const lines: string[] = [];
+  for (const report of result.reports) {
+    for (const check of report.periods.filter((period) => !period.ok)) {
+      lines.push(`BROKEN ${report.villageCode} ${check.period} (#${check.chainSeq}): ${check.problem}`);
+      lines.push(`  stored     ${check.storedHash}`);
+      lines.push(`  recomputed ${check.recomputedHash}`);
+    }
+  }
+  const periods = result.reports.reduce((sum, report) => sum + report.periods.length, 0);
+  lines.push(`${result.ok ? 'OK' : 'FAILED'}: ${result.reports.length} villages, ${periods} published periods checked`);
+  lines.push(`head ${result.head.headHash} (${result.head.villages} villages)`);
+  return lines.join('\n') + '\n';
+}

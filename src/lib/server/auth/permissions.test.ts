@@ -73,3 +73,36 @@ describe('can', () => {
     expect(creatableRoles(cadre)).toEqual([]);
   });
 });
+
+describe('village ledgers', () => {
+  const QIANYING_VILLAGE = '990121001201';
+  const HOUYING = '990121001202';
+
+  it('lets the cadre edit and the supervisor countersign their own village only', () => {
+    expect(can(cadre, 'ledger.edit', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(cadre, 'ledger.edit', { scopeCode: HOUYING })).toBe(false);
+    expect(can(cadre, 'ledger.countersign', { scopeCode: QIANYING_VILLAGE })).toBe(false);
+    expect(can(supervisor, 'ledger.countersign', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(supervisor, 'ledger.edit', { scopeCode: QIANYING_VILLAGE })).toBe(false);
+    expect(can(supervisor, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(false);
+  });
+
+  it('lets a commission in scope review, and nobody review outside scope', () => {
+    expect(can(county, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(township, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(township, 'ledger.review', { scopeCode: '990121002201' })).toBe(false);
+    expect(can(county, 'ledger.edit', { scopeCode: QIANYING_VILLAGE })).toBe(false);
+  });
+
+  it('keeps administrators out of village bookkeeping', () => {
+    expect(can(admin, 'ledger.view', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    for (const action of ['ledger.edit', 'ledger.countersign', 'ledger.review'] as const) {
+      expect(can(admin, action, { scopeCode: QIANYING_VILLAGE })).toBe(false);
+    }
+  });
+
+  it('answers ledger questions only for villages', () => {
+    expect(can(county, 'ledger.review', { scopeCode: SANGHE })).toBe(false);
+    expect(can(county, 'ledger.view', {})).toBe(false);
+  });
+});

@@ -7,7 +7,10 @@
  * - commission: its area (city, county or township). Manages cadre and supervisor accounts for
  *   villages inside it and commission accounts strictly below it; edits and publishes the lists of
  *   counties inside it when it sits at county level or above; reads the audit log of its area.
- * - cadre / supervisor: one village. Their own account only, until the three-assets work lands.
+ * - cadre / supervisor: one village. The cadre keeps the village's ledgers and submits each period;
+ *   the supervisor countersigns or returns it. Neither sees anything of another village.
+ * Village ledgers are kept and reviewed by the people whose job it is: administrators run the
+ * installation but do not edit, countersign or approve a village's accounts.
  */
 import type { Role } from '../../../../db/schema/auth.ts';
 import { isWithin, levelOfCode } from '../areas/codes.ts';
@@ -26,7 +29,11 @@ export type Action =
   | 'countyList.browse'
   | 'countyList.edit'
   | 'countyList.publish'
-  | 'audit.view';
+  | 'audit.view'
+  | 'ledger.view'
+  | 'ledger.edit'
+  | 'ledger.countersign'
+  | 'ledger.review';
 
 export interface Resource {
   /** The area the resource belongs to. */
@@ -54,9 +61,28 @@ function commissionMayManage(actor: Actor, resource: Resource): boolean {
   return false; // administrators are made by administrators
 }
 
+/** Ledger actions are tied to a role and a village in scope, whoever else asks. */
+function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean {
+  const village = resource.scopeCode;
+  if (!village || levelOfCode(village) !== 'village' || !inScope(actor, village)) return false;
+  switch (action) {
+    case 'ledger.view':
+      return true;
+    case 'ledger.edit':
+      return actor.role === 'cadre';
+    case 'ledger.countersign':
+      return actor.role === 'supervisor';
+    case 'ledger.review':
+      return actor.role === 'commission';
+    default:
+      return false;
+  }
+}
+
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
   if (action === 'staff.enter') return true;
+  if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
   if (actor.role === 'admin') return true;
   if (actor.role !== 'commission') return false;
   switch (action) {
@@ -73,6 +99,8 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
       const atCountyOrAbove = level === 'province' || level === 'city' || level === 'county';
       return atCountyOrAbove && !!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode);
     }
+    default:
+      return false; // ledger actions were answered by canOnLedger above
   }
 }
 
