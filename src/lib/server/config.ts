@@ -21,6 +21,11 @@ const EnvSchema = z.object({
   /** `off` skips the demo seed even outside production (e.g. a clean staging database). */
   DEMO_SEED: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** How often villages must disclose; quarterly is the default rule. */
+  DISCLOSURE_CADENCE: z.enum(['quarterly', 'monthly']).default('quarterly'),
+  /** Red-flag thresholds for reviewers, in yuan. */
+  FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
+  FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
   /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
   PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
@@ -38,6 +43,11 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Origin accepted for state-changing requests besides the request's own (no trailing slash). */
   publicOrigin: string | undefined;
+  disclosureCadence: 'quarterly' | 'monthly';
+  /** An expense at or above this (fen) needs a village meeting decision (四议两公开). */
+  flagDecisionFen: number;
+  /** Cash payments above this (fen) are flagged. */
+  flagCashFen: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +80,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     seedDemo: !isProduction && e.DEMO_SEED === 'on',
     logLevel: e.LOG_LEVEL,
     publicOrigin: e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).origin : undefined,
+    disclosureCadence: e.DISCLOSURE_CADENCE,
+    flagDecisionFen: e.FLAG_DECISION_YUAN * 100,
+    flagCashFen: e.FLAG_CASH_YUAN * 100,
   };
 }
 
