@@ -14,6 +14,7 @@ import { catalogCategories } from './catalog/index.ts';
 import { demoAreas } from './demo-areas.ts';
 import { demoCountyLists } from './demo-lists.ts';
 import { demoUsers } from './demo-users.ts';
+import { seedDemoLedgers } from './demo-ledgers-seed.ts';
 import { users } from '../schema/auth.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 
@@ -56,7 +57,7 @@ export async function seedCatalog(db: Db): Promise<{ inserted: number }> {
   return { inserted };
 }
 
-export async function seedDemo(db: Db): Promise<{ areas: number; lists: number; users: number }> {
+export async function seedDemo(db: Db): Promise<{ areas: number; lists: number; users: number; disclosures: number }> {
   const insertedAreas = await db
     .insert(areas)
     .values(demoAreas.map((area, index) => ({ ...area, isDemo: true, sort: index })))
@@ -86,5 +87,6 @@ export async function seedDemo(db: Db): Promise<{ areas: number; lists: number; 
     if (!created.ok) throw new Error(`demo user ${demo.username} is invalid: ${JSON.stringify(created.errors)}`);
     createdUsers += 1;
   }
-  return { areas: insertedAreas.length, lists, users: createdUsers };
+  const disclosures = await seedDemoLedgers(db);
+  return { areas: insertedAreas.length, lists, users: createdUsers, disclosures };
 }

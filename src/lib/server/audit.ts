@@ -86,4 +86,10 @@ export const AUDIT_ACTIONS = [
   'countyList.customItemSaved',
   'countyList.customItemRemoved',
   'countyList.published',
+  'disclosure.created',
+  'disclosure.submitted',
+  'disclosure.countersigned',
+  'disclosure.returned',
+  'disclosure.published',
+  'disclosure.imported',
 ] as const;

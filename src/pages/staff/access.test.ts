@@ -33,6 +33,11 @@ import DraftCustom from './lists/[county]/draft/custom/[code].astro';
 import DraftPreview from './lists/[county]/draft/preview.astro';
 import DraftPublish from './lists/[county]/draft/publish.astro';
 import Audit from './audit/index.astro';
+import Ledgers from './ledgers/index.astro';
+import LedgerWorkspace from './ledgers/[id]/index.astro';
+import LedgerEntry from './ledgers/[id]/entries/[line].astro';
+import * as LedgerTemplate from './ledgers/template.ts';
+import { addFundEntry, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
 
 type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'cadre' | 'supervisor';
 const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'cadre', 'supervisor'];
@@ -41,6 +46,10 @@ const SANGHE_LIST: Who[] = ['admin', 'sanghe'];
 
 const SANGHE = '990121000000';
 let cadreId = '';
+/** 前营村 2026-Q3, submitted by the demo seed: waiting for the supervisor. */
+let submittedId = 0;
+/** A draft of 前营村 with one entry, opened by this test. */
+let draftId = 0;
 
 interface RouteCase {
   file: string;
@@ -50,6 +59,8 @@ interface RouteCase {
   allowed: Who[];
   /** Form body for the POST check; undefined when the route takes no POST. */
   post?: string;
+  /** Who may POST, when that differs from who may GET. */
+  postAllowed?: Who[];
 }
 
 const ROUTES: RouteCase[] = [
@@ -67,9 +78,15 @@ const ROUTES: RouteCase[] = [
   { file: 'lists/[county]/draft/preview.astro', url: () => `/staff/lists/${SANGHE}/draft/preview`, params: () => ({ county: SANGHE }), page: DraftPreview, allowed: SANGHE_LIST },
   { file: 'lists/[county]/draft/publish.astro', url: () => `/staff/lists/${SANGHE}/draft/publish`, params: () => ({ county: SANGHE }), page: DraftPublish, allowed: SANGHE_LIST, post: 'effectiveOn=&note=' },
   { file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: COMMISSIONS },
+  // Everyone has a ledger page (their village, or a review queue); only the cadre opens periods.
+  { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE, post: 'period=', postAllowed: ['cadre'] },
+  // 前营村 (桑河镇, 桑河县): its people, its township and county commissions, and administrators may look;
+  // only the supervisor may countersign a submitted period.
+  { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
+  { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['sign-in.astro', 'sign-out.ts'];
+const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts'];
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -128,6 +145,12 @@ beforeAll(async () => {
   cadreId = actors.get('cadre')!.id;
   const draft = await startDraft(test.db, { id: admin.id, username: admin.username }, SANGHE);
   if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
+  submittedId = (await getDisclosureByPeriod(test.db, '990121001201', '2026-Q3'))!.id;
+  const opened = await openDraft(test.db, null, '990121001201', '2024-Q4');
+  if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+  draftId = opened.value.id;
+  const added = await addFundEntry(test.db, draftId, { entryDate: '2024-11-05', direction: 'income', amountFen: 50_000, subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', voucherNo: '记-2024Q4-001', method: 'transfer' });
+  if (!added.ok) throw new Error(JSON.stringify(added.errors));
 });
 afterAll(async () => test?.dispose());
 
@@ -170,7 +193,7 @@ describe('authorization matrix', () => {
     });
 
     for (const who of EVERYONE) {
-      const allowed = route.allowed.includes(who);
+      const allowed = (route.postAllowed ?? route.allowed).includes(who);
       it(`POST ${route.file} as ${who}: ${allowed ? 'allowed' : 'refused, nothing written'}`, async () => {
         const before = await auditCount();
         const { status } = await render(route, actors.get(who)!, 'POST');
@@ -200,6 +223,21 @@ describe('special staff routes', () => {
     const response = await SignOut.POST({ locals: { user: null, sessionId: null }, cookies, redirect: (to: string, status: number) => new Response(null, { status, headers: { Location: to } }) } as never);
     expect(response.status).toBe(303);
     expect(response.headers.get('Location')).toBe('/staff/sign-in');
+  });
+
+  it('the import template is for signed-in staff only', async () => {
+    const call = (user: SessionUser | null) =>
+      LedgerTemplate.GET({
+        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+        url: new URL('http://localhost/staff/ledgers/template?format=csv'),
+        request: new Request('http://localhost/staff/ledgers/template?format=csv'),
+        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+        rewrite: async () => new Response('forbidden', { status: 403 }),
+      } as never);
+    expect((await call(null)).status).toBe(303);
+    const response = await call(actors.get('cadre')!);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('会计科目');
   });
 
   it('a user who must change their password can open only the password page', async () => {

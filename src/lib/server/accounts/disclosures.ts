@@ -319,6 +319,19 @@ export async function deleteLine(db: Db, disclosureId: number, kind: 'asset' | '
   return deleted.length ? { ok: true, value: null } : fail({ form: '没有找到该条目' });
 }
 
+/** Sets the opening balance of a village's first period; later periods take the previous closing. */
+export async function setOpeningBalance(db: Db, disclosureId: number, openingBalanceFen: number): Promise<LedgerResult> {
+  const disclosure = await getDisclosure(db, disclosureId);
+  const notDraft = requireDraft(disclosure);
+  if (notDraft) return fail(notDraft);
+  if (!Number.isSafeInteger(openingBalanceFen) || openingBalanceFen < 0) return fail({ openingBalance: '期初余额应为不小于0的金额' });
+  if ((await listPublished(db, disclosure!.villageCode)).length > 0) {
+    return fail({ openingBalance: '本村已有公开期间，期初余额按上期期末余额自动结转' });
+  }
+  await db.update(disclosures).set({ openingBalanceFen }).where(eq(disclosures.id, disclosureId));
+  return { ok: true, value: null };
+}
+
 // ------------------------------------------------------------------ transitions
 
 async function transition(
@@ -395,7 +408,9 @@ export async function approveDisclosure(db: Db, actor: LedgerActor | null, discl
     if (previous && previous.periodStart >= locked.periodStart) {
       return fail({ form: `本村已公开更晚的期间（${previous.period}），不能再公开更早的期间；请以更正分录在下一期调整` });
     }
-    let openingBalanceFen = 0;
+    // A village's first published period opens with the balance the cadre entered (its books
+    // before the portal); every later one with the previous period's closing balance.
+    let openingBalanceFen = Number(locked.openingBalanceFen);
     if (previous) {
       const previousTotals = totalsOf(await tx.select().from(fundEntries).where(eq(fundEntries.disclosureId, previous.id)));
       openingBalanceFen = Number(previous.openingBalanceFen) + previousTotals.incomeFen - previousTotals.expenseFen;

@@ -1,0 +1,68 @@
+/**
+ * Loads the demo ledgers (demo-ledgers.ts) through the same workflow a village uses: open the
+ * period, record its lines, submit, countersign, approve — so every published demo period sits in
+ * a real hash chain, and the workflow's own checks vet the demo data.
+ */
+import { and, eq } from 'drizzle-orm';
+import { assetItems, disclosures, fundEntries, resourceContracts } from '../schema/accounts.ts';
+import type { Db } from '../../src/lib/server/db.ts';
+import {
+  approveDisclosure,
+  countersignDisclosure,
+  openDraft,
+  replaceFundEntries,
+  saveAsset,
+  saveResource,
+  setOpeningBalance,
+  submitDisclosure,
+} from '../../src/lib/server/accounts/disclosures.ts';
+import { DEMO_OPENING_BALANCES, demoDisclosures } from './demo-ledgers.ts';
+
+const check = (label: string, result: { ok: boolean; errors?: unknown }) => {
+  if (!result.ok) throw new Error(`demo ledger ${label}: ${JSON.stringify(result.errors)}`);
+};
+
+export async function seedDemoLedgers(db: Db): Promise<number> {
+  const [existing] = await db.select({ id: disclosures.id }).from(disclosures).limit(1);
+  if (existing) return 0;
+  const ordered = [...demoDisclosures].sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.period.localeCompare(b.period));
+  for (const demo of ordered) {
+    const label = `${demo.villageCode} ${demo.period}`;
+    // Demo periods lie in the past; open them as of their own end so the "not in the future" rule holds.
+    const opened = await openDraft(db, null, demo.villageCode, demo.period, '2026-11-26');
+    check(label, opened);
+    if (!opened.ok) continue;
+    const id = opened.value.id;
+    const first = ordered.find((d) => d.villageCode === demo.villageCode) === demo;
+    if (first) check(label, await setOpeningBalance(db, id, DEMO_OPENING_BALANCES[demo.villageCode] ?? 0));
+
+    const rows = [];
+    for (const entry of demo.entries) {
+      const { adjusts, ...rest } = entry;
+      let adjustsEntryId: number | null = null;
+      if (adjusts) {
+        const [target] = await db
+          .select({ id: fundEntries.id })
+          .from(fundEntries)
+          .innerJoin(disclosures, eq(disclosures.id, fundEntries.disclosureId))
+          .where(and(eq(disclosures.villageCode, demo.villageCode), eq(disclosures.period, adjusts.period), eq(fundEntries.lineNo, adjusts.lineNo)));
+        adjustsEntryId = target?.id ?? null;
+      }
+      rows.push({ ...rest, adjustsEntryId });
+    }
+    check(label, await replaceFundEntries(db, null, id, rows));
+    // The registers are given whole for each period: replace what was carried forward.
+    await db.delete(assetItems).where(eq(assetItems.disclosureId, id));
+    await db.delete(resourceContracts).where(eq(resourceContracts.disclosureId, id));
+    for (const asset of demo.assets) check(`${label} asset ${asset.name}`, await saveAsset(db, id, null, asset));
+    for (const contract of demo.resources) check(`${label} contract ${contract.name}`, await saveResource(db, id, null, contract));
+
+    if (demo.status === 'draft') continue;
+    check(label, await submitDisclosure(db, null, id));
+    if (demo.status === 'submitted') continue;
+    check(label, await countersignDisclosure(db, null, id));
+    if (demo.status === 'countersigned') continue;
+    check(label, await approveDisclosure(db, null, id));
+  }
+  return ordered.length;
+}

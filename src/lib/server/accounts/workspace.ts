@@ -1,0 +1,95 @@
+/**
+ * What the staff ledger pages load: the queue for a role, and one disclosure's workspace.
+ */
+import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { areas, type AreaRow } from '../../../../db/schema/areas.ts';
+import { disclosureEvents, disclosures, fundEntries, type DisclosureRow } from '../../../../db/schema/accounts.ts';
+import { users } from '../../../../db/schema/auth.ts';
+import { getArea } from '../areas/index.ts';
+import { subtreeRange } from '../areas/codes.ts';
+import type { Actor } from '../auth/permissions.ts';
+import { getConfig } from '../config.ts';
+import type { DbOrTx } from '../db.ts';
+import { todayInShanghai } from '../time.ts';
+import { getDisclosure, getLines, totalsOf, type DisclosureLines } from './disclosures.ts';
+import { computeFlags, type RedFlag } from './flags.ts';
+import { lastFinishedPeriod, periodContaining, previousPeriod } from './periods.ts';
+
+export interface QueueRow {
+  disclosure: DisclosureRow;
+  villageName: string;
+}
+
+/**
+ * Disclosures a staff member works on: a village's own for cadres and supervisors; for
+ * commissions and administrators, everything in scope waiting for review or not yet published.
+ */
+export async function listLedgerQueue(db: DbOrTx, actor: Actor): Promise<QueueRow[]> {
+  const conditions = [];
+  if (actor.role !== 'admin') {
+    const { from, to } = subtreeRange(actor.scopeCode!);
+    conditions.push(gte(disclosures.villageCode, from), lt(disclosures.villageCode, to));
+  }
+  if (actor.role === 'commission' || actor.role === 'admin') {
+    conditions.push(inArray(disclosures.status, ['submitted', 'countersigned']));
+  }
+  const rows = await db
+    .select({ disclosure: disclosures, villageName: areas.name })
+    .from(disclosures)
+    .innerJoin(areas, eq(areas.code, disclosures.villageCode))
+    .where(and(...conditions))
+    .orderBy(desc(disclosures.status), asc(disclosures.villageCode), desc(disclosures.periodStart))
+    .limit(300);
+  return rows;
+}
+
+/** Periods a cadre may open now: the current one and the last finished one, if not opened yet. */
+export async function openablePeriods(db: DbOrTx, villageCode: string, today = todayInShanghai()): Promise<string[]> {
+  const kind = getConfig().disclosureCadence === 'monthly' ? 'month' : 'quarter';
+  const candidates = [lastFinishedPeriod(today, kind).code, periodContaining(today, kind).code];
+  const existing = await db
+    .select({ period: disclosures.period })
+    .from(disclosures)
+    .where(and(eq(disclosures.villageCode, villageCode), inArray(disclosures.period, candidates)));
+  const taken = new Set(existing.map((row) => row.period));
+  return candidates.filter((code) => !taken.has(code));
+}
+
+export interface Workspace {
+  disclosure: DisclosureRow;
+  village: AreaRow;
+  lines: DisclosureLines;
+  incomeFen: number;
+  expenseFen: number;
+  events: Array<{ at: Date; kind: string; reason: string | null; actorName: string | null }>;
+  flags: RedFlag[];
+}
+
+export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags: boolean): Promise<Workspace | undefined> {
+  const disclosure = await getDisclosure(db, disclosureId);
+  if (!disclosure) return undefined;
+  const village = await getArea(db, disclosure.villageCode);
+  if (!village) return undefined;
+  const lines = await getLines(db, disclosure.id);
+  const events = await db
+    .select({ at: disclosureEvents.at, kind: disclosureEvents.kind, reason: disclosureEvents.reason, actorName: users.displayName })
+    .from(disclosureEvents)
+    .leftJoin(users, eq(users.id, disclosureEvents.actorId))
+    .where(eq(disclosureEvents.disclosureId, disclosure.id))
+    .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id));
+  let flags: RedFlag[] = [];
+  if (withFlags) {
+    const previous = previousPeriod(periodContaining(disclosure.periodStart, /Q/.test(disclosure.period) ? 'quarter' : 'month'));
+    const earlier = await db
+      .select({ entry: fundEntries, period: disclosures.period })
+      .from(fundEntries)
+      .innerJoin(disclosures, eq(disclosures.id, fundEntries.disclosureId))
+      .where(and(eq(disclosures.villageCode, disclosure.villageCode), eq(disclosures.period, previous.code), eq(fundEntries.direction, 'expense')));
+    const config = getConfig();
+    flags = computeFlags(
+      { ...lines, periodEnd: disclosure.periodEnd, earlierExpenses: earlier.map((row) => ({ ...row.entry, period: row.period })) },
+      { decisionFen: config.flagDecisionFen, cashFen: config.flagCashFen },
+    );
+  }
+  return { disclosure, village, lines, ...totalsOf(lines.funds), events, flags };
+}
