@@ -400,6 +400,19 @@ describe('parseFundEntriesFile: file-level problems', () => {
     expect(expectSingleError(await parseFundEntriesFile(lying, 'a.xlsx'), null, null).message).toContain('过大');
   });
 
+  it('refuses merged or named ranges that exceljs would expand cell by cell', async () => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    const merged = zip([
+      { name: 'xl/workbook.xml', data: encode('<workbook><sheets><sheet name="明细" sheetId="1" r:id="rId1"/></sheets></workbook>') },
+      { name: 'xl/worksheets/sheet1.xml', data: encode('<worksheet><sheetData/><mergeCells count="1"><mergeCell ref="A2:XFD1048576"/></mergeCells></worksheet>') },
+    ]);
+    expect(expectSingleError(await parseFundEntriesFile(merged, 'a.xlsx'), null, null).message).toContain('合并单元格');
+    const named = zip([
+      { name: 'xl/workbook.xml', data: encode('<workbook><definedNames><definedName name="全部">明细!$A$1:$XFD$1048576</definedName></definedNames></workbook>') },
+    ]);
+    expect(expectSingleError(await parseFundEntriesFile(named, 'a.xlsx'), null, null).message).toContain('名称');
+  });
+
   it('refuses 10,001 data rows in a CSV rather than importing part of them', async () => {
     const lines = [HEADER];
     for (let index = 1; index <= 10_001; index++) lines.push(line({ 凭证号: `记-${index}` }));

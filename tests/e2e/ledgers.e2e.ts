@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+const QIANYING = '990121001201';
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => browser?.close());
+
+async function as(username: string, password: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => dialog.accept());
+  await page.goto(baseUrl + '/staff/sign-in');
+  await page.fill('#field-username', username);
+  await page.fill('#field-password', password);
+  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
+  return page;
+}
+
+async function submitForm(page: Page, action: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.click(`form:has(input[name="action"][value="${action}"]) button[type="submit"]`)]);
+}
+
+async function workspaceUrl(page: Page, periodLabel: string): Promise<string> {
+  await page.goto(baseUrl + '/staff/ledgers');
+  const href = await page.locator('table a', { hasText: periodLabel }).first().getAttribute('href');
+  return baseUrl + href;
+}
+
+describe('village accounts, from the cadre to the public page', () => {
+  it('a supervisor returns a period with a reason, the cadre sees it back in draft, and it is then published', async () => {
+    const supervisor = await as('qianying.jd', 'yidiantong-jiandu-2026');
+    const q3 = await workspaceUrl(supervisor, '2026年第3季度');
+    await supervisor.goto(q3);
+    await supervisor.fill('#field-reason', '第5行缺少维修验收单，请补充凭证号后重新提交');
+    await submitForm(supervisor, 'return');
+    expect(await supervisor.locator('.success').textContent()).toContain('已退回');
+
+    const cadre = await as('qianying.kj', 'yidiantong-baozhang-2026');
+    await cadre.goto(q3);
+    expect(await cadre.locator('.list-meta .tag').textContent()).toBe('草稿');
+    expect(await cadre.locator('.notice').first().textContent()).toContain('第5行缺少维修验收单');
+    await submitForm(cadre, 'submit');
+    expect(await cadre.locator('.list-meta .tag').textContent()).toBe('待监委会签核');
+
+    await supervisor.goto(q3);
+    await submitForm(supervisor, 'countersign');
+    const commission = await as('sanghe.jw', 'yidiantong-jiwei-2026');
+    await commission.goto(q3);
+    expect(await commission.locator('#h-flags').isVisible()).toBe(true);
+    await submitForm(commission, 'approve');
+    expect(new URL(commission.url()).pathname).toBe(`/villages/${QIANYING}`);
+    expect(await commission.locator('.period-tabs [aria-current]').textContent()).toBe('2026年第3季度');
+    await Promise.all([supervisor.context().close(), cadre.context().close(), commission.context().close()]);
+  });
+
+  it('a cadre imports a spreadsheet; after countersignature and approval citizens see the period, with matching totals', async () => {
+    const cadre = await as('qianying.kj', 'yidiantong-baozhang-2026');
+    await cadre.goto(baseUrl + '/staff/ledgers');
+    const period = await cadre.locator('select[name="period"] option').first().getAttribute('value');
+    expect(period).toMatch(/^\d{4}-Q[1-4]$/);
+    await Promise.all([cadre.waitForEvent('load'), cadre.click('form:has(select[name="period"]) button[type="submit"]')]);
+    const workspace = cadre.url();
+
+    const year = period!.slice(0, 4);
+    const month = String((Number(period!.slice(6)) - 1) * 3 + 1).padStart(2, '0');
+    const csv = [
+      '日期,收支,金额（元）,会计科目,摘要,对方单位或个人,凭证号,结算方式,决议文号',
+      `${year}-${month}-08,收入,"18,600.00",经营收入,收取村北机动地承包费,王建军（承包户）,记-E2E-001,转账,`,
+      `${year}-${month}-12,支出,2350.5,管理费用,村委会办公用品及打印耗材,桑河镇文化用品店,记-E2E-002,转账,`,
+      `${year}-${month}-20,支出,800,公益支出,重阳节慰问五保户,五保户张玉兰等4户,记-E2E-003,现金,`,
+    ].join('\n');
+    await cadre.locator('details:has(input[name="action"][value="import"]) summary').click();
+    await cadre.setInputFiles('#field-file', { name: '资金明细.csv', mimeType: 'text/csv', buffer: Buffer.from('\uFEFF' + csv, 'utf8') });
+    await cadre.check('input[name="replace"]');
+    await submitForm(cadre, 'import');
+    expect(await cadre.locator('.success').textContent()).toContain('已导入3笔');
+    await submitForm(cadre, 'submit');
+
+    const supervisor = await as('qianying.jd', 'yidiantong-jiandu-2026');
+    await supervisor.goto(workspace);
+    await submitForm(supervisor, 'countersign');
+    const commission = await as('sanghe.jw', 'yidiantong-jiwei-2026');
+    await commission.goto(workspace);
+    await submitForm(commission, 'approve');
+
+    const citizen = await browser.newPage();
+    await citizen.goto(`${baseUrl}/villages/${QIANYING}?period=${period}`);
+    const facts = await citizen.locator('.balance').textContent();
+    expect(facts).toContain('18,600.00');
+    expect(facts).toContain('3,150.50');
+    expect(await citizen.locator('section[aria-labelledby="h-funds"] table.ledger tbody tr').count()).toBe(3);
+    await citizen.goto(`${baseUrl}/villages/${QIANYING}/verify`);
+    expect(await citizen.locator('.success').textContent()).toContain('一致');
+    await citizen.close();
+    await Promise.all([cadre.context().close(), supervisor.context().close(), commission.context().close()]);
+  });
+});
