@@ -22,6 +22,17 @@ import * as countiesApi from './api/v1/counties/index.ts';
 import * as countyItemsApi from './api/v1/counties/[code]/items.ts';
 import * as healthz from './healthz.ts';
 import * as lang from './lang.ts';
+import Villages from './villages/index.astro';
+import Village from './villages/[code]/index.astro';
+import VillageVerify from './villages/[code]/verify.astro';
+import VillagePrint from './villages/[code]/print.astro';
+import Overdue from './counties/[code]/overdue.astro';
+import Head from './ledgers/head.astro';
+import * as villageDownload from './villages/[code]/download.ts';
+import * as villagesApi from './api/v1/villages/index.ts';
+import * as villageApi from './api/v1/villages/[code]/index.ts';
+import * as villageDisclosuresApi from './api/v1/villages/[code]/disclosures.ts';
+import * as villageSectionApi from './api/v1/villages/[code]/[section].ts';
 
 const DEMO_COUNTIES = ['990121000000', '990122000000', '990123000000'];
 
@@ -147,6 +158,42 @@ describe('public pages', () => {
   });
 });
 
+describe('village accounts pages', () => {
+  it('finds and browses villages', async () => {
+    const search = await render(Villages, '/villages?q=' + encodeURIComponent('河湾'));
+    expect(search.status).toBe(200);
+    expect(search.html).toContain('/villages/990121001203');
+    const browse = await render(Villages, '/villages?county=990121000000');
+    expect(browse.html).toContain('前营村');
+    expect(browse.html).toContain('/counties/990121000000/overdue');
+  });
+
+  it('shows a village with its latest published period, totals, chart, registers and hash', async () => {
+    const { status, html, headers } = await render(Village, '/villages/990121001202', { code: '990121001202' });
+    expect(status).toBe(200);
+    for (const text of ['2026年第3季度', '期初余额', '按会计科目汇总', '<svg', '资产台账', '资源发包（租赁）合同', '防篡改校验']) expect(html).toContain(text);
+    expect(headers.get('Cache-Control')).toMatch(/^public/);
+  });
+
+  it('404s for unknown villages, non-villages and unpublished periods', async () => {
+    expect((await render(Village, '/villages/990121001299', { code: '990121001299' })).status).toBe(404);
+    expect((await render(Village, '/villages/990121001000', { code: '990121001000' })).status).toBe(404);
+    expect((await render(Village, '/villages/990121001201?period=2026-Q3', { code: '990121001201' })).status).toBe(404);
+  });
+
+  it('verifies a village, prints a sheet with a QR code, lists overdue villages and the daily head', async () => {
+    const verify = await render(VillageVerify, '/villages/990121001201/verify', { code: '990121001201' });
+    expect(verify.html).toContain('核验一致');
+    expect(verify.headers.get('Cache-Control')).toBe(null); // decided by the middleware: never cached
+    const sheet = await render(VillagePrint, '/villages/990121001201/print?period=2026-Q2', { code: '990121001201' });
+    expect(sheet.status).toBe(200);
+    expect(sheet.html).toMatch(/<svg[^>]*viewBox/);
+    expect(sheet.html).toContain('村务监督委员会');
+    expect((await render(Overdue, '/counties/990121000000/overdue', { code: '990121000000' })).status).toBe(200);
+    expect((await render(Head, '/ledgers/head')).html).toMatch(/[0-9a-f]{64}/);
+  });
+});
+
 describe('endpoints', () => {
   const call = (route: { GET: (context: never) => Response | Promise<Response> }, url: string, params: Record<string, string> = {}) =>
     route.GET({
@@ -193,6 +240,24 @@ describe('endpoints', () => {
       expect(response.status).toBe(404);
       expect((await response.json()).error.code).toBe('not_found');
     }
+  });
+
+  it('serves village data as CSV, JSON and open-data API', async () => {
+    const csv = await call(villageDownload, '/villages/990121001202/download?period=2026-Q1&format=csv', { code: '990121001202' });
+    expect(csv.headers.get('Content-Disposition')).toContain('990121001202-2026-Q1.csv');
+    expect(await csv.text()).toContain('会计科目');
+    const list = await (await call(villagesApi, '/api/v1/villages?county=990122000000')).json();
+    expect(list.villages.map((v: { name: string }) => v.name)).toContain('柳岗村');
+    expect((await call(villagesApi, '/api/v1/villages?q=' + encodeURIComponent('柳'))).status).toBe(400);
+    expect((await call(villagesApi, '/api/v1/villages')).status).toBe(400);
+    const village = await (await call(villageApi, '/api/v1/villages/990122001202', { code: '990122001202' })).json();
+    expect(village.latest.period).toBe('2026-Q3');
+    const chain = await (await call(villageDisclosuresApi, '/api/v1/villages/990122001202/disclosures', { code: '990122001202' })).json();
+    expect(chain.disclosures.map((d: { chainSeq: number }) => d.chainSeq)).toEqual([1, 2, 3, 4]);
+    const funds = await (await call(villageSectionApi, '/api/v1/villages/990122001202/funds?period=2026-Q2', { code: '990122001202', section: 'funds' })).json();
+    expect(funds.funds.length).toBeGreaterThan(5);
+    expect(funds.incomeFen).toBe(funds.funds.filter((f: { direction: string }) => f.direction === 'income').reduce((sum: number, f: { amountFen: number }) => sum + f.amountFen, 0));
+    expect((await call(villageSectionApi, '/api/v1/villages/990122001202/secrets', { code: '990122001202', section: 'secrets' })).status).toBe(404);
   });
 
   it('GET /healthz answers 200 when the database is reachable', async () => {

@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/server/config.ts';
 import { closeDatabase, getDatabase } from '../lib/server/db.ts';
 import { deleteExpiredSessions } from '../lib/server/auth/sessions.ts';
+import { ensureDailyHead } from '../lib/server/accounts/verify.ts';
+import { todayInShanghai } from '../lib/server/time.ts';
 import { describeError, logger } from '../lib/server/logger.ts';
 
 interface AstroNodeEntry {
@@ -27,8 +29,10 @@ async function main(): Promise<void> {
   const { db } = await getDatabase();
   // Expired sessions are refused on use anyway; this only keeps the table small.
   const sweep = () => deleteExpiredSessions(db).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
-  await sweep();
-  setInterval(sweep, 60 * 60 * 1000).unref();
+  // The province-wide head hash is fixed once a day; the first check after midnight records it.
+  const recordHead = () => ensureDailyHead(db, todayInShanghai()).catch((error: unknown) => logger.warn(describeError(error), 'head hash failed'));
+  await Promise.all([sweep(), recordHead()]);
+  setInterval(() => void Promise.all([sweep(), recordHead()]), 60 * 60 * 1000).unref();
 
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;

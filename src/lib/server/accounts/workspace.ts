@@ -11,7 +11,7 @@ import type { Actor } from '../auth/permissions.ts';
 import { getConfig } from '../config.ts';
 import type { DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
-import { getDisclosure, getLines, totalsOf, type DisclosureLines } from './disclosures.ts';
+import { getDisclosure, getLines, listPublished, totalsOf, type DisclosureLines } from './disclosures.ts';
 import { computeFlags, type RedFlag } from './flags.ts';
 import { lastFinishedPeriod, periodContaining, previousPeriod } from './periods.ts';
 
@@ -57,6 +57,10 @@ export async function openablePeriods(db: DbOrTx, villageCode: string, today = t
 
 export interface Workspace {
   disclosure: DisclosureRow;
+  /** The opening balance this period has (published) or will have (previous closing, or as entered). */
+  openingBalanceFen: number;
+  /** True when the village has no published period yet, so the cadre enters the opening balance. */
+  firstPeriod: boolean;
   village: AreaRow;
   lines: DisclosureLines;
   incomeFen: number;
@@ -91,5 +95,16 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
       { decisionFen: config.flagDecisionFen, cashFen: config.flagCashFen },
     );
   }
-  return { disclosure, village, lines, ...totalsOf(lines.funds), events, flags };
+  let openingBalanceFen = Number(disclosure.openingBalanceFen);
+  let firstPeriod = false;
+  if (disclosure.status !== 'published') {
+    const published = await listPublished(db, disclosure.villageCode);
+    const previous = published.at(-1);
+    firstPeriod = !previous;
+    if (previous) {
+      const previousTotals = totalsOf((await getLines(db, previous.id)).funds);
+      openingBalanceFen = Number(previous.openingBalanceFen) + previousTotals.incomeFen - previousTotals.expenseFen;
+    }
+  }
+  return { disclosure, openingBalanceFen, firstPeriod, village, lines, ...totalsOf(lines.funds), events, flags };
 }
