@@ -395,6 +395,7 @@ export const en: Record<MessageKey, string> = {
   'flags.arrears': 'Fee in arrears',
   'staff.actions': 'Actions',
   'staff.edit': 'Edit',
+  'staff.cancel': 'Cancel',
   'staff.delete': 'Delete',
   'staff.nav.ledgers': 'Village accounts',
   'staff.ledgers.title': 'Village accounts',

@@ -393,6 +393,7 @@ export const zhCN = {
   'flags.arrears': '承包费欠缴',
   'staff.actions': '操作',
   'staff.edit': '修改',
+  'staff.cancel': '取消',
   'staff.delete': '删除',
   'staff.nav.ledgers': '三资公开',
   'staff.ledgers.title': '三资公开',

@@ -80,6 +80,19 @@ describe('village accounts, from the cadre to the public page', () => {
     await cadre.check('input[name="replace"]');
     await submitForm(cadre, 'import');
     expect(await cadre.locator('.success').textContent()).toContain('已导入3笔');
+
+    // Inline edit with htmx: the row turns into a form in place, and saving updates row and totals.
+    const before = cadre.url();
+    await cadre.click('#line-3 a:has-text("修改")');
+    await cadre.locator('#line-3 form').waitFor();
+    expect(cadre.url()).toBe(before);
+    await cadre.fill('#line3-field-amount', '900');
+    await cadre.click('#line-3 form button[type="submit"]');
+    await cadre.locator('#line-3 td.num').waitFor();
+    expect(await cadre.locator('#line-3 td.num').textContent()).toBe('900.00');
+    expect(await cadre.locator('#ledger-totals').textContent()).toContain('3,250.50');
+    expect(cadre.url()).toBe(before);
+
     await submitForm(cadre, 'submit');
 
     const supervisor = await as('qianying.jd', 'yidiantong-jiandu-2026');
@@ -93,7 +106,7 @@ describe('village accounts, from the cadre to the public page', () => {
     await citizen.goto(`${baseUrl}/villages/${QIANYING}?period=${period}`);
     const facts = await citizen.locator('.balance').textContent();
     expect(facts).toContain('18,600.00');
-    expect(facts).toContain('3,150.50');
+    expect(facts).toContain('3,250.50');
     expect(await citizen.locator('section[aria-labelledby="h-funds"] table.ledger tbody tr').count()).toBe(3);
     await citizen.goto(`${baseUrl}/villages/${QIANYING}/verify`);
     expect(await citizen.locator('.success').textContent()).toContain('一致');

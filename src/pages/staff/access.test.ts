@@ -37,6 +37,7 @@ import Ledgers from './ledgers/index.astro';
 import LedgerWorkspace from './ledgers/[id]/index.astro';
 import LedgerEntry from './ledgers/[id]/entries/[line].astro';
 import * as LedgerTemplate from './ledgers/template.ts';
+import LedgerEntryPartial from '../partials/staff/ledgers/[id]/entries/[line].astro';
 import { addFundEntry, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
 
 type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'cadre' | 'supervisor';
@@ -84,6 +85,11 @@ const ROUTES: RouteCase[] = [
   // only the supervisor may countersign a submitted period.
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
+];
+
+/** htmx fragments under src/pages/partials/staff: the same rules, but no redirects (401 for anyone signed out). */
+const PARTIALS: RouteCase[] = [
+  { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
 const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts'];
@@ -159,8 +165,34 @@ describe('authorization matrix', () => {
     const files = listRouteFiles(path.resolve('src/pages/staff'));
     const covered = new Set([...ROUTES.map((route) => route.file), ...SPECIAL]);
     expect(files.filter((file) => !covered.has(file))).toEqual([]);
-    expect(() => readdirSync(path.resolve('src/pages/partials/staff'))).toThrow(); // no staff partials yet: add them here when they come
+    const partials = listRouteFiles(path.resolve('src/pages/partials/staff'));
+    expect(partials.filter((file) => !PARTIALS.some((route) => route.file === file))).toEqual([]);
   });
+
+  for (const route of PARTIALS) {
+    it(`partial ${route.file}: signed-out requests get 401, never a page`, async () => {
+      expect((await render(route, null, 'GET')).status).toBe(401);
+      expect((await render(route, null, 'POST')).status).toBe(401);
+    });
+    for (const who of EVERYONE) {
+      const allowed = route.allowed.includes(who);
+      it(`partial ${route.file} as ${who}: ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const get = await render(route, actors.get(who)!, 'GET');
+        const before = await auditCount();
+        const post = await render(route, actors.get(who)!, 'POST');
+        if (allowed) {
+          expect(get.status).toBe(200);
+          expect(get.body).toContain('<form');
+          expect([200, 400]).toContain(post.status);
+        } else {
+          expect([403, 404]).toContain(get.status);
+          expect([403, 404]).toContain(post.status);
+          expect(get.body).not.toContain('银行存款利息');
+          expect(await auditCount()).toBe(before);
+        }
+      });
+    }
+  }
 
   for (const route of ROUTES) {
     it(`GET ${route.file}: anonymous visitors are sent to sign in`, async () => {
