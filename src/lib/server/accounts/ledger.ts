@@ -23,7 +23,7 @@ export interface VillageHit {
 /**
  * Villages by name. 3+ characters use the trigram index on areas.name; 2 characters (a village
  * name is often just 2–3 characters: 前营, 河湾) scan the village rows' names, which at province scale
- * (~50,000 villages) is a few milliseconds — measured by `npm run bench`.
+ * (~50,000 villages) takes about 8 ms on PGlite — measured by `npm run bench`.
  */
 export async function searchVillages(db: DbOrTx, rawQuery: string | null): Promise<VillageHit[] | 'too-short'> {
   const query = (rawQuery ?? '').normalize('NFKC').trim().slice(0, 20);
