@@ -24,6 +24,7 @@ import { todayInShanghai } from '../time.ts';
 import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
 import { AssetItemSchema, FundEntrySchema, ResourceContractSchema, type FundEntryInput } from './model.ts';
 import { parsePeriod } from './periods.ts';
+import { fieldErrors } from '../validation.ts';
 
 export interface LedgerActor {
   id: string;
@@ -144,9 +145,7 @@ function requireDraft(disclosure: DisclosureRow | undefined): Record<string, str
 async function checkFundEntry(db: DbOrTx, disclosure: DisclosureRow, input: unknown): Promise<LedgerResult<FundEntryInput>> {
   const parsed = FundEntrySchema.safeParse(input);
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return fail(errors);
+    return fail(fieldErrors(parsed.error));
   }
   const entry = parsed.data;
   if (entry.entryDate < disclosure.periodStart || entry.entryDate > disclosure.periodEnd) {
@@ -267,9 +266,7 @@ export async function saveAsset(db: Db, disclosureId: number, lineNo: number | n
   if (notDraft) return fail(notDraft);
   const parsed = AssetItemSchema.safeParse(input);
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return fail(errors);
+    return fail(fieldErrors(parsed.error));
   }
   const a = parsed.data;
   const values = {
@@ -292,9 +289,7 @@ export async function saveResource(db: Db, disclosureId: number, lineNo: number 
   if (notDraft) return fail(notDraft);
   const parsed = ResourceContractSchema.safeParse(input);
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return fail(errors);
+    return fail(fieldErrors(parsed.error));
   }
   const r = parsed.data;
   const values = {

@@ -14,6 +14,7 @@ import { can, inScope, type Actor } from './permissions.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, generateSessionToken, invalidateUserSessions } from './sessions.ts';
 import { signInThrottle, type Throttle } from './throttle.ts';
+import { fieldErrors } from '../validation.ts';
 
 export type FieldErrors = Record<string, string>;
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; status?: number };
@@ -293,13 +294,4 @@ export async function getUserForViewer(db: DbOrTx, viewer: Actor, userId: string
   const [user] = await db.select(publicColumns).from(users).where(eq(users.id, userId));
   if (!user) return undefined;
   return inScope(viewer, user.scopeCode) ? user : undefined;
-}
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= issue.message;
-  }
-  return errors;
 }

@@ -20,6 +20,7 @@ import { listCatalogItems, toCatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { isIsoDate } from '../time.ts';
+import { fieldErrors } from '../validation.ts';
 import { createDraftList, getPublishedList, publishList, type DraftEntry } from './index.ts';
 import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
 
@@ -157,9 +158,7 @@ export async function setItemOverrides(
 export async function saveCustomItem(db: Db, actor: EditorActor, draft: CountyListRow, item: CustomItem): Promise<EditResult> {
   const parsed = CustomItemSchema.safeParse(item);
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return { ok: false, errors };
+    return { ok: false, errors: fieldErrors(parsed.error) };
   }
   const custom = parsed.data as CustomItem;
   await db.transaction(async (tx) => {
