@@ -4,3 +4,4 @@ export * from './county-lists.ts';
 export * from './auth.ts';
 export * from './audit.ts';
 export * from './accounts.ts';
+export * from './attachments.ts';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { launchBrowser } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
@@ -93,6 +94,16 @@ describe('village accounts, from the cadre to the public page', () => {
     expect(await cadre.locator('#ledger-totals').textContent()).toContain('3,250.50');
     expect(cadre.url()).toBe(before);
 
+    // A voucher photo taken with a phone: stored without its GPS data, and listed on the entry.
+    await cadre.goto(workspace.replace(/\/?$/, '') + '/entries/1');
+    const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#f5f0e6' } })
+      .jpeg()
+      .withExif({ IFD0: { Model: 'E2E-Phone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 0/1' } })
+      .toBuffer();
+    await cadre.setInputFiles('#field-voucher-file', { name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await Promise.all([cadre.waitForEvent('load'), cadre.click('form:has(input[value="add-voucher"]) button[type="submit"]')]);
+    expect(await cadre.locator('#h-vouchers + *, section[aria-labelledby="h-vouchers"]').first().textContent()).toContain('已去除照片信息');
+    await cadre.goto(workspace);
     await submitForm(cadre, 'submit');
 
     const supervisor = await as('qianying.jd', 'yidiantong-jiandu-2026');

@@ -92,4 +92,6 @@ export const AUDIT_ACTIONS = [
   'disclosure.returned',
   'disclosure.published',
   'disclosure.imported',
+  'disclosure.voucherAdded',
+  'disclosure.voucherRemoved',
 ] as const;

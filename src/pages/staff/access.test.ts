@@ -37,6 +37,9 @@ import Ledgers from './ledgers/index.astro';
 import LedgerWorkspace from './ledgers/[id]/index.astro';
 import LedgerEntry from './ledgers/[id]/entries/[line].astro';
 import * as LedgerTemplate from './ledgers/template.ts';
+import * as LedgerVoucher from './ledgers/[id]/vouchers/[attachment].ts';
+import { addVoucher } from '../../lib/server/accounts/vouchers.ts';
+import sharp from 'sharp';
 import LedgerEntryPartial from '../partials/staff/ledgers/[id]/entries/[line].astro';
 import { addFundEntry, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
 
@@ -92,7 +95,8 @@ const PARTIALS: RouteCase[] = [
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts'];
+const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts'];
+let voucherId = '';
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -157,6 +161,10 @@ beforeAll(async () => {
   draftId = opened.value.id;
   const added = await addFundEntry(test.db, draftId, { entryDate: '2024-11-05', direction: 'income', amountFen: 50_000, subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', voucherNo: '记-2024Q4-001', method: 'transfer' });
   if (!added.ok) throw new Error(JSON.stringify(added.errors));
+  const scan = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#eee' } }).png().toBuffer();
+  const voucher = await addVoucher(test.db, { id: actors.get('cadre')!.id, username: 'qianying.kj' }, draftId, 1, new Uint8Array(scan));
+  if (!voucher.ok) throw new Error(JSON.stringify(voucher.errors));
+  voucherId = voucher.value.id;
 });
 afterAll(async () => test?.dispose());
 
@@ -270,6 +278,28 @@ describe('special staff routes', () => {
     const response = await call(actors.get('cadre')!);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('会计科目');
+  });
+
+  it('voucher scans download only for staff who may see the village’s ledger', async () => {
+    const call = (user: SessionUser | null) =>
+      LedgerVoucher.GET({
+        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+        params: { id: String(draftId), attachment: voucherId },
+        url: new URL(`http://localhost/staff/ledgers/${draftId}/vouchers/${voucherId}`),
+        request: new Request(`http://localhost/staff/ledgers/${draftId}/vouchers/${voucherId}`),
+        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+        rewrite: async () => new Response('forbidden', { status: 403 }),
+      } as never);
+    expect((await call(null)).status).toBe(303);
+    for (const who of EVERYONE) {
+      const response = await call(actors.get(who)!);
+      const allowed = ['admin', 'sanghe', 'township', 'cadre', 'supervisor'].includes(who);
+      expect(response.status, who).toBe(allowed ? 200 : 403);
+      if (allowed) {
+        expect(response.headers.get('Content-Disposition')).toMatch(/^attachment; filename="voucher-[0-9a-f]{8}\.png"$/);
+        expect(response.headers.get('Content-Type')).toBe('image/png');
+      }
+    }
   });
 
   it('a user who must change their password can open only the password page', async () => {

@@ -17,6 +17,7 @@ import {
   type FundEntryRow,
   type ResourceContractRow,
 } from '../../../../db/schema/accounts.ts';
+import { attachments } from '../../../../db/schema/attachments.ts';
 import { recordAudit } from '../audit.ts';
 import { getArea } from '../areas/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
@@ -217,11 +218,14 @@ export async function deleteFundEntry(db: Db, disclosureId: number, lineNo: numb
   const disclosure = await getDisclosure(db, disclosureId);
   const notDraft = requireDraft(disclosure);
   if (notDraft) return fail(notDraft);
-  const deleted = await db
-    .delete(fundEntries)
-    .where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)))
-    .returning({ id: fundEntries.id });
-  return deleted.length ? { ok: true, value: null } : fail({ form: '没有找到该分录' });
+  return db.transaction(async (tx) => {
+    const [entry] = await tx.select({ id: fundEntries.id }).from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
+    if (!entry) return fail({ form: '没有找到该分录' });
+    // The entry's voucher scans go with it (the period is still a draft).
+    await tx.delete(attachments).where(eq(attachments.fundEntryId, entry.id));
+    await tx.delete(fundEntries).where(eq(fundEntries.id, entry.id));
+    return { ok: true as const, value: null };
+  });
 }
 
 /**
@@ -244,6 +248,7 @@ export async function replaceFundEntries(
   }
   if (errors.length) return { ok: false, errors };
   await db.transaction(async (tx) => {
+    await tx.delete(attachments).where(eq(attachments.disclosureId, disclosureId));
     await tx.delete(fundEntries).where(eq(fundEntries.disclosureId, disclosureId));
     for (let start = 0; start < rows.length; start += 500) {
       await tx.insert(fundEntries).values(rows.slice(start, start + 500).map((row, offset) => fundRow(disclosureId, start + offset + 1, row)));

@@ -1,0 +1,96 @@
+/**
+ * Voucher scans attached to funds entries. Added and removed while the period is a draft; kept for
+ * good once it is published. Shown to staff who may see the village's ledger, never to the public:
+ * vouchers carry names, account numbers and signatures of private people.
+ */
+import { and, asc, count, eq } from 'drizzle-orm';
+import { attachments, type AttachmentRow } from '../../../../db/schema/attachments.ts';
+import { fundEntries } from '../../../../db/schema/accounts.ts';
+import { recordAudit } from '../audit.ts';
+import { cleanUpload } from '../attachments/index.ts';
+import type { Db, DbOrTx } from '../db.ts';
+import { getDisclosure, type LedgerActor, type LedgerResult } from './disclosures.ts';
+
+export const MAX_VOUCHERS_PER_ENTRY = 5;
+
+export type VoucherInfo = Omit<AttachmentRow, 'bytes'>;
+
+const infoColumns = {
+  id: attachments.id,
+  kind: attachments.kind,
+  disclosureId: attachments.disclosureId,
+  fundEntryId: attachments.fundEntryId,
+  mime: attachments.mime,
+  sizeBytes: attachments.sizeBytes,
+  sha256: attachments.sha256,
+  stripped: attachments.stripped,
+  createdAt: attachments.createdAt,
+  createdBy: attachments.createdBy,
+};
+
+export async function listVouchers(db: DbOrTx, disclosureId: number): Promise<Map<number, VoucherInfo[]>> {
+  const rows = await db.select(infoColumns).from(attachments).where(eq(attachments.disclosureId, disclosureId)).orderBy(asc(attachments.createdAt));
+  const byEntry = new Map<number, VoucherInfo[]>();
+  for (const row of rows) byEntry.set(Number(row.fundEntryId), [...(byEntry.get(Number(row.fundEntryId)) ?? []), row]);
+  return byEntry;
+}
+
+export async function getVoucher(db: DbOrTx, disclosureId: number, attachmentId: string): Promise<AttachmentRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/.test(attachmentId)) return undefined;
+  const [row] = await db.select().from(attachments).where(and(eq(attachments.id, attachmentId), eq(attachments.disclosureId, disclosureId)));
+  return row;
+}
+
+export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: number, lineNo: number, upload: Uint8Array): Promise<LedgerResult<{ id: string }>> {
+  const disclosure = await getDisclosure(db, disclosureId);
+  if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { file: '只有草稿状态可以上传凭证' } };
+  const [entry] = await db.select().from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
+  if (!entry) return { ok: false, errors: { file: '没有找到该分录' } };
+  const [existing] = await db.select({ n: count() }).from(attachments).where(eq(attachments.fundEntryId, entry.id));
+  if ((existing?.n ?? 0) >= MAX_VOUCHERS_PER_ENTRY) return { ok: false, errors: { file: `每笔分录最多上传${MAX_VOUCHERS_PER_ENTRY}个凭证文件` } };
+  const cleaned = await cleanUpload(upload);
+  if (!cleaned.ok) return { ok: false, errors: { file: cleaned.message } };
+  const id = crypto.randomUUID();
+  await db.transaction(async (tx) => {
+    await tx.insert(attachments).values({
+      id,
+      kind: 'voucher',
+      disclosureId,
+      fundEntryId: entry.id,
+      mime: cleaned.mime,
+      sizeBytes: cleaned.bytes.byteLength,
+      sha256: cleaned.sha256,
+      stripped: cleaned.stripped,
+      bytes: cleaned.bytes,
+      createdBy: actor.id,
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'disclosure.voucherAdded',
+      subjectType: 'disclosure',
+      subjectId: String(disclosureId),
+      scopeCode: disclosure.villageCode,
+      detail: { line: lineNo, attachment: id, mime: cleaned.mime, sha256: cleaned.sha256 },
+    });
+  });
+  return { ok: true, value: { id } };
+}
+
+export async function removeVoucher(db: Db, actor: LedgerActor, disclosureId: number, attachmentId: string): Promise<LedgerResult> {
+  const disclosure = await getDisclosure(db, disclosureId);
+  if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { form: '只有草稿状态可以删除凭证' } };
+  const voucher = await getVoucher(db, disclosureId, attachmentId);
+  if (!voucher) return { ok: false, errors: { form: '没有找到该凭证' } };
+  await db.transaction(async (tx) => {
+    await tx.delete(attachments).where(eq(attachments.id, attachmentId));
+    await recordAudit(tx, {
+      actor,
+      action: 'disclosure.voucherRemoved',
+      subjectType: 'disclosure',
+      subjectId: String(disclosureId),
+      scopeCode: disclosure.villageCode,
+      detail: { attachment: attachmentId, sha256: voucher.sha256 },
+    });
+  });
+  return { ok: true, value: null };
+}
