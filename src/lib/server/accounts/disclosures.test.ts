@@ -143,7 +143,7 @@ describe('the disclosure workflow and the hash chain', () => {
     expect(await databaseError(test.db.update(fundEntries).set({ amountFen: 1 }).where(eq(fundEntries.disclosureId, q1)))).toMatch(/cannot be changed/);
     expect(await databaseError(test.db.delete(fundEntries).where(eq(fundEntries.disclosureId, q1)))).toMatch(/cannot be changed/);
     expect(await databaseError(test.db.execute(sql`insert into fund_entries (disclosure_id, line_no, entry_date, direction, amount_fen, subject, summary, counterparty, method) values (${q1}, 99, '2024-03-01', 'income', 1, '其他收入', 'x', 'x', 'cash')`))).toMatch(/cannot be changed/);
-    expect(await databaseError(test.db.execute(sql`truncate fund_entries`))).toMatch(/cannot be truncated/);
+    expect(await databaseError(test.db.execute(sql`truncate fund_entries`))).toMatch(/cannot (be )?truncate/); // the trigger, or first the foreign key from attachments
     expect(await databaseError(test.db.execute(sql`delete from disclosure_events`))).toMatch(/append-only/);
   });
 
