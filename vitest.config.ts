@@ -23,7 +23,8 @@ export default getViteConfig(
       projects,
       testTimeout: 30_000,
       hookTimeout: 60_000,
-      env: { APP_ENV: 'test', LOG_LEVEL: 'warn' },
+      // Fixed test keys: nothing is written to DATA_DIR during tests.
+      env: { APP_ENV: 'test', LOG_LEVEL: 'warn', COMPLAINT_KEY: 'dGVzdC1jb21wbGFpbnQta2V5LTMyLWJ5dGVzLWxvbmc=', RECEIPT_KEY: 'dGVzdC1yZWNlaXB0LWtleS0zMi1ieXRlcy1sb25nISE=' },
     },
   },
   { logLevel: 'error' },

@@ -5,3 +5,4 @@ export * from './auth.ts';
 export * from './audit.ts';
 export * from './accounts.ts';
 export * from './attachments.ts';
+export * from './complaints.ts';

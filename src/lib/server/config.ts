@@ -3,6 +3,8 @@
  * Validation happens once, at start-up; in production a bad setting stops the process
  * instead of being discovered by the first unlucky request.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -26,6 +28,10 @@ const EnvSchema = z.object({
   /** Red-flag thresholds for reviewers, in yuan. */
   FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
   FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
+  /** 32 random bytes, base64: encrypts real-name complainants' details (AES-256-GCM). */
+  COMPLAINT_KEY: optionalString,
+  /** 32 random bytes, base64: keys the hash under which receipt codes are stored. */
+  RECEIPT_KEY: optionalString,
   /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
   PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
@@ -48,6 +54,9 @@ export interface AppConfig {
   flagDecisionFen: number;
   /** Cash payments above this (fen) are flagged. */
   flagCashFen: number;
+  /** Secrets; in development generated once and kept in DATA_DIR/dev-keys.json. */
+  complaintKey: Buffer;
+  receiptKey: Buffer;
 }
 
 export class ConfigError extends Error {}
@@ -69,13 +78,17 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // Secure cookies and the same-origin check both depend on knowing the public https origin.
     throw new ConfigError('APP_ENV=production requires PUBLIC_ORIGIN, the https:// address people use.');
   }
+  const complaintKey = secretKey('COMPLAINT_KEY', e.COMPLAINT_KEY, isProduction, dataDirOf(e.DATA_DIR));
+  const receiptKey = secretKey('RECEIPT_KEY', e.RECEIPT_KEY, isProduction, dataDirOf(e.DATA_DIR));
   return {
     env: e.APP_ENV,
+    complaintKey,
+    receiptKey,
     isProduction,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(process.cwd(), e.DATA_DIR ?? 'data'),
+    dataDir: dataDirOf(e.DATA_DIR),
     // Production never receives demo data, whatever DEMO_SEED says.
     seedDemo: !isProduction && e.DEMO_SEED === 'on',
     logLevel: e.LOG_LEVEL,
@@ -84,6 +97,32 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     flagDecisionFen: e.FLAG_DECISION_YUAN * 100,
     flagCashFen: e.FLAG_CASH_YUAN * 100,
   };
+}
+
+function dataDirOf(value: string | undefined): string {
+  return path.resolve(process.cwd(), value ?? 'data');
+}
+
+/**
+ * A 32-byte secret from the environment. Production must provide it; elsewhere a key is generated
+ * on first use and kept beside the embedded database, so demo data stays readable across restarts.
+ */
+function secretKey(name: string, value: string | undefined, isProduction: boolean, dataDir: string): Buffer {
+  if (value) {
+    const key = Buffer.from(value, 'base64');
+    if (key.length !== 32) throw new ConfigError(`${name} must be 32 random bytes in base64 (openssl rand -base64 32)`);
+    return key;
+  }
+  if (isProduction) throw new ConfigError(`APP_ENV=production requires ${name} (openssl rand -base64 32); generated keys are for development only`);
+  const file = path.join(dataDir, 'dev-keys.json');
+  let keys: Record<string, string> = {};
+  if (existsSync(file)) keys = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  if (!keys[name]) {
+    keys[name] = randomBytes(32).toString('base64');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  }
+  return Buffer.from(keys[name]!, 'base64');
 }
 
 let cached: AppConfig | undefined;

@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, date, index, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { areas } from './areas.ts';
+import { users } from './auth.ts';
+
+export const COMPLAINT_CATEGORIES = ['item', 'assets', 'conduct', 'other'] as const;
+export const COMPLAINT_STATUSES = ['received', 'accepted', 'declined', 'transferred', 'in_progress', 'concluded'] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+/**
+ * A complaint (信访举报). What is stored is what the case needs and nothing that identifies how it
+ * arrived: the filing date (a day, never a time), no address, no user agent. A real-name reporter's
+ * name and phone live encrypted in complaint_identities. The receipt code itself is never stored,
+ * only a keyed hash of it.
+ */
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: text('id').primaryKey(),
+    receiptHmac: text('receipt_hmac').notNull().unique(),
+    category: text('category', { enum: COMPLAINT_CATEGORIES }).notNull(),
+    /** The place the complaint is about (village, township or county). */
+    areaCode: text('area_code')
+      .notNull()
+      .references(() => areas.code),
+    /** The commission whose queue holds it: the county for villages and townships, the city above. */
+    routedScopeCode: text('routed_scope_code')
+      .notNull()
+      .references(() => areas.code),
+    subjectRole: text('subject_role'),
+    subjectName: text('subject_name'),
+    itemCode: text('item_code'),
+    villageCode: text('village_code'),
+    title: text('title').notNull(),
+    content: text('content').notNull(),
+    occurredOn: date('occurred_on', { mode: 'string' }),
+    filedOn: date('filed_on', { mode: 'string' }).notNull(),
+    anonymous: boolean('anonymous').notNull(),
+    status: text('status', { enum: COMPLAINT_STATUSES }).notNull().default('received'),
+    assigneeId: text('assignee_id').references(() => users.id),
+    publicReply: text('public_reply'),
+    rating: integer('rating'),
+  },
+  (t) => [
+    index('complaints_routed_status_idx').on(t.routedScopeCode, t.status, t.filedOn),
+    index('complaints_area_idx').on(t.areaCode, t.filedOn),
+    check('complaints_filed_on_is_a_day', sql`${t.filedOn} is not null`),
+    check('complaints_rating_range', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
+  ],
+);
+
+/** Real-name details, AES-256-GCM encrypted under the configured complaint key. */
+export const complaintIdentities = pgTable('complaint_identities', {
+  complaintId: text('complaint_id')
+    .primaryKey()
+    .references(() => complaints.id),
+  ciphertext: text('ciphertext').notNull(),
+});
+
+/**
+ * The case history. Citizen-visible entries (`public`) make the tracking timeline; internal notes
+ * never leave the commission. Times are kept to the day for events made by the citizen.
+ */
+export const complaintEvents = pgTable(
+  'complaint_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    complaintId: text('complaint_id')
+      .notNull()
+      .references(() => complaints.id),
+    on: date('on', { mode: 'string' }).notNull(),
+    at: timestamp('at', { withTimezone: true }),
+    actorId: text('actor_id').references(() => users.id),
+    kind: text('kind').notNull(),
+    public: boolean('public').notNull(),
+    text: text('text'),
+  },
+  (t) => [index('complaint_events_complaint_idx').on(t.complaintId, t.id)],
+);
+
+/**
+ * Idempotency for filing: the form carries a random key; a resubmission with the same key returns
+ * the same complaint instead of creating another. The receipt is kept here encrypted under a key
+ * derived from the idempotency key (which only the submitting browser holds), so a retry after a
+ * lost response can show the receipt again while the server alone cannot read it.
+ */
+export const complaintSubmissions = pgTable(
+  'complaint_submissions',
+  {
+    keyHash: text('key_hash').primaryKey(),
+    complaintId: text('complaint_id')
+      .notNull()
+      .references(() => complaints.id),
+    receiptCiphertext: text('receipt_ciphertext').notNull(),
+    createdOn: date('created_on', { mode: 'string' }).notNull(),
+  },
+  (t) => [unique('complaint_submissions_complaint').on(t.complaintId)],
+);
+
+export type ComplaintRow = typeof complaints.$inferSelect;
+export type ComplaintEventRow = typeof complaintEvents.$inferSelect;

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { complaintIdentities, complaints, complaintSubmissions } from '../../../../db/schema/complaints.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { queryRows } from '../db.ts';
+import { getConfig } from '../config.ts';
+import { decryptJson, formatReceipt, normaliseReceipt } from './crypto.ts';
+import { fileComplaint, trackComplaint } from './filing.ts';
+import { escalationTarget, routeComplaint } from './routing.ts';
+
+let test: TestDatabase;
+beforeAll(async () => {
+  test = await createTestDatabase();
+});
+afterAll(async () => test?.dispose());
+
+const anonymous = {
+  category: 'assets',
+  areaCode: '990121001201',
+  subjectRole: '村（社区）“两委”干部',
+  title: '村北机动地发包没有公开招标',
+  content: '今年三月村北四十多亩机动地重新发包，没有张贴公告也没有开会，直接包给了村干部的亲戚，价格比往年低一半。',
+  occurredOn: '2026-03-20',
+  anonymous: true,
+};
+
+describe('routing (direct reporting)', () => {
+  it('sends village and township cases to the county, county cases to the city', () => {
+    expect(routeComplaint('990121001201')).toBe('990121000000');
+    expect(routeComplaint('990121001000')).toBe('990121000000');
+    expect(routeComplaint('990121000000')).toBe('990100000000');
+    expect(escalationTarget('990121000000')).toBe('990100000000');
+    expect(escalationTarget('990100000000')).toBe('990000000000');
+  });
+});
+
+describe('filing a complaint', () => {
+  it('files anonymously, routes to the county, and keeps only a keyed hash of the receipt', async () => {
+    const result = await fileComplaint(test.db, anonymous, { today: '2026-11-26' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.receipt).toMatch(/^\d{16}$/);
+    const rows = await test.db.select().from(complaints);
+    const row = rows.find((c) => c.title === anonymous.title)!;
+    expect(row).toMatchObject({ routedScopeCode: '990121000000', villageCode: '990121001201', filedOn: '2026-11-26', anonymous: true, status: 'received' });
+    expect(JSON.stringify(rows)).not.toContain(result.receipt);
+    expect(await test.db.select().from(complaintIdentities).where(eq(complaintIdentities.complaintId, row.id))).toEqual([]);
+  });
+
+  it('stores no time finer than the day with a complaint', async () => {
+    const columns = await queryRows<{ table_name: string; column_name: string; data_type: string }>(
+      test.db,
+      sql`select table_name, column_name, data_type from information_schema.columns
+           where table_name in ('complaints', 'complaint_identities', 'complaint_submissions') and data_type like 'timestamp%'`,
+    );
+    expect(columns).toEqual([]);
+  });
+
+  it('encrypts a real-name reporter’s name and phone', async () => {
+    const result = await fileComplaint(test.db, { ...anonymous, title: '低保评定优亲厚友', anonymous: false, name: '张秀英', phone: '13912345678' });
+    expect(result.ok).toBe(true);
+    const [row] = await test.db.select().from(complaints).where(eq(complaints.title, '低保评定优亲厚友'));
+    const [identity] = await test.db.select().from(complaintIdentities).where(eq(complaintIdentities.complaintId, row!.id));
+    expect(identity!.ciphertext).not.toContain('张秀英');
+    expect(identity!.ciphertext).not.toContain('13912345678');
+    expect(decryptJson(getConfig().complaintKey, identity!.ciphertext)).toEqual({ name: '张秀英', phone: '13912345678' });
+  });
+
+  it.each([
+    [{ category: 'rumour' }, 'category'],
+    [{ areaCode: '99012100120' }, 'areaCode'],
+    [{ areaCode: '990100000000' }, 'areaCode'],
+    [{ title: '短' }, 'title'],
+    [{ content: '太短了' }, 'content'],
+    [{ occurredOn: '2026-02-30' }, 'occurredOn'],
+    [{ subjectRole: '县长' }, 'subjectRole'],
+    [{ anonymous: false }, 'name'],
+    [{ anonymous: false, name: '李四', phone: '12345' }, 'phone'],
+    [{ itemCode: 'ZZ-99' }, 'itemCode'],
+    [{ villageCode: '990122001201' }, 'villageCode'],
+  ])('refuses %o with a Chinese message on %s, storing nothing', async (change, field) => {
+    const before = (await test.db.select({ id: complaints.id }).from(complaints)).length;
+    const result = await fileComplaint(test.db, { ...anonymous, ...change });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[field]).toMatch(/[\u4e00-\u9fa5]/);
+    expect((await test.db.select({ id: complaints.id }).from(complaints)).length).toBe(before);
+  });
+
+  it('never files a resubmitted form twice, and shows the same receipt again', async () => {
+    const key = 'form-key-0123456789abcdef';
+    const first = await fileComplaint(test.db, { ...anonymous, title: '村道硬化工程偷工减料' }, { idempotencyKey: key });
+    const again = await fileComplaint(test.db, { ...anonymous, title: '村道硬化工程偷工减料' }, { idempotencyKey: key });
+    expect(first.ok && again.ok).toBe(true);
+    if (!first.ok || !again.ok) return;
+    expect(again).toEqual({ ok: true, receipt: first.receipt, repeated: true });
+    expect(await test.db.select().from(complaints).where(eq(complaints.title, '村道硬化工程偷工减料'))).toHaveLength(1);
+    const [sealed] = await test.db.select().from(complaintSubmissions);
+    expect(sealed!.receiptCiphertext).not.toContain(first.receipt);
+  });
+});
+
+describe('tracking', () => {
+  it('shows the holder of the receipt the status and public steps, whatever the spacing', async () => {
+    const filed = await fileComplaint(test.db, { ...anonymous, title: '残疾人补贴被截留' }, { today: '2026-11-20' });
+    if (!filed.ok) throw new Error('filing failed');
+    const view = await trackComplaint(test.db, formatReceipt(filed.receipt));
+    expect(view).toMatchObject({ status: 'received', title: '残疾人补贴被截留', filedOn: '2026-11-20', timeline: [{ on: '2026-11-20', kind: 'received', text: null }] });
+  });
+
+  it('finds nothing for a wrong or malformed code', async () => {
+    expect(await trackComplaint(test.db, '0000000000000000')).toBeNull();
+    expect(await trackComplaint(test.db, '12345')).toBeNull();
+    expect(await trackComplaint(test.db, "' or 1=1 --")).toBeNull();
+    expect(normaliseReceipt('１２３４-５６７８ ９０１２ ３４５６')).toBe('1234567890123456');
+  });
+});

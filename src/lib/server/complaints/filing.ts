@@ -1,0 +1,119 @@
+/**
+ * Filing and tracking a complaint, as a citizen. Nothing about the request (address, browser,
+ * time of day) is stored or logged; the receipt is returned only after the transaction commits.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { catalogItems } from '../../../../db/schema/catalog.ts';
+import { complaintEvents, complaintIdentities, complaints, complaintSubmissions, type ComplaintRow } from '../../../../db/schema/complaints.ts';
+import { getArea } from '../areas/index.ts';
+import { isWithin } from '../areas/codes.ts';
+import { getConfig } from '../config.ts';
+import type { Db, DbOrTx } from '../db.ts';
+import { todayInShanghai } from '../time.ts';
+import { fieldErrors } from '../validation.ts';
+import { decryptJson, encryptJson, generateReceipt, normaliseReceipt, receiptHmac, submissionKeys } from './crypto.ts';
+import { ComplaintInputSchema } from './model.ts';
+import { routeComplaint } from './routing.ts';
+
+export type FilingResult = { ok: true; receipt: string; repeated: boolean } | { ok: false; errors: Record<string, string> };
+
+async function existingSubmission(db: DbOrTx, idempotencyKey: string): Promise<string | null> {
+  const { keyHash, sealKey } = submissionKeys(idempotencyKey);
+  const [row] = await db.select().from(complaintSubmissions).where(eq(complaintSubmissions.keyHash, keyHash));
+  return row ? decryptJson<string>(sealKey, row.receiptCiphertext) : null;
+}
+
+export async function fileComplaint(db: Db, raw: unknown, options: { idempotencyKey?: string; today?: string } = {}): Promise<FilingResult> {
+  const idempotencyKey = options.idempotencyKey && /^[A-Za-z0-9_-]{16,64}$/.test(options.idempotencyKey) ? options.idempotencyKey : undefined;
+  if (idempotencyKey) {
+    const receipt = await existingSubmission(db, idempotencyKey);
+    if (receipt) return { ok: true, receipt, repeated: true };
+  }
+  const parsed = ComplaintInputSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const input = parsed.data;
+  const area = await getArea(db, input.areaCode);
+  if (!area || !['village', 'township', 'county'].includes(area.level)) return { ok: false, errors: { areaCode: '请选择问题发生的乡镇或村' } };
+  if (input.villageCode && (!isWithin(area.code, input.villageCode) || (await getArea(db, input.villageCode))?.level !== 'village')) {
+    return { ok: false, errors: { villageCode: '所选的村不在该地区内' } };
+  }
+  if (input.itemCode) {
+    const [item] = await db.select({ code: catalogItems.code }).from(catalogItems).where(eq(catalogItems.code, input.itemCode));
+    if (!item) return { ok: false, errors: { itemCode: '没有这个事项编码' } };
+  }
+
+  const config = getConfig();
+  const receipt = generateReceipt();
+  const id = crypto.randomUUID();
+  const filedOn = options.today ?? todayInShanghai();
+  try {
+    await db.transaction(async (tx) => {
+      await tx.insert(complaints).values({
+        id,
+        receiptHmac: receiptHmac(config.receiptKey, receipt),
+        category: input.category,
+        areaCode: area.code,
+        routedScopeCode: routeComplaint(area.code),
+        subjectRole: input.subjectRole ?? null,
+        subjectName: input.subjectName || null,
+        itemCode: input.itemCode ?? null,
+        villageCode: input.villageCode ?? (area.level === 'village' ? area.code : null),
+        title: input.title,
+        content: input.content,
+        occurredOn: input.occurredOn ?? null,
+        filedOn,
+        anonymous: input.anonymous,
+      });
+      if (!input.anonymous) {
+        await tx.insert(complaintIdentities).values({ complaintId: id, ciphertext: encryptJson(config.complaintKey, { name: input.name, phone: input.phone }) });
+      }
+      await tx.insert(complaintEvents).values({ complaintId: id, on: filedOn, kind: 'received', public: true });
+      if (idempotencyKey) {
+        const { keyHash, sealKey } = submissionKeys(idempotencyKey);
+        await tx.insert(complaintSubmissions).values({ keyHash, complaintId: id, receiptCiphertext: encryptJson(sealKey, receipt), createdOn: filedOn });
+      }
+    });
+  } catch (error) {
+    // Two submissions of the same form raced: the other one committed first, so answer with its receipt.
+    if (idempotencyKey) {
+      const receiptOfWinner = await existingSubmission(db, idempotencyKey);
+      if (receiptOfWinner) return { ok: true, receipt: receiptOfWinner, repeated: true };
+    }
+    throw error;
+  }
+  return { ok: true, receipt, repeated: false };
+}
+
+export interface CitizenView {
+  status: ComplaintRow['status'];
+  category: ComplaintRow['category'];
+  title: string;
+  filedOn: string;
+  anonymous: boolean;
+  publicReply: string | null;
+  rating: number | null;
+  timeline: Array<{ on: string; kind: string; text: string | null }>;
+}
+
+/** What the holder of a receipt may see: status, public steps and the public reply. Never internal notes. */
+export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | undefined): Promise<CitizenView | null> {
+  const receipt = normaliseReceipt(rawReceipt);
+  if (!receipt) return null;
+  const [complaint] = await db.select().from(complaints).where(eq(complaints.receiptHmac, receiptHmac(getConfig().receiptKey, receipt)));
+  if (!complaint) return null;
+  const events = await db
+    .select({ on: complaintEvents.on, kind: complaintEvents.kind, text: complaintEvents.text })
+    .from(complaintEvents)
+    .where(and(eq(complaintEvents.complaintId, complaint.id), eq(complaintEvents.public, true)))
+    .orderBy(asc(complaintEvents.id));
+  return {
+    status: complaint.status,
+    category: complaint.category,
+    title: complaint.title,
+    filedOn: complaint.filedOn,
+    anonymous: complaint.anonymous,
+    publicReply: complaint.publicReply,
+    rating: complaint.rating,
+    timeline: events,
+  };
+}

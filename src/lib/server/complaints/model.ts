@@ -1,0 +1,46 @@
+/** What a complaint is made of, shared by the form, the JSON API and the console. */
+import { z } from 'zod';
+import { isAreaCode } from '../areas/codes.ts';
+import { isIsoDate } from '../time.ts';
+
+/** The 10 categories of key personnel (DESIGN.md §3). */
+export const SUBJECT_ROLES = [
+  '乡镇行政综合执法队长',
+  '综合服务中心主任',
+  '退役军人服务站长',
+  '卫生院长',
+  '中小学校长',
+  '供电所长',
+  '派出所长',
+  '基层法庭庭长',
+  '市场监管分局局长',
+  '村（社区）“两委”干部',
+] as const;
+
+export const CATEGORY_LABELS = { item: '小微权力事项', assets: '村级三资', conduct: '干部作风', other: '其他' } as const;
+
+const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+
+export const ComplaintInputSchema = z
+  .object({
+    category: z.enum(['item', 'assets', 'conduct', 'other'], { message: '请选择反映的问题类别' }),
+    areaCode: z.string().refine(isAreaCode, '请选择问题发生的地方（乡镇或村）'),
+    subjectRole: z.enum(SUBJECT_ROLES, { message: '请从列表中选择被反映人的身份' }).nullable().optional(),
+    subjectName: z.string().trim().max(40, '被反映人姓名不超过40个字').nullable().optional(),
+    itemCode: z.string().trim().regex(/^([A-Z]{2}-\d{2})$/, '事项编码格式不正确').nullable().optional(),
+    villageCode: z.string().refine(isAreaCode, '村代码格式不正确').nullable().optional(),
+    title: z.string().trim().min(4, '标题至少4个字').max(60, '标题不超过60个字'),
+    content: z.string().trim().min(20, '请把事情经过写清楚，至少20个字').max(5000, '内容不超过5000字，可以分次补充材料'),
+    occurredOn: z.string().refine(isIsoDate, '日期格式应为 2026-07-15').nullable().optional(),
+    anonymous: z.boolean({ message: '请选择实名或匿名' }),
+    name: z.string().trim().max(40, '姓名不超过40个字').nullable().optional(),
+    phone: z.string().trim().nullable().optional(),
+  })
+  .superRefine((input, context) => {
+    if (!input.anonymous) {
+      if (!input.name || input.name.length < 2) context.addIssue({ code: 'custom', path: ['name'], message: '实名反映请填写您的姓名' });
+      if (!input.phone || !PHONE.test(input.phone)) context.addIssue({ code: 'custom', path: ['phone'], message: '实名反映请填写能联系到您的手机或固定电话' });
+    }
+  });
+
+export type ComplaintInput = z.infer<typeof ComplaintInputSchema>;
