@@ -23,6 +23,11 @@ export function isStaffPath(pathname: string): boolean {
   return pathname === '/staff' || pathname.startsWith('/staff/') || pathname.startsWith('/partials/staff/');
 }
 
+/** Complaint filing and tracking: private like the staff area (no caching, no referrer). */
+export function isComplaintPath(pathname: string): boolean {
+  return pathname === '/report' || pathname.startsWith('/report/') || pathname === '/track' || pathname.startsWith('/api/v1/complaints');
+}
+
 /**
  * Refuses cross-site state changes whatever the body type (form, multipart, text, JSON): Astro's
  * own check covers form content types only.
@@ -48,6 +53,12 @@ const language = defineMiddleware((context, next) => {
 const staffSession = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.sessionId = null;
+  if (isComplaintPath(context.url.pathname)) {
+    const response = await next();
+    response.headers.set('Cache-Control', 'no-store');
+    response.headers.set('Referrer-Policy', 'no-referrer');
+    return response;
+  }
   if (!isStaffPath(context.url.pathname)) return next();
   const token = context.cookies.get(sessionCookieName())?.value;
   if (token) {

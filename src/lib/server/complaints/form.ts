@@ -1,0 +1,51 @@
+/**
+ * The public complaint form, without JavaScript: the citizen first picks a county, then the place
+ * inside it. Loaders and the form-to-input mapping live here so the page stays thin.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AreaRow } from '../../../../db/schema/areas.ts';
+import { getArea, getCounty, listCountiesByCity, type CityWithCounties } from '../areas/index.ts';
+import { listCountyVillages, type TownshipVillages } from '../accounts/ledger.ts';
+import { levelOfCode, PREFIX_LENGTH } from '../areas/codes.ts';
+import type { DbOrTx } from '../db.ts';
+
+export function newFormKey(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export interface ReportFormContext {
+  counties: CityWithCounties[];
+  county: AreaRow | undefined;
+  places: TownshipVillages[];
+}
+
+/** The county the form is about: chosen directly, or the county of a pre-filled village/area. */
+export async function loadReportForm(db: DbOrTx, params: URLSearchParams): Promise<ReportFormContext> {
+  const hint = params.get('county') ?? params.get('village') ?? params.get('area') ?? '';
+  const countyCode = /^\d{12}$/.test(hint) && levelOfCode(hint) !== 'province' && levelOfCode(hint) !== 'city' ? hint.slice(0, PREFIX_LENGTH.county).padEnd(12, '0') : '';
+  const [counties, county] = await Promise.all([listCountiesByCity(db), countyCode ? getCounty(db, countyCode) : Promise.resolve(undefined)]);
+  return { counties, county, places: county ? await listCountyVillages(db, county.code) : [] };
+}
+
+export async function areaLabel(db: DbOrTx, code: string): Promise<string> {
+  return (await getArea(db, code))?.name ?? code;
+}
+
+/** Form fields → the filing input (the domain validates it). */
+export function complaintFromForm(fields: Record<string, string>) {
+  const orNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+  return {
+    category: fields.category,
+    areaCode: fields.areaCode ?? '',
+    subjectRole: orNull(fields.subjectRole),
+    subjectName: orNull(fields.subjectName),
+    itemCode: orNull(fields.itemCode),
+    villageCode: null,
+    title: fields.title ?? '',
+    content: fields.content ?? '',
+    occurredOn: orNull(fields.occurredOn),
+    anonymous: fields.anonymous !== 'no',
+    name: orNull(fields.name),
+    phone: orNull(fields.phone),
+  };
+}

@@ -1,0 +1,28 @@
+import type { APIRoute } from 'astro';
+import { getDb } from '../../../../lib/server/db.ts';
+import { clientKeyOf } from '../../../../lib/server/forms.ts';
+import { fileComplaint } from '../../../../lib/server/complaints/filing.ts';
+import { filingThrottle } from '../../../../lib/server/complaints/throttles.ts';
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+
+/**
+ * POST /api/v1/complaints — filing for other front ends (a WeChat mini program, a kiosk). Same
+ * validation and protections as the form; an `Idempotency-Key` header makes retries safe.
+ */
+export const POST: APIRoute = async (context) => {
+  const client = clientKeyOf(context);
+  if (filingThrottle.retryAfter('client', client) > 0) return json(429, { error: { code: 'rate_limited', message: '提交过于频繁，请稍后再试' } });
+  let body: unknown;
+  try {
+    body = await context.request.json();
+  } catch {
+    return json(400, { error: { code: 'invalid_json', message: '请求体应为 JSON' } });
+  }
+  const idempotencyKey = context.request.headers.get('Idempotency-Key') ?? undefined;
+  const result = await fileComplaint(await getDb(), body, { idempotencyKey });
+  if (!result.ok) return json(400, { error: { code: 'invalid', message: '提交的内容有误', fields: result.errors } });
+  if (!result.repeated) filingThrottle.recordFailure('client', client);
+  return json(result.repeated ? 200 : 201, { receipt: result.receipt });
+};
