@@ -94,4 +94,8 @@ export const AUDIT_ACTIONS = [
   'disclosure.imported',
   'disclosure.voucherAdded',
   'disclosure.voucherRemoved',
+  'complaint.accept',
+  'complaint.decline',
+  'complaint.note',
+  'complaint.conclude',
 ] as const;

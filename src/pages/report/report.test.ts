@@ -77,8 +77,8 @@ describe('the complaint form', () => {
     const again = await render(Report, '/report', form);
     expect(again.html).toContain(receipt!);
     expect(again.html).toContain('没有重复登记');
-    const [{ n }] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = ${form.title}`);
-    expect(n).toBe(1);
+    const [count] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = ${form.title}`);
+    expect(count!.n).toBe(1);
 
     const tracked = await render(Track, '/track', { receipt: receipt! });
     expect(tracked.status).toBe(200);
@@ -89,8 +89,8 @@ describe('the complaint form', () => {
   it('refuses the honeypot without storing anything', async () => {
     const { status } = await render(Report, '/report', { ...form, formKey: 'route-test-key-000000000002', title: '机器人提交的内容', website: 'http://spam.example' });
     expect(status).toBe(400);
-    const [{ n }] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = '机器人提交的内容'`);
-    expect(n).toBe(0);
+    const [count] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = '机器人提交的内容'`);
+    expect(count!.n).toBe(0);
   });
 
   it('answers a wrong receipt with 404 and no case', async () => {
@@ -129,7 +129,7 @@ describe('the complaint form', () => {
 });
 
 describe('the complaint API', () => {
-  const call = (route: { POST?: (c: never) => Promise<Response>; GET?: (c: never) => Promise<Response> }, method: 'POST' | 'GET', url: string, init: { body?: string; headers?: Record<string, string>; params?: Record<string, string> } = {}) =>
+  const call = async (route: { POST?: (c: never) => Response | Promise<Response>; GET?: (c: never) => Response | Promise<Response> }, method: 'POST' | 'GET', url: string, init: { body?: string; headers?: Record<string, string>; params?: Record<string, string> } = {}) =>
     (method === 'POST' ? route.POST! : route.GET!)({
       request: new Request(`http://localhost${url}`, { method, headers: init.headers, body: init.body }),
       params: init.params ?? {},

@@ -40,6 +40,10 @@ import * as LedgerTemplate from './ledgers/template.ts';
 import * as LedgerVoucher from './ledgers/[id]/vouchers/[attachment].ts';
 import { addVoucher } from '../../lib/server/accounts/vouchers.ts';
 import sharp from 'sharp';
+import ComplaintQueue from './complaints/index.astro';
+import ComplaintCase from './complaints/[id].astro';
+import { fileComplaint } from '../../lib/server/complaints/filing.ts';
+import { complaints } from '../../../db/schema/complaints.ts';
 import LedgerEntryPartial from '../partials/staff/ledgers/[id]/entries/[line].astro';
 import { addFundEntry, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
 
@@ -87,6 +91,10 @@ const ROUTES: RouteCase[] = [
   // 前营村 (桑河镇, 桑河县): its people, its township and county commissions, and administrators may look;
   // only the supervisor may countersign a submitted period.
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
+  // Complaints: commissions only, and only the one the case is routed to (township commissions see
+  // only cases assigned to them; administrators, cadres and supervisors see none).
+  { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
+  { file: 'complaints/[id].astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
 ];
 
@@ -97,6 +105,8 @@ const PARTIALS: RouteCase[] = [
 /** Routes outside the matrix, each tested on its own below. */
 const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts'];
 let voucherId = '';
+/** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
+let complaintId = '';
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -165,6 +175,9 @@ beforeAll(async () => {
   const voucher = await addVoucher(test.db, { id: actors.get('cadre')!.id, username: 'qianying.kj' }, draftId, 1, new Uint8Array(scan));
   if (!voucher.ok) throw new Error(JSON.stringify(voucher.errors));
   voucherId = voucher.value.id;
+  const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', title: '机动地发包不公开', content: '村北机动地今年重新发包，没有公告也没有开会，直接给了村干部亲属，价格偏低。', anonymous: true });
+  if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+  complaintId = (await test.db.select({ id: complaints.id }).from(complaints))[0]!.id;
 });
 afterAll(async () => test?.dispose());
 
@@ -222,6 +235,7 @@ describe('authorization matrix', () => {
           expect(body).not.toContain('qianying');
           expect(body).not.toContain('草稿');
           expect(body).not.toContain('audit_events');
+          expect(body).not.toContain('机动地发包不公开');
         }
       });
     }

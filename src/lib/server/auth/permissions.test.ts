@@ -106,3 +106,25 @@ describe('village ledgers', () => {
     expect(can(county, 'ledger.view', {})).toBe(false);
   });
 });
+
+describe('complaints', () => {
+  const routed = { routedScopeCode: '990121000000', assigneeId: null };
+
+  it('are handled by the commission they are routed to, and by its superiors', () => {
+    expect(can(county, 'complaint.handle', routed)).toBe(true);
+    expect(can(city, 'complaint.handle', routed)).toBe(true);
+    expect(can({ id: 'o', role: 'commission', scopeCode: '990122000000' }, 'complaint.handle', routed)).toBe(false);
+  });
+
+  it('reach a township commission only when assigned to it', () => {
+    expect(can(township, 'complaint.handle', routed)).toBe(false);
+    expect(can(township, 'complaint.handle', { ...routed, assigneeId: township.id })).toBe(true);
+  });
+
+  it('are never open to cadres, supervisors or administrators', () => {
+    for (const actor of [cadre, supervisor, admin]) {
+      expect(can(actor, 'complaint.queue')).toBe(false);
+      expect(can(actor, 'complaint.handle', { ...routed, assigneeId: actor.id })).toBe(false);
+    }
+  });
+});

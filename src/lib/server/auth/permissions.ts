@@ -33,7 +33,9 @@ export type Action =
   | 'ledger.view'
   | 'ledger.edit'
   | 'ledger.countersign'
-  | 'ledger.review';
+  | 'ledger.review'
+  | 'complaint.queue'
+  | 'complaint.handle';
 
 export interface Resource {
   /** The area the resource belongs to. */
@@ -42,6 +44,9 @@ export interface Resource {
   role?: Role;
   /** For user.manage: the account being changed (nobody manages their own account this way). */
   userId?: string;
+  /** For complaints: the commission scope the case is routed to, and who it is assigned to. */
+  routedScopeCode?: string;
+  assigneeId?: string | null;
 }
 
 /** True when `code` lies inside the actor's scope (administrators: everywhere). */
@@ -79,10 +84,24 @@ function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean 
   }
 }
 
+/**
+ * Complaints belong to commissions only (DESIGN.md §2): cadres and supervisors have no path to
+ * them at all, and administrators, who run the installation, do not read them either. A commission
+ * handles the cases routed into its subtree; a township commission only those assigned to it.
+ */
+function canOnComplaint(actor: Actor, action: Action, resource: Resource): boolean {
+  if (actor.role !== 'commission' || !actor.scopeCode) return false;
+  if (action === 'complaint.queue') return true;
+  if (resource.assigneeId && resource.assigneeId === actor.id) return true;
+  if (levelOfCode(actor.scopeCode) === 'township') return false;
+  return !!resource.routedScopeCode && inScope(actor, resource.routedScopeCode);
+}
+
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
   if (action === 'staff.enter') return true;
   if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
+  if (action.startsWith('complaint.')) return canOnComplaint(actor, action, resource);
   if (actor.role === 'admin') return true;
   if (actor.role !== 'commission') return false;
   switch (action) {
