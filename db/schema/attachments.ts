@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, customType, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, customType, index, integer, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { complaints } from './complaints.ts';
 import { disclosures, fundEntries } from './accounts.ts';
 import { users } from './auth.ts';
 
@@ -8,7 +9,8 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 });
 
 /**
- * Uploaded files, stored in the database (small, few, and backed up with everything else).
+ * Uploaded files, stored in the database (small, few, and backed up with everything else):
+ * voucher scans of ledger entries, and the photos and documents attached to complaints.
  * Type is decided from the content, never the name; images are re-encoded, which drops EXIF, GPS
  * and XMP metadata. A voucher scan belongs to a ledger entry and, once its period is published,
  * can no longer be removed (migration `attachments_immutable`).
@@ -17,20 +19,28 @@ export const attachments = pgTable(
   'attachments',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['voucher'] }).notNull(),
+    kind: text('kind', { enum: ['voucher', 'complaint'] }).notNull(),
     disclosureId: integer('disclosure_id').references(() => disclosures.id),
     fundEntryId: bigint('fund_entry_id', { mode: 'number' }).references(() => fundEntries.id),
+    complaintId: text('complaint_id').references((): AnyPgColumn => complaints.id),
     mime: text('mime').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
     sha256: text('sha256').notNull(),
     /** True when metadata was removed by re-encoding (images). */
     stripped: boolean('stripped').notNull(),
     bytes: bytea('bytes').notNull(),
+    /**
+     * Complaints only, when the reporter asked to keep location and time data as evidence: the
+     * original upload, AES-256-GCM encrypted under the complaint key. Opening it is audited.
+     */
+    originalCiphertext: bytea('original_ciphertext'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by').references(() => users.id),
   },
   (t) => [
     index('attachments_entry_idx').on(t.fundEntryId),
+    index('attachments_complaint_idx').on(t.complaintId),
+    check('attachments_complaint_owner', sql`${t.kind} <> 'complaint' or ${t.complaintId} is not null`),
     check('attachments_voucher_owner', sql`${t.kind} <> 'voucher' or (${t.disclosureId} is not null and ${t.fundEntryId} is not null)`),
   ],
 );

@@ -98,4 +98,5 @@ export const AUDIT_ACTIONS = [
   'complaint.decline',
   'complaint.note',
   'complaint.conclude',
+  'complaint.originalOpened',
 ] as const;

@@ -41,9 +41,11 @@ import * as LedgerVoucher from './ledgers/[id]/vouchers/[attachment].ts';
 import { addVoucher } from '../../lib/server/accounts/vouchers.ts';
 import sharp from 'sharp';
 import ComplaintQueue from './complaints/index.astro';
-import ComplaintCase from './complaints/[id].astro';
+import ComplaintCase from './complaints/[id]/index.astro';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import { complaints } from '../../../db/schema/complaints.ts';
+import { attachments } from '../../../db/schema/attachments.ts';
+import * as ComplaintAttachment from './complaints/[id]/attachments/[attachment].ts';
 import LedgerEntryPartial from '../partials/staff/ledgers/[id]/entries/[line].astro';
 import { addFundEntry, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
 
@@ -94,7 +96,7 @@ const ROUTES: RouteCase[] = [
   // Complaints: commissions only, and only the one the case is routed to (township commissions see
   // only cases assigned to them; administrators, cadres and supervisors see none).
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
-  { file: 'complaints/[id].astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
+  { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
 ];
 
@@ -103,7 +105,7 @@ const PARTIALS: RouteCase[] = [
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts'];
+const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts'];
 let voucherId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
 let complaintId = '';
@@ -175,7 +177,12 @@ beforeAll(async () => {
   const voucher = await addVoucher(test.db, { id: actors.get('cadre')!.id, username: 'qianying.kj' }, draftId, 1, new Uint8Array(scan));
   if (!voucher.ok) throw new Error(JSON.stringify(voucher.errors));
   voucherId = voucher.value.id;
-  const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', title: '机动地发包不公开', content: '村北机动地今年重新发包，没有公告也没有开会，直接给了村干部亲属，价格偏低。', anonymous: true });
+  const evidence = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#9a9' } }).jpeg().withExif({ IFD0: { Model: 'MatrixPhone' } }).toBuffer();
+  const filed = await fileComplaint(
+    test.db,
+    { category: 'assets', areaCode: '990121001201', title: '机动地发包不公开', content: '村北机动地今年重新发包，没有公告也没有开会，直接给了村干部亲属，价格偏低。', anonymous: true },
+    { files: [{ bytes: new Uint8Array(evidence), name: 'IMG_2001.jpg' }], keepMetadata: true },
+  );
   if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
   complaintId = (await test.db.select({ id: complaints.id }).from(complaints))[0]!.id;
 });
@@ -314,6 +321,29 @@ describe('special staff routes', () => {
         expect(response.headers.get('Content-Type')).toBe('image/png');
       }
     }
+  });
+
+  it('complaint attachments open only for the commission handling the case; opening an original is audited', async () => {
+    const [file] = await test.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.complaintId, complaintId));
+    const call = (user: SessionUser | null, original = false) => {
+      const url = `http://localhost/staff/complaints/${complaintId}/attachments/${file!.id}${original ? '?original=1' : ''}`;
+      return ComplaintAttachment.GET({
+        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+        params: { id: complaintId, attachment: file!.id },
+        url: new URL(url),
+        request: new Request(url),
+        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+        rewrite: async () => new Response('forbidden', { status: 403 }),
+      } as never);
+    };
+    expect((await call(null)).status).toBe(303);
+    for (const who of EVERYONE) expect((await call(actors.get(who)!)).status, who).toBe(who === 'sanghe' ? 200 : 403);
+    const stored = Buffer.from(await (await call(actors.get('sanghe')!)).arrayBuffer());
+    expect(stored.includes(Buffer.from('MatrixPhone'))).toBe(false);
+    const before = await auditCount();
+    const original = Buffer.from(await (await call(actors.get('sanghe')!, true)).arrayBuffer());
+    expect(original.includes(Buffer.from('MatrixPhone'))).toBe(true);
+    expect(await auditCount()).toBe(before + 1);
   });
 
   it('a user who must change their password can open only the password page', async () => {

@@ -13,7 +13,7 @@ import { getDisclosure, type LedgerActor, type LedgerResult } from './disclosure
 
 export const MAX_VOUCHERS_PER_ENTRY = 5;
 
-export type VoucherInfo = Omit<AttachmentRow, 'bytes'>;
+export type VoucherInfo = Omit<AttachmentRow, 'bytes' | 'originalCiphertext' | 'complaintId'>;
 
 const infoColumns = {
   id: attachments.id,

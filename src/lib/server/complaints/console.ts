@@ -3,7 +3,10 @@
  * case along. Every command writes a case event (public when the citizen should see it) and an
  * audit entry, in one transaction. Permission is asked by the caller (`complaint.handle`).
  */
-import { and, asc, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { attachments } from '../../../../db/schema/attachments.ts';
+import { getConfig } from '../config.ts';
+import { decryptBytes } from './crypto.ts';
 import { complaintEvents, complaints, type ComplaintEventRow, type ComplaintRow } from '../../../../db/schema/complaints.ts';
 import { areas } from '../../../../db/schema/areas.ts';
 import { recordAudit } from '../audit.ts';
@@ -103,4 +106,43 @@ export async function actOnComplaint(
     });
     return { ok: true as const };
   });
+}
+
+export type ComplaintAttachmentInfo = { id: string; mime: string; sizeBytes: number; stripped: boolean; hasOriginal: boolean };
+
+export async function listComplaintAttachments(db: DbOrTx, complaintId: string): Promise<ComplaintAttachmentInfo[]> {
+  const rows = await db
+    .select({ id: attachments.id, mime: attachments.mime, sizeBytes: attachments.sizeBytes, stripped: attachments.stripped, hasOriginal: sql<boolean>`${attachments.originalCiphertext} is not null` })
+    .from(attachments)
+    .where(eq(attachments.complaintId, complaintId))
+    .orderBy(asc(attachments.createdAt), asc(attachments.id));
+  return rows;
+}
+
+/**
+ * An attachment of a case, as stored (metadata removed), or — deliberately, audited — the original
+ * the reporter asked to keep as evidence.
+ */
+export async function openComplaintAttachment(
+  db: Db,
+  actor: ConsoleActor,
+  complaintId: string,
+  attachmentId: string,
+  original: boolean,
+): Promise<{ mime: string; bytes: Uint8Array; id: string } | undefined> {
+  if (!/^[0-9a-f-]{36}$/.test(attachmentId)) return undefined;
+  const [row] = await db.select().from(attachments).where(and(eq(attachments.id, attachmentId), eq(attachments.complaintId, complaintId)));
+  if (!row) return undefined;
+  if (!original) return { mime: row.mime, bytes: row.bytes, id: row.id };
+  if (!row.originalCiphertext) return undefined;
+  const [complaint] = await db.select({ routedScopeCode: complaints.routedScopeCode }).from(complaints).where(eq(complaints.id, complaintId));
+  await recordAudit(db, {
+    actor,
+    action: 'complaint.originalOpened',
+    subjectType: 'complaint',
+    subjectId: complaintId,
+    scopeCode: complaint?.routedScopeCode ?? null,
+    detail: { attachment: attachmentId },
+  });
+  return { mime: row.mime, bytes: decryptBytes(getConfig().complaintKey, row.originalCiphertext), id: row.id };
 }

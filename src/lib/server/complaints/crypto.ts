@@ -47,3 +47,18 @@ export function submissionKeys(idempotencyKey: string): { keyHash: string; sealK
     sealKey: createHash('sha256').update(`seal:${idempotencyKey}`).digest(),
   };
 }
+
+/** AES-256-GCM over raw bytes (kept originals of complaint attachments): iv | tag | ciphertext. */
+export function encryptBytes(key: Buffer, bytes: Uint8Array): Uint8Array {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(bytes), cipher.final()]);
+  return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), ciphertext]));
+}
+
+export function decryptBytes(key: Buffer, sealed: Uint8Array): Uint8Array {
+  const data = Buffer.from(sealed);
+  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+  decipher.setAuthTag(data.subarray(12, 28));
+  return new Uint8Array(Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]));
+}

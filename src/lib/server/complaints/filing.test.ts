@@ -4,7 +4,17 @@ import { complaintIdentities, complaints, complaintSubmissions } from '../../../
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
 import { queryRows } from '../db.ts';
 import { getConfig } from '../config.ts';
-import { decryptJson, formatReceipt, normaliseReceipt } from './crypto.ts';
+import { decryptBytes, decryptJson, formatReceipt, normaliseReceipt } from './crypto.ts';
+import sharp from 'sharp';
+
+async function databaseError(query: Promise<unknown>): Promise<string> {
+  try {
+    await query;
+  } catch (error) {
+    return (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+  }
+  return 'no error';
+}
 import { fileComplaint, trackComplaint } from './filing.ts';
 import { escalationTarget, routeComplaint } from './routing.ts';
 
@@ -96,6 +106,54 @@ describe('filing a complaint', () => {
     expect(await test.db.select().from(complaints).where(eq(complaints.title, '村道硬化工程偷工减料'))).toHaveLength(1);
     const [sealed] = await test.db.select().from(complaintSubmissions);
     expect(sealed!.receiptCiphertext).not.toContain(first.receipt);
+  });
+});
+
+describe('attachments', () => {
+  const photo = () =>
+    sharp({ create: { width: 32, height: 24, channels: 3, background: '#777' } })
+      .jpeg()
+      .withExif({ IFD0: { Model: 'ReporterPhone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 0/1' } })
+      .toBuffer();
+
+  it('stores photos without metadata, and the original only encrypted and only on request', async () => {
+    const bytes = new Uint8Array(await photo());
+    const plain = await fileComplaint(test.db, { ...anonymous, title: '附件测试：不保留原图' }, { files: [{ bytes, name: 'a.jpg' }] });
+    const kept = await fileComplaint(test.db, { ...anonymous, title: '附件测试：保留原图' }, { files: [{ bytes, name: 'b.jpg' }], keepMetadata: true });
+    expect(plain.ok && kept.ok).toBe(true);
+    const rows = await queryRows<{ title: string; bytes: Uint8Array; original_ciphertext: Uint8Array | null; stripped: boolean }>(
+      test.db,
+      sql`select c.title, a.bytes, a.original_ciphertext, a.stripped from attachments a join complaints c on c.id = a.complaint_id where c.title like '附件测试%' order by c.title`,
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.stripped).toBe(true);
+      expect(Buffer.from(row.bytes).includes(Buffer.from('ReporterPhone'))).toBe(false);
+      expect((await sharp(Buffer.from(row.bytes)).metadata()).exif).toBeUndefined();
+    }
+    const keptRow = rows.find((row) => row.title.endsWith('保留原图') && !row.title.includes('不'))!;
+    expect(keptRow.original_ciphertext).not.toBeNull();
+    expect(Buffer.from(keptRow.original_ciphertext!).includes(Buffer.from('ReporterPhone'))).toBe(false);
+    expect(Buffer.from(decryptBytes(getConfig().complaintKey, keptRow.original_ciphertext!)).includes(Buffer.from('ReporterPhone'))).toBe(true);
+    expect(rows.find((row) => row.title.includes('不保留'))!.original_ciphertext).toBeNull();
+  });
+
+  it('refuses a hostile file by name, and stores nothing of the complaint', async () => {
+    const result = await fileComplaint(test.db, { ...anonymous, title: '附件测试：坏文件' }, { files: [{ bytes: new TextEncoder().encode('<html><script>x</script>'), name: 'evidence.jpg' }] });
+    expect(result).toEqual({ ok: false, errors: { attachments: expect.stringMatching(/第1个文件（evidence\.jpg）：无法识别/) } });
+    const [count] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = '附件测试：坏文件'`);
+    expect(count!.n).toBe(0);
+  });
+
+  it('takes at most five files', async () => {
+    const bytes = new Uint8Array(await photo());
+    const result = await fileComplaint(test.db, { ...anonymous, title: '附件测试：太多' }, { files: Array.from({ length: 6 }, (_, i) => ({ bytes, name: `${i}.jpg` })) });
+    expect(result.ok === false && result.errors.attachments).toMatch(/最多/);
+  });
+
+  it('never lets a complaint attachment be changed or deleted', async () => {
+    expect(await databaseError(test.db.execute(sql`delete from attachments where kind = 'complaint'`))).toMatch(/cannot be changed or deleted/);
+    expect(await databaseError(test.db.execute(sql`update attachments set mime = 'text/html' where kind = 'complaint'`))).toMatch(/cannot be changed/);
   });
 });
 

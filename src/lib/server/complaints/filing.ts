@@ -11,7 +11,9 @@ import { getConfig } from '../config.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { fieldErrors } from '../validation.ts';
-import { decryptJson, encryptJson, generateReceipt, normaliseReceipt, receiptHmac, submissionKeys } from './crypto.ts';
+import { decryptJson, encryptBytes, encryptJson, generateReceipt, normaliseReceipt, receiptHmac, submissionKeys } from './crypto.ts';
+import { cleanUpload } from '../attachments/index.ts';
+import { attachments } from '../../../../db/schema/attachments.ts';
 import { ComplaintInputSchema } from './model.ts';
 import { routeComplaint } from './routing.ts';
 
@@ -23,7 +25,19 @@ async function existingSubmission(db: DbOrTx, idempotencyKey: string): Promise<s
   return row ? decryptJson<string>(sealKey, row.receiptCiphertext) : null;
 }
 
-export async function fileComplaint(db: Db, raw: unknown, options: { idempotencyKey?: string; today?: string } = {}): Promise<FilingResult> {
+export const MAX_COMPLAINT_FILES = 5;
+
+export interface ComplaintUpload {
+  bytes: Uint8Array;
+  /** Shown in error messages only; never stored. */
+  name: string;
+}
+
+export async function fileComplaint(
+  db: Db,
+  raw: unknown,
+  options: { idempotencyKey?: string; today?: string; files?: ComplaintUpload[]; keepMetadata?: boolean } = {},
+): Promise<FilingResult> {
   const idempotencyKey = options.idempotencyKey && /^[A-Za-z0-9_-]{16,64}$/.test(options.idempotencyKey) ? options.idempotencyKey : undefined;
   if (idempotencyKey) {
     const receipt = await existingSubmission(db, idempotencyKey);
@@ -40,6 +54,15 @@ export async function fileComplaint(db: Db, raw: unknown, options: { idempotency
   if (input.itemCode) {
     const [item] = await db.select({ code: catalogItems.code }).from(catalogItems).where(eq(catalogItems.code, input.itemCode));
     if (!item) return { ok: false, errors: { itemCode: '没有这个事项编码' } };
+  }
+
+  const files = options.files ?? [];
+  if (files.length > MAX_COMPLAINT_FILES) return { ok: false, errors: { attachments: `最多上传${MAX_COMPLAINT_FILES}个文件` } };
+  const cleaned: Array<{ result: Extract<Awaited<ReturnType<typeof cleanUpload>>, { ok: true }>; original: Uint8Array }> = [];
+  for (const [index, file] of files.entries()) {
+    const result = await cleanUpload(file.bytes, { allowVideo: true });
+    if (!result.ok) return { ok: false, errors: { attachments: `第${index + 1}个文件（${file.name.slice(0, 40)}）：${result.message}` } };
+    cleaned.push({ result, original: file.bytes });
   }
 
   const config = getConfig();
@@ -66,6 +89,20 @@ export async function fileComplaint(db: Db, raw: unknown, options: { idempotency
       });
       if (!input.anonymous) {
         await tx.insert(complaintIdentities).values({ complaintId: id, ciphertext: encryptJson(config.complaintKey, { name: input.name, phone: input.phone }) });
+      }
+      for (const { result, original } of cleaned) {
+        await tx.insert(attachments).values({
+          id: crypto.randomUUID(),
+          kind: 'complaint',
+          complaintId: id,
+          mime: result.mime,
+          sizeBytes: result.bytes.byteLength,
+          sha256: result.sha256,
+          stripped: result.stripped,
+          bytes: result.bytes,
+          // Kept only on request, encrypted; the handling commission opens it, and that is audited.
+          originalCiphertext: options.keepMetadata && result.stripped ? encryptBytes(config.complaintKey, original) : null,
+        });
       }
       await tx.insert(complaintEvents).values({ complaintId: id, on: filedOn, kind: 'received', public: true });
       if (idempotencyKey) {
