@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { launchBrowser } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => browser?.close());
+
+async function staff(username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(baseUrl + '/staff/sign-in');
+  await page.fill('#field-username', username);
+  await page.fill('#field-password', password);
+  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
+  return page;
+}
+
+describe('a villager reports a problem anonymously and follows it', () => {
+  it('files with a GPS-tagged photo, gets a receipt once, and later reads the commission’s reply', async () => {
+    const citizen = await (await browser.newContext({ viewport: { width: 360, height: 800 } })).newPage();
+    await citizen.goto(baseUrl + '/villages/990121001202');
+    await Promise.all([citizen.waitForEvent('load'), citizen.click('a[href="/report?village=990121001202"]')]);
+    expect(await citizen.locator('#field-areaCode').inputValue()).toBe('990121001202');
+    await citizen.selectOption('#field-category', 'assets');
+    await citizen.fill('#field-title', '门面房租金去向不明');
+    await citizen.fill('#field-content', '村委会东侧门面房每年租金一万八，但公开栏里只写了九千，另外一半去了哪里没人说得清，请查一查。');
+    const photo = await sharp({ create: { width: 200, height: 150, channels: 3, background: '#c8b89a' } })
+      .jpeg()
+      .withExif({ IFD0: { Model: 'Villager-Phone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 0/1' } })
+      .toBuffer();
+    await citizen.setInputFiles('#field-attachments', { name: 'IMG_3301.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await Promise.all([citizen.waitForEvent('load'), citizen.click('form.report-form button[type="submit"]')]);
+    const receipt = (await citizen.locator('.receipt-code strong').textContent())!.trim();
+    expect(receipt).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    expect(citizen.url()).toBe(baseUrl + '/report'); // the code is not in the URL
+
+    const commission = await staff('sanghe.jw', 'yidiantong-jiwei-2026');
+    await commission.goto(baseUrl + '/staff/complaints');
+    await Promise.all([commission.waitForEvent('load'), commission.click('a:has-text("门面房租金去向不明")')]);
+    const caseUrl = commission.url();
+    // The stored photo has no metadata left.
+    const download = await commission.request.get(await commission.locator('#h-files + ul a').first().evaluate((a) => (a as HTMLAnchorElement).href));
+    const stored = await download.body();
+    expect((await sharp(stored).metadata()).exif).toBeUndefined();
+    expect(stored.includes(Buffer.from('Villager-Phone'))).toBe(false);
+
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="accept"]) button')]);
+    await commission.fill('#field-text-conclude', '经核实，该门面房2026年租金为一万八千元，其中九千元已按村民代表会议决议用于村道维修，村委会将在下期公开中补充说明。');
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="conclude"]) button')]);
+    expect(commission.url()).toContain(caseUrl.replace(baseUrl, ''));
+
+    const later = await browser.newPage();
+    await later.goto(baseUrl + '/track');
+    await later.fill('#field-receipt', receipt);
+    await Promise.all([later.waitForEvent('load'), later.click('form[action="/track"] button')]);
+    expect(await later.locator('.list-meta .tag').textContent()).toBe('已办结');
+    expect(await later.locator('.reply').textContent()).toContain('村道维修');
+    await later.close();
+    await citizen.context().close();
+    await commission.context().close();
+  });
+
+  it('never lets a cadre reach the complaints', async () => {
+    const cadre = await staff('qianying.kj', 'yidiantong-baozhang-2026');
+    const response = await cadre.goto(baseUrl + '/staff/complaints');
+    expect(response?.status()).toBe(403);
+    expect(await cadre.locator('nav.site-nav').textContent()).not.toContain('信访举报');
+    await cadre.context().close();
+  });
+});
