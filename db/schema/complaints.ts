@@ -5,6 +5,8 @@ import { users } from './auth.ts';
 
 export const COMPLAINT_CATEGORIES = ['item', 'assets', 'conduct', 'other'] as const;
 export const COMPLAINT_STATUSES = ['received', 'accepted', 'declined', 'transferred', 'in_progress', 'concluded'] as const;
+/** How a clue is disposed of (问题线索处置方式). */
+export const DISPOSALS = ['talk_inquiry', 'preliminary_check', 'shelve', 'close', 'open_case'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 /**
@@ -38,6 +40,7 @@ export const complaints = pgTable(
     anonymous: boolean('anonymous').notNull(),
     status: text('status', { enum: COMPLAINT_STATUSES }).notNull().default('received'),
     assigneeId: text('assignee_id').references(() => users.id),
+    disposal: text('disposal', { enum: DISPOSALS }),
     publicReply: text('public_reply'),
     rating: integer('rating'),
   },

@@ -99,4 +99,8 @@ export const AUDIT_ACTIONS = [
   'complaint.note',
   'complaint.conclude',
   'complaint.originalOpened',
+  'complaint.dispose',
+  'complaint.transfer',
+  'complaint.escalate',
+  'complaint.identityRevealed',
 ] as const;

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   /** Red-flag thresholds for reviewers, in yuan. */
   FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
   FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
+  /** Target for concluding a complaint, in calendar days from filing. */
+  COMPLAINT_CONCLUDE_DAYS: z.coerce.number().int().min(15).max(365).default(90),
   /** 32 random bytes, base64: encrypts real-name complainants' details (AES-256-GCM). */
   COMPLAINT_KEY: optionalString,
   /** 32 random bytes, base64: keys the hash under which receipt codes are stored. */
@@ -57,6 +59,7 @@ export interface AppConfig {
   /** Secrets; in development generated once and kept in DATA_DIR/dev-keys.json. */
   complaintKey: Buffer;
   receiptKey: Buffer;
+  complaintConcludeDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     env: e.APP_ENV,
     complaintKey,
     receiptKey,
+    complaintConcludeDays: e.COMPLAINT_CONCLUDE_DAYS,
     isProduction,
     port: e.PORT,
     host: e.HOST,

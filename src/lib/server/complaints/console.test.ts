@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
-import { actOnComplaint, getComplaint, listComplaintQueue } from './console.ts';
+import { actOnComplaint, getComplaint, listComplaintQueue, queueCsv, revealIdentity } from './console.ts';
+import { nextDeadline } from './deadlines.ts';
 import { fileComplaint, trackComplaint } from './filing.ts';
 
 const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
@@ -67,5 +68,56 @@ describe('handling a case', () => {
     expect((await actOnComplaint(test.db, sanghe, entry!.complaint.id, 'decline', '反映的问题已由县民政局依法复核并公示，不属于纪检监察机关受理范围。')).ok).toBe(true);
     const view = await trackComplaint(test.db, realNameReceipt);
     expect(view).toMatchObject({ status: 'declined', timeline: [{ kind: 'received' }, { kind: 'declined', text: expect.stringMatching(/不属于/) }] });
+  });
+});
+
+describe('moving a case on', () => {
+  it('records a disposal internally, transfers with the body named, and escalates to the city', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001201', title: '前营村报账员私设小金库' });
+    const moved = await fileComplaint(test.db, { ...base, areaCode: '990121003201', title: '白杨村社保代办收费' });
+    const up = await fileComplaint(test.db, { ...base, areaCode: '990121002000', title: '东岭乡执法队长收受礼金' });
+    if (!filed.ok || !moved.ok || !up.ok) throw new Error('filing failed');
+    const byTitle = async (title: string) => (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === title)!.complaint.id;
+
+    const id = await byTitle('前营村报账员私设小金库');
+    await actOnComplaint(test.db, sanghe, id, 'accept', '');
+    expect((await actOnComplaint(test.db, sanghe, id, 'dispose', 'whatever')).ok).toBe(false);
+    expect((await actOnComplaint(test.db, sanghe, id, 'dispose', 'preliminary_check')).ok).toBe(true);
+    expect((await getComplaint(test.db, id))!.complaint).toMatchObject({ disposal: 'preliminary_check', status: 'in_progress' });
+    expect((await trackComplaint(test.db, filed.receipt))!.timeline.map((s) => s.kind)).toEqual(['received', 'accepted']); // disposal is internal
+
+    const transferred = await byTitle('白杨村社保代办收费');
+    expect((await actOnComplaint(test.db, sanghe, transferred, 'transfer', '')).ok).toBe(false);
+    expect((await actOnComplaint(test.db, sanghe, transferred, 'transfer', '桑河县人力资源和社会保障局')).ok).toBe(true);
+    expect((await trackComplaint(test.db, moved.receipt))).toMatchObject({ status: 'transferred', timeline: [{ kind: 'received' }, { kind: 'transferred', text: '桑河县人力资源和社会保障局' }] });
+
+    const escalated = await byTitle('东岭乡执法队长收受礼金');
+    expect((await actOnComplaint(test.db, sanghe, escalated, 'escalate', '涉及乡镇主要领导，按规定提级办理')).ok).toBe(true);
+    expect((await getComplaint(test.db, escalated))!.complaint.routedScopeCode).toBe('990100000000');
+    expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === escalated)).toBe(false);
+    expect((await trackComplaint(test.db, up.receipt))!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'escalated', text: null });
+  });
+
+  it('reveals a real-name identity only with a reason, and audits each look', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001202', title: '实名：后营村门面房', anonymous: false, name: '赵建国', phone: '13600002222' });
+    if (!filed.ok) throw new Error('filing failed');
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '实名：后营村门面房')!.complaint.id;
+    expect((await revealIdentity(test.db, sanghe, id, '看看')).ok).toBe(false);
+    const shown = await revealIdentity(test.db, sanghe, id, '需要电话联系反映人补充租赁合同复印件');
+    expect(shown).toEqual({ ok: true, identity: { name: '赵建国', phone: '13600002222' } });
+    const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
+    expect(audit.map((row) => [row.action, row.reason])).toEqual([['complaint.identityRevealed', '需要电话联系反映人补充租赁合同复印件']]);
+    const csv = queueCsv(await listComplaintQueue(test.db, sanghe));
+    expect(csv).toContain('实名：后营村门面房');
+    expect(csv).not.toContain('赵建国');
+    expect(csv).not.toContain('13600002222');
+  });
+
+  it('counts the acceptance deadline in working days and the conclusion target in calendar days', () => {
+    // Filed the Friday before 国庆 2025: 15 working days later is 23 October.
+    expect(nextDeadline({ status: 'received', filedOn: '2025-09-26' }, '2025-10-20')).toEqual({ kind: 'accept', due: '2025-10-23', overdue: false });
+    expect(nextDeadline({ status: 'received', filedOn: '2025-09-26' }, '2025-10-24')?.overdue).toBe(true);
+    expect(nextDeadline({ status: 'accepted', filedOn: '2026-01-10' }, '2026-03-01')).toEqual({ kind: 'conclude', due: '2026-04-10', overdue: false });
+    expect(nextDeadline({ status: 'concluded', filedOn: '2026-01-10' })).toBeNull();
   });
 });

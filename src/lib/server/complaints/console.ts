@@ -6,8 +6,11 @@
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { attachments } from '../../../../db/schema/attachments.ts';
 import { getConfig } from '../config.ts';
-import { decryptBytes } from './crypto.ts';
-import { complaintEvents, complaints, type ComplaintEventRow, type ComplaintRow } from '../../../../db/schema/complaints.ts';
+import { decryptBytes, decryptJson } from './crypto.ts';
+import { complaintEvents, complaintIdentities, complaints, DISPOSALS, type ComplaintEventRow, type ComplaintRow } from '../../../../db/schema/complaints.ts';
+import { stringify } from 'csv-stringify/sync';
+import { CATEGORY_LABELS } from './model.ts';
+import { escalationTarget } from './routing.ts';
 import { areas } from '../../../../db/schema/areas.ts';
 import { recordAudit } from '../audit.ts';
 import { levelOfCode, subtreeRange } from '../areas/codes.ts';
@@ -55,59 +58,123 @@ export async function getComplaint(db: DbOrTx, id: string): Promise<{ complaint:
 
 export type ConsoleResult = { ok: true } | { ok: false; errors: Record<string, string> };
 
-const ALLOWED: Record<string, ComplaintRow['status'][]> = {
+const ALLOWED: Record<ConsoleAction, ComplaintRow['status'][]> = {
   accept: ['received'],
   decline: ['received'],
   note: ['received', 'accepted', 'in_progress'],
+  dispose: ['accepted', 'in_progress'],
+  transfer: ['received', 'accepted'],
+  escalate: ['received', 'accepted', 'in_progress'],
   conclude: ['accepted', 'in_progress'],
+};
+
+export type ConsoleAction = 'accept' | 'decline' | 'note' | 'dispose' | 'transfer' | 'escalate' | 'conclude';
+
+export const DISPOSAL_LABELS: Record<(typeof DISPOSALS)[number], string> = {
+  talk_inquiry: '谈话函询',
+  preliminary_check: '初步核实',
+  shelve: '暂存待查',
+  close: '予以了结',
+  open_case: '立案审查调查',
 };
 
 /**
  * accept — the case is taken up; decline — not taken up, with the reason the citizen sees;
- * note — an internal note (never shown to the citizen); conclude — the public reply, closing the case.
+ * note — an internal note (never shown to the citizen); dispose — how the clue is disposed of
+ * (internal); transfer — handed to another body, named to the citizen; escalate (提级) — moved to
+ * the commission one level up; conclude — the public reply, closing the case.
  */
-export async function actOnComplaint(
-  db: Db,
-  actor: ConsoleActor,
-  id: string,
-  action: 'accept' | 'decline' | 'note' | 'conclude',
-  text: string,
-): Promise<ConsoleResult> {
+export async function actOnComplaint(db: Db, actor: ConsoleActor, id: string, action: ConsoleAction, text: string): Promise<ConsoleResult> {
   const trimmed = text.trim();
   if ((action === 'decline' || action === 'conclude') && trimmed.length < 10) {
     return { ok: false, errors: { text: action === 'decline' ? '请写明不予受理的理由（至少10个字），反映人会看到' : '请写明办理结果的答复（至少10个字），反映人会看到' } };
   }
   if (action === 'note' && trimmed.length < 2) return { ok: false, errors: { text: '请填写备注内容' } };
+  if (action === 'transfer' && trimmed.length < 4) return { ok: false, errors: { text: '请写明转交给哪个单位办理，反映人会看到' } };
+  if (action === 'escalate' && trimmed.length < 10) return { ok: false, errors: { text: '请写明提级办理的理由（至少10个字）' } };
+  if (action === 'dispose' && !(DISPOSALS as readonly string[]).includes(trimmed)) return { ok: false, errors: { text: '请选择处置方式' } };
   if (trimmed.length > 5000) return { ok: false, errors: { text: '内容不超过5000字' } };
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(complaints).where(eq(complaints.id, id)).for('update');
     if (!current) return { ok: false as const, errors: { form: '没有找到该案件' } };
-    if (!ALLOWED[action]!.includes(current.status)) return { ok: false as const, errors: { form: '案件状态已经改变，请刷新页面' } };
-    const status = action === 'accept' ? 'accepted' : action === 'decline' ? 'declined' : action === 'conclude' ? 'concluded' : current.status;
+    if (!ALLOWED[action].includes(current.status)) return { ok: false as const, errors: { form: '案件状态已经改变，请刷新页面' } };
+    const status: ComplaintRow['status'] =
+      action === 'accept' ? 'accepted' : action === 'decline' ? 'declined' : action === 'conclude' ? 'concluded' : action === 'transfer' ? 'transferred' : action === 'dispose' ? 'in_progress' : current.status;
+    const escalatedTo = action === 'escalate' ? escalationTarget(current.routedScopeCode) : undefined;
     await tx
       .update(complaints)
-      .set({ status, ...(action === 'conclude' ? { publicReply: trimmed } : {}) })
+      .set({
+        status,
+        ...(action === 'conclude' ? { publicReply: trimmed } : {}),
+        ...(action === 'dispose' ? { disposal: trimmed as (typeof DISPOSALS)[number] } : {}),
+        ...(escalatedTo ? { routedScopeCode: escalatedTo, assigneeId: null } : {}),
+      })
       .where(eq(complaints.id, id));
+    const isPublic = action !== 'note' && action !== 'dispose';
     await tx.insert(complaintEvents).values({
       complaintId: id,
       on: todayInShanghai(),
       at: new Date(),
       actorId: actor.id,
-      kind: action === 'note' ? 'note' : status,
-      public: action !== 'note',
-      text: action === 'accept' ? null : trimmed,
+      kind: action === 'note' ? 'note' : action === 'dispose' ? 'disposed' : action === 'escalate' ? 'escalated' : status,
+      public: isPublic,
+      // The citizen learns that the case moved up, not the commission's internal reasoning.
+      text: action === 'accept' ? null : action === 'escalate' ? null : action === 'dispose' ? DISPOSAL_LABELS[trimmed as (typeof DISPOSALS)[number]] : trimmed,
     });
+    if (action === 'escalate') {
+      await tx.insert(complaintEvents).values({ complaintId: id, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'note', public: false, text: `提级理由：${trimmed}` });
+    }
     await recordAudit(tx, {
       actor,
       action: `complaint.${action}`,
       subjectType: 'complaint',
       subjectId: id,
       scopeCode: current.routedScopeCode,
+      ...(action === 'escalate' ? { reason: trimmed, detail: { to: escalatedTo } } : {}),
     });
     return { ok: true as const };
   });
 }
 
+/**
+ * Shows a real-name reporter's identity to the handling commission: a deliberate act with a
+ * reason, recorded in the audit log every time. Nothing is stored decrypted.
+ */
+export async function revealIdentity(db: Db, actor: ConsoleActor, id: string, reason: string): Promise<{ ok: true; identity: { name: string; phone: string } } | { ok: false; errors: Record<string, string> }> {
+  if (reason.trim().length < 10) return { ok: false, errors: { reason: '查看实名信息须写明理由（至少10个字），将记入审计日志' } };
+  const [row] = await db
+    .select({ ciphertext: complaintIdentities.ciphertext, routedScopeCode: complaints.routedScopeCode })
+    .from(complaintIdentities)
+    .innerJoin(complaints, eq(complaints.id, complaintIdentities.complaintId))
+    .where(eq(complaintIdentities.complaintId, id));
+  if (!row) return { ok: false, errors: { form: '该案件为匿名反映，没有实名信息' } };
+  await recordAudit(db, { actor, action: 'complaint.identityRevealed', subjectType: 'complaint', subjectId: id, scopeCode: row.routedScopeCode, reason: reason.trim() });
+  return { ok: true, identity: decryptJson<{ name: string; phone: string }>(getConfig().complaintKey, row.ciphertext) };
+}
+
+/** The queue as CSV for the commission's own records. Never any reporter identity, not even when revealed. */
+export function queueCsv(queue: QueueEntry[]): string {
+  const header = ['登记日期', '标题', '类别', '地点', '状态', '实名', '处置方式'];
+  const rows = queue.map(({ complaint, areaName }) => [
+    complaint.filedOn,
+    complaint.title,
+    CATEGORY_LABELS[complaint.category],
+    areaName,
+    STATUS_LABELS[complaint.status],
+    complaint.anonymous ? '否' : '是',
+    complaint.disposal ? DISPOSAL_LABELS[complaint.disposal] : '',
+  ]);
+  return '\uFEFF' + stringify([header, ...rows]);
+}
+
+const STATUS_LABELS: Record<ComplaintRow['status'], string> = {
+  received: '已收到',
+  accepted: '已受理',
+  declined: '不予受理',
+  transferred: '已转办',
+  in_progress: '办理中',
+  concluded: '已办结',
+};
 export type ComplaintAttachmentInfo = { id: string; mime: string; sizeBytes: number; stripped: boolean; hasOriginal: boolean };
 
 export async function listComplaintAttachments(db: DbOrTx, complaintId: string): Promise<ComplaintAttachmentInfo[]> {
