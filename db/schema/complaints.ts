@@ -43,6 +43,8 @@ export const complaints = pgTable(
     disposal: text('disposal', { enum: DISPOSALS }),
     publicReply: text('public_reply'),
     rating: integer('rating'),
+    /** A reporter may ask once for a review (复查) of a concluded case; it then goes one level up. */
+    reviewRequestedOn: date('review_requested_on', { mode: 'string' }),
   },
   (t) => [
     index('complaints_routed_status_idx').on(t.routedScopeCode, t.status, t.filedOn),

@@ -60,6 +60,10 @@ describe('a villager reports a problem anonymously and follows it', () => {
     await Promise.all([later.waitForEvent('load'), later.click('form[action="/track"] button')]);
     expect(await later.locator('.list-meta .tag').textContent()).toBe('已办结');
     expect(await later.locator('.reply').textContent()).toContain('村道维修');
+    await later.check('input[name="rating"][value="4"]');
+    await Promise.all([later.waitForEvent('load'), later.click('form:has(input[value="rate"]) button')]);
+    expect(await later.locator('.success').textContent()).toContain('感谢您的评价');
+    expect(await later.locator('p.muted').filter({ hasText: '您的评价' }).textContent()).toContain('满意');
     await later.close();
     await citizen.context().close();
     await commission.context().close();

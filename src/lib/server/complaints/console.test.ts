@@ -5,7 +5,7 @@ import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
 import { actOnComplaint, getComplaint, listComplaintQueue, queueCsv, revealIdentity } from './console.ts';
 import { nextDeadline } from './deadlines.ts';
-import { fileComplaint, trackComplaint } from './filing.ts';
+import { addMaterial, fileComplaint, rateOutcome, requestReview, trackComplaint } from './filing.ts';
 
 const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
 const township = { id: 't-1', username: 'sanghezhen.jw', role: 'commission' as const, scopeCode: '990121001000' };
@@ -119,5 +119,32 @@ describe('moving a case on', () => {
     expect(nextDeadline({ status: 'received', filedOn: '2025-09-26' }, '2025-10-24')?.overdue).toBe(true);
     expect(nextDeadline({ status: 'accepted', filedOn: '2026-01-10' }, '2026-03-01')).toEqual({ kind: 'conclude', due: '2026-04-10', overdue: false });
     expect(nextDeadline({ status: 'concluded', filedOn: '2026-01-10' })).toBeNull();
+  });
+});
+
+describe('the reporter after the answer', () => {
+  it('adds material, rates once, and asks once for a review that goes to the city', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村清淤工钱现金发放' });
+    if (!filed.ok) throw new Error('filing failed');
+    expect((await addMaterial(test.db, filed.receipt, '短')).ok).toBe(false);
+    expect((await addMaterial(test.db, '0000000000000000', '补充：当天领工钱的有十二个人，名单在我这里。')).ok).toBe(false);
+    expect((await addMaterial(test.db, filed.receipt, '补充：当天领工钱的有十二个人，名单在我这里。')).ok).toBe(true);
+    expect((await rateOutcome(test.db, filed.receipt, 5)).ok).toBe(false); // not concluded yet
+
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村清淤工钱现金发放')!.complaint.id;
+    await actOnComplaint(test.db, sanghe, id, 'accept', '');
+    await actOnComplaint(test.db, sanghe, id, 'conclude', '经核实，工钱已全部发放到人，现金支付系临时用工所致，已要求今后一律转账。');
+    expect((await rateOutcome(test.db, filed.receipt, 9)).ok).toBe(false);
+    expect((await rateOutcome(test.db, filed.receipt, 2)).ok).toBe(true);
+    expect((await rateOutcome(test.db, filed.receipt, 5)).ok).toBe(false);
+
+    expect((await requestReview(test.db, filed.receipt, '不满意')).ok).toBe(false);
+    expect((await requestReview(test.db, filed.receipt, '名单上有三个人根本没有干活，答复没有说明这个问题，请上级核查。')).ok).toBe(true);
+    expect((await requestReview(test.db, filed.receipt, '再次申请复查，理由同上，请上级纪委监委核查。')).ok).toBe(false);
+    const view = await trackComplaint(test.db, filed.receipt);
+    expect(view).toMatchObject({ status: 'received', rating: 2, reviewRequested: true });
+    expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'reviewRequested']);
+    expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990100000000');
+    expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === id)).toBe(false);
   });
 });

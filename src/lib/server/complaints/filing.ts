@@ -15,7 +15,7 @@ import { decryptJson, encryptBytes, encryptJson, generateReceipt, normaliseRecei
 import { cleanUpload } from '../attachments/index.ts';
 import { attachments } from '../../../../db/schema/attachments.ts';
 import { ComplaintInputSchema } from './model.ts';
-import { routeComplaint } from './routing.ts';
+import { escalationTarget, routeComplaint } from './routing.ts';
 
 export type FilingResult = { ok: true; receipt: string; repeated: boolean } | { ok: false; errors: Record<string, string> };
 
@@ -129,6 +129,7 @@ export interface CitizenView {
   anonymous: boolean;
   publicReply: string | null;
   rating: number | null;
+  reviewRequested: boolean;
   timeline: Array<{ on: string; kind: string; text: string | null }>;
 }
 
@@ -151,6 +152,63 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     anonymous: complaint.anonymous,
     publicReply: complaint.publicReply,
     rating: complaint.rating,
+    reviewRequested: complaint.reviewRequestedOn !== null,
     timeline: events,
   };
+}
+
+export type CitizenResult = { ok: true } | { ok: false; errors: Record<string, string> };
+
+async function byReceipt(db: DbOrTx, rawReceipt: string | null | undefined): Promise<ComplaintRow | undefined> {
+  const receipt = normaliseReceipt(rawReceipt);
+  if (!receipt) return undefined;
+  const [row] = await db.select().from(complaints).where(eq(complaints.receiptHmac, receiptHmac(getConfig().receiptKey, receipt)));
+  return row;
+}
+
+/** The reporter adds material to an open case (text; the handling commission sees it). */
+export async function addMaterial(db: Db, rawReceipt: string, text: string, today = todayInShanghai()): Promise<CitizenResult> {
+  const complaint = await byReceipt(db, rawReceipt);
+  if (!complaint) return { ok: false, errors: { receipt: '查询码不正确' } };
+  const trimmed = text.trim();
+  if (trimmed.length < 10) return { ok: false, errors: { material: '补充的内容至少10个字' } };
+  if (trimmed.length > 5000) return { ok: false, errors: { material: '补充的内容不超过5000字' } };
+  if (complaint.status === 'declined' || complaint.status === 'transferred') return { ok: false, errors: { material: '该案件已不在本机关办理，不能再补充材料' } };
+  await db.insert(complaintEvents).values({ complaintId: complaint.id, on: today, kind: 'material', public: true, text: trimmed });
+  return { ok: true };
+}
+
+/** The reporter rates a concluded case once, 1 (very dissatisfied) to 5 (very satisfied). */
+export async function rateOutcome(db: Db, rawReceipt: string, rating: number, today = todayInShanghai()): Promise<CitizenResult> {
+  const complaint = await byReceipt(db, rawReceipt);
+  if (!complaint) return { ok: false, errors: { receipt: '查询码不正确' } };
+  if (complaint.status !== 'concluded') return { ok: false, errors: { rating: '办结后才能评价' } };
+  if (complaint.rating !== null) return { ok: false, errors: { rating: '已经评价过了' } };
+  if (!Number.isInteger(rating) || rating < 1 || rating > 5) return { ok: false, errors: { rating: '请选择1到5之间的评价' } };
+  await db.transaction(async (tx) => {
+    await tx.update(complaints).set({ rating }).where(eq(complaints.id, complaint.id));
+    await tx.insert(complaintEvents).values({ complaintId: complaint.id, on: today, kind: 'rated', public: true, text: String(rating) });
+  });
+  return { ok: true };
+}
+
+/**
+ * A reporter not satisfied with the outcome asks once for a review (复查), with reasons. The case
+ * reopens at the commission one level above the one that concluded it.
+ */
+export async function requestReview(db: Db, rawReceipt: string, reasons: string, today = todayInShanghai()): Promise<CitizenResult> {
+  const complaint = await byReceipt(db, rawReceipt);
+  if (!complaint) return { ok: false, errors: { receipt: '查询码不正确' } };
+  if (complaint.status !== 'concluded') return { ok: false, errors: { review: '办结后才能申请复查' } };
+  if (complaint.reviewRequestedOn) return { ok: false, errors: { review: '每个案件只能申请一次复查' } };
+  const trimmed = reasons.trim();
+  if (trimmed.length < 20) return { ok: false, errors: { review: '请写明申请复查的理由（至少20个字）' } };
+  await db.transaction(async (tx) => {
+    await tx
+      .update(complaints)
+      .set({ reviewRequestedOn: today, status: 'received', routedScopeCode: escalationTarget(complaint.routedScopeCode), assigneeId: null })
+      .where(eq(complaints.id, complaint.id));
+    await tx.insert(complaintEvents).values({ complaintId: complaint.id, on: today, kind: 'reviewRequested', public: true, text: trimmed });
+  });
+  return { ok: true };
 }

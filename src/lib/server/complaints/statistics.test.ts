@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import { users } from '../../../../db/schema/auth.ts';
 import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
@@ -178,7 +178,7 @@ describe('complaint statistics of a city', () => {
 
   it('counts by the area, not by the commission the case was routed to', async () => {
     // A complaint about a county is routed to the city commission, yet counts for the county.
-    const [row] = await test.db.select().from(complaints).where(like(complaints.title, '统计测试%')).where(eq(complaints.areaCode, SANGHE));
+    const [row] = await test.db.select().from(complaints).where(and(like(complaints.title, '统计测试%'), eq(complaints.areaCode, SANGHE)));
     expect(row?.routedScopeCode).toBe(BEIYUAN);
     expect((await complaintStatistics(test.db, SANGHE))!.byCategory.find((entry) => entry.category === 'other')!.figures.received).toBe('<5');
     expect((await complaintStatistics(test.db, '990200000000'))!.totals.received).toBe('<5');

@@ -1,0 +1,1 @@
+ALTER TABLE "complaints" ADD COLUMN "review_requested_on" date;
