@@ -3,7 +3,8 @@
  * JSON API — and that nothing about the sender (address, browser) reaches the database or the logs.
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { filingThrottle, trackingThrottle } from '../../lib/server/complaints/throttles.ts';
 import { sql } from 'drizzle-orm';
 import { queryRows, useDatabaseForTests } from '../../lib/server/db.ts';
 import { createTestDatabase, type TestDatabase } from '../../lib/server/testing/test-db.ts';
@@ -15,6 +16,11 @@ import * as complaintApi from '../api/v1/complaints/[receipt].ts';
 
 let test: TestDatabase;
 let container: AstroContainer;
+// Every request here comes from the same (unknown) client: start each test with a clean slate.
+beforeEach(() => {
+  filingThrottle.reset('client', 'unknown');
+  trackingThrottle.reset('client', 'unknown');
+});
 beforeAll(async () => {
   test = await createTestDatabase();
   useDatabaseForTests(test);
@@ -125,6 +131,50 @@ describe('the complaint form', () => {
       expect(dump, table_name).not.toContain(MARKER_UA);
       expect(dump, table_name).not.toContain(MARKER_IP);
     }
+  });
+});
+
+describe('when the database fails mid-submission', () => {
+  it('shows no receipt, keeps the citizen’s text, and stores nothing; the retry then files once', async () => {
+    const brokenDb = new Proxy(test.db, {
+      get(target, property, receiver) {
+        if (property === 'transaction') {
+          // The connection drops inside the transaction, after the first insert.
+          return async (work: (tx: unknown) => Promise<unknown>) =>
+            target.transaction(async (tx) => {
+              let calls = 0;
+              await work(new Proxy(tx, {
+                get(inner, key, innerReceiver) {
+                  if (key === 'insert') {
+                    return (table: unknown) => {
+                      calls += 1;
+                      if (calls > 1) throw new Error('connection terminated unexpectedly');
+                      return (inner as { insert: (t: unknown) => unknown }).insert(table);
+                    };
+                  }
+                  return Reflect.get(inner, key, innerReceiver);
+                },
+              }));
+            });
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    useDatabaseForTests({ ...test, db: brokenDb });
+    const failing = { ...form, formKey: 'route-test-key-000000000009', title: '断线测试：集体土地补偿款', anonymous: 'no', name: '孙立军', phone: '13811112222' };
+    const failed = await render(Report, '/report', failing);
+    useDatabaseForTests(test);
+    expect(failed.status).toBe(503);
+    expect(failed.html).not.toContain('receipt-code');
+    expect(failed.html).toContain(failing.content);
+    expect(failed.html).toContain('没有提交成功');
+    const [count] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = ${failing.title}`);
+    expect(count!.n).toBe(0);
+
+    const retried = await render(Report, '/report', failing);
+    expect(retried.html).toMatch(/<strong>\d{4} \d{4} \d{4} \d{4}<\/strong>/);
+    const [after] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = ${failing.title}`);
+    expect(after!.n).toBe(1);
   });
 });
 
