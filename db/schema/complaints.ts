@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
 import { users } from './auth.ts';
 
@@ -15,6 +15,28 @@ export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
  * name and phone live encrypted in complaint_identities. The receipt code itself is never stored,
  * only a keyed hash of it.
  */
+/**
+ * A collaboration zone (片区协作区): townships of one county grouped under a commission leader as
+ * zone head, one or two deputies and a liaison. The county commission manages its zones and
+ * assesses them on their figures.
+ */
+export const zones = pgTable(
+  'zones',
+  {
+    id: text('id').primaryKey(),
+    countyCode: text('county_code')
+      .notNull()
+      .references(() => areas.code),
+    name: text('name').notNull(),
+    townshipCodes: jsonb('township_codes').$type<string[]>().notNull(),
+    head: text('head').notNull(),
+    deputies: jsonb('deputies').$type<string[]>().notNull(),
+    liaison: text('liaison').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('zones_county_name').on(t.countyCode, t.name)],
+);
+
 export const complaints = pgTable(
   'complaints',
   {
@@ -41,6 +63,7 @@ export const complaints = pgTable(
     status: text('status', { enum: COMPLAINT_STATUSES }).notNull().default('received'),
     assigneeId: text('assignee_id').references(() => users.id),
     disposal: text('disposal', { enum: DISPOSALS }),
+    zoneId: text('zone_id').references(() => zones.id),
     publicReply: text('public_reply'),
     rating: integer('rating'),
     /** A reporter may ask once for a review (复查) of a concluded case; it then goes one level up. */
@@ -103,4 +126,5 @@ export const complaintSubmissions = pgTable(
 );
 
 export type ComplaintRow = typeof complaints.$inferSelect;
+export type ZoneRow = typeof zones.$inferSelect;
 export type ComplaintEventRow = typeof complaintEvents.$inferSelect;

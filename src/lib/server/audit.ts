@@ -103,4 +103,6 @@ export const AUDIT_ACTIONS = [
   'complaint.transfer',
   'complaint.escalate',
   'complaint.identityRevealed',
+  'complaint.zoneAssigned',
+  'zone.created',
 ] as const;

@@ -41,6 +41,7 @@ import * as LedgerVoucher from './ledgers/[id]/vouchers/[attachment].ts';
 import { addVoucher } from '../../lib/server/accounts/vouchers.ts';
 import sharp from 'sharp';
 import ComplaintQueue from './complaints/index.astro';
+import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import { complaints } from '../../../db/schema/complaints.ts';
@@ -96,6 +97,8 @@ const ROUTES: RouteCase[] = [
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
   // Complaints: commissions only, and only the one the case is routed to (township commissions see
   // only cases assigned to them; administrators, cadres and supervisors see none).
+  // Zones: a county commission manages its own county's (no ?county= means "mine").
+  { file: 'zones/index.astro', url: () => '/staff/zones', params: () => ({}), page: Zones, allowed: ['sanghe', 'liugang'], post: 'name=' },
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
   { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },

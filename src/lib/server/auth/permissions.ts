@@ -35,7 +35,8 @@ export type Action =
   | 'ledger.countersign'
   | 'ledger.review'
   | 'complaint.queue'
-  | 'complaint.handle';
+  | 'complaint.handle'
+  | 'zone.manage';
 
 export interface Resource {
   /** The area the resource belongs to. */
@@ -92,6 +93,11 @@ function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean 
 function canOnComplaint(actor: Actor, action: Action, resource: Resource): boolean {
   if (actor.role !== 'commission' || !actor.scopeCode) return false;
   if (action === 'complaint.queue') return true;
+  if (action === 'zone.manage') {
+    // Zones are a county's own arrangement: its commission (or the city's) manages them.
+    const level = levelOfCode(actor.scopeCode);
+    return (level === 'county' || level === 'city' || level === 'province') && !!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode);
+  }
   if (resource.assigneeId && resource.assigneeId === actor.id) return true;
   if (levelOfCode(actor.scopeCode) === 'township') return false;
   return !!resource.routedScopeCode && inScope(actor, resource.routedScopeCode);
@@ -101,7 +107,7 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
   if (!actor) return false;
   if (action === 'staff.enter') return true;
   if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
-  if (action.startsWith('complaint.')) return canOnComplaint(actor, action, resource);
+  if (action.startsWith('complaint.') || action === 'zone.manage') return canOnComplaint(actor, action, resource);
   if (actor.role === 'admin') return true;
   if (actor.role !== 'commission') return false;
   switch (action) {

@@ -5,7 +5,7 @@ import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
 import { todayInShanghai } from '../time.ts';
 import { actOnComplaint } from './console.ts';
-import { fileComplaint } from './filing.ts';
+import { fileComplaint, requestReview } from './filing.ts';
 import { complaintStatistics, maskCount } from './statistics.ts';
 
 const SANGHE = '990121000000';
@@ -182,6 +182,23 @@ describe('complaint statistics of a city', () => {
     expect(row?.routedScopeCode).toBe(BEIYUAN);
     expect((await complaintStatistics(test.db, SANGHE))!.byCategory.find((entry) => entry.category === 'other')!.figures.received).toBe('<5');
     expect((await complaintStatistics(test.db, '990200000000'))!.totals.received).toBe('<5');
+  });
+});
+
+describe('a case reopened by a review', () => {
+  it('stays accepted but no longer counts as concluded until the review concludes', async () => {
+    const ZAOLIN = '990221000000';
+    const filed = await fileComplaint(test.db, { ...base, category: 'conduct', areaCode: '990221002201', title: '统计测试复查的案件' }, { today: '2026-06-01' });
+    if (!filed.ok) throw new Error('filing failed');
+    const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '统计测试复查的案件'));
+    expect((await actOnComplaint(test.db, actor, row!.id, 'accept', '')).ok).toBe(true);
+    await concludeOn(row!.id, '2026-06-11');
+    expect((await complaintStatistics(test.db, ZAOLIN))!.totals).toMatchObject({ accepted: '<5', concluded: '<5' });
+    const review = await requestReview(test.db, filed.receipt, '答复没有回应我反映的主要问题，账目仍然没有公开，请上级复查。', '2026-06-20');
+    expect(review.ok).toBe(true);
+    const stats = (await complaintStatistics(test.db, ZAOLIN))!;
+    expect(stats.totals).toMatchObject({ received: '<5', accepted: '<5', concluded: 0 });
+    expect(stats.byTownship.find((entry) => entry.code === '990221002000')!.figures).toMatchObject({ accepted: '<5', concluded: 0 });
   });
 });
 

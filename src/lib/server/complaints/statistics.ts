@@ -6,8 +6,10 @@
  * - received  — every complaint filed;
  * - accepted  — complaints taken up (an 'accepted' event, or a 'concluded' one: a case is only
  *               concluded after being accepted), including those since concluded;
- * - concluded — complaints with a 'concluded' event;
- * - averageDaysToConclude — mean of (first 'concluded' event's day − filed_on), in days, one decimal.
+ * - concluded — complaints concluded now (status 'concluded'): a case reopened by a review (复查)
+ *               counts again only once the review concludes;
+ * - averageDaysToConclude — mean of (latest 'concluded' event's day − filed_on), in days, one
+ *               decimal: for a reviewed case, the whole time until the final answer.
  * The period filters by filing date only, so a period's figures describe the complaints filed in it
  * (a cohort), whatever happened to them later.
  *
@@ -132,11 +134,11 @@ export async function complaintStatistics(
                left(c.area_code, 9) || '000' as township,
                c.filed_on,
                coalesce(ev.accepted, false) as accepted,
-               ev.concluded_on
+               case when c.status = 'concluded' then ev.last_concluded_on end as concluded_on
           from complaints c
           left join lateral (
             select bool_or(e.kind in ('accepted', 'concluded')) as accepted,
-                   min(e."on") filter (where e.kind = 'concluded') as concluded_on
+                   max(e."on") filter (where e.kind = 'concluded') as last_concluded_on
               from complaint_events e
              where e.complaint_id = c.id and e.kind in ('accepted', 'concluded')
           ) ev on true
