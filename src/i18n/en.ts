@@ -26,7 +26,6 @@ export const en: Record<MessageKey, string> = {
   'home.door.accounts.desc': 'Look up village collective funds, assets and resources.',
   'home.door.report': 'Report and track',
   'home.door.report.desc': 'Report a problem and follow it with a receipt code.',
-  'home.comingSoon': 'Coming soon',
   'home.pickCounty': 'Choose a county',
   'home.stats': 'The provincial catalog has {items} items in {categories} categories; {counties} counties have published their lists.',
   'search.label': 'Search items or counties',

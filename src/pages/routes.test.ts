@@ -63,7 +63,8 @@ describe('public pages', () => {
     expect(status).toBe(200);
     expect(html).toContain('name="q"');
     expect(html).toContain('权力事项清单');
-    expect(html).toContain('即将上线');
+    expect(html).toContain('href="/report"');
+    expect(html).toContain('href="/villages"');
     expect(html).toContain('北原市');
     expect(html).toContain('桑河县');
     expect(html).toContain('演示数据');

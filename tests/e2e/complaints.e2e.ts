@@ -50,6 +50,12 @@ describe('a villager reports a problem anonymously and follows it', () => {
     expect(stored.includes(Buffer.from('Villager-Phone'))).toBe(false);
 
     await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="accept"]) button')]);
+    await commission.selectOption('select[name="zone"]', { label: '第一片区' });
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="zone"]) button')]);
+    await commission.selectOption('select[name="text"]', 'preliminary_check');
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="dispose"]) button')]);
+    expect(await commission.locator('.list-meta').textContent()).toContain('初步核实');
+    expect(await commission.locator('.history-list').textContent()).toContain('分派至第一片区');
     await commission.fill('#field-text-conclude', '经核实，该门面房2026年租金为一万八千元，其中九千元已按村民代表会议决议用于村道维修，村委会将在下期公开中补充说明。');
     await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="conclude"]) button')]);
     expect(commission.url()).toContain(caseUrl.replace(baseUrl, ''));
@@ -60,6 +66,7 @@ describe('a villager reports a problem anonymously and follows it', () => {
     await Promise.all([later.waitForEvent('load'), later.click('form[action="/track"] button')]);
     expect(await later.locator('.list-meta .tag').textContent()).toBe('已办结');
     expect(await later.locator('.reply').textContent()).toContain('村道维修');
+    expect(await later.locator('main').textContent()).not.toContain('第一片区'); // internal steps stay internal
     await later.check('input[name="rating"][value="4"]');
     await Promise.all([later.waitForEvent('load'), later.click('form:has(input[value="rate"]) button')]);
     expect(await later.locator('.success').textContent()).toContain('感谢您的评价');

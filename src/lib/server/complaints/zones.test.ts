@@ -7,9 +7,10 @@ import { actOnComplaint, listComplaintQueue } from './console.ts';
 import { fileComplaint, trackComplaint } from './filing.ts';
 import { assignZone, createZone, listZones, zoneFigures } from './zones.ts';
 
-const SANGHE = '990121000000';
-const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: SANGHE };
-const zone = { name: '第一片区', townshipCodes: ['990121001000', '990121002000'], head: '刘振华', deputies: ['陈晓梅'], liaison: '王磊' };
+// 柳岗县: the demo seed sets up zones for 桑河县 only.
+const SANGHE = '990122000000';
+const sanghe = { id: '', username: 'liugang.test', role: 'commission' as const, scopeCode: SANGHE };
+const zone = { name: '第一片区', townshipCodes: ['990122001000', '990122002000'], head: '刘振华', deputies: ['陈晓梅'], liaison: '王磊' };
 let test: TestDatabase;
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -21,17 +22,17 @@ describe('collaboration zones', () => {
   it('are set up with a head, one or two deputies and a liaison, from the county’s own townships', async () => {
     expect((await createZone(test.db, sanghe, SANGHE, { ...zone, deputies: [] })).ok).toBe(false);
     expect((await createZone(test.db, sanghe, SANGHE, { ...zone, deputies: ['甲乙', '丙丁', '戊己'] })).ok).toBe(false);
-    const foreign = await createZone(test.db, sanghe, SANGHE, { ...zone, townshipCodes: ['990122001000'] });
+    const foreign = await createZone(test.db, sanghe, SANGHE, { ...zone, townshipCodes: ['990121001000'] });
     expect(foreign.ok === false && foreign.errors.townshipCodes).toMatch(/本县/);
     expect((await createZone(test.db, sanghe, SANGHE, zone)).ok).toBe(true);
-    const overlap = await createZone(test.db, sanghe, SANGHE, { ...zone, name: '第二片区', townshipCodes: ['990121002000', '990121003000'] });
+    const overlap = await createZone(test.db, sanghe, SANGHE, { ...zone, name: '第二片区', townshipCodes: ['990122002000', '990122003000'] });
     expect(overlap.ok === false && overlap.errors.townshipCodes).toMatch(/其他片区/);
     expect((await listZones(test.db, SANGHE)).map((z) => z.name)).toEqual(['第一片区']);
   });
 
   it('take cases, and report received, concluded, average days and overdue per zone', async () => {
     const [first] = await listZones(test.db, SANGHE);
-    const base = { category: 'conduct', areaCode: '990121001201', content: '村干部在低保评议时让亲属优先，评议会议记录是事后补写的，群众有意见。', anonymous: true };
+    const base = { category: 'conduct', areaCode: '990122001201', content: '村干部在低保评议时让亲属优先，评议会议记录是事后补写的，群众有意见。', anonymous: true };
     const a = await fileComplaint(test.db, { ...base, title: '片区测试一' }, { today: '2026-10-01' });
     const b = await fileComplaint(test.db, { ...base, title: '片区测试二' }, { today: '2026-09-01' });
     if (!a.ok || !b.ok) throw new Error('filing failed');
