@@ -501,6 +501,7 @@ export const en: Record<MessageKey, string> = {
   'report.otherCounty': 'Choose another county',
   'report.subjectRole': 'Role of the person concerned (optional)',
   'report.roleUnknown': 'Not sure, or none of these',
+  'report.aboutHead': 'It concerns the head of the county (city) commission itself (it goes straight to the level above)',
   'report.subjectName': 'Name of the person concerned (optional)',
   'report.itemCode': 'Related item code (optional)',
   'report.itemCodeHint': 'Filled in for you from an item page’s report button, e.g. SP-01',

@@ -499,6 +499,7 @@ export const zhCN = {
   'report.otherCounty': '选择其他县',
   'report.subjectRole': '被反映人的身份（可不填）',
   'report.roleUnknown': '不清楚或不属于以下身份',
+  'report.aboutHead': '反映的是县（市）纪委监委负责人（将直接报送上一级纪委监委）',
   'report.subjectName': '被反映人姓名（可不填）',
   'report.itemCode': '相关事项编码（可不填）',
   'report.itemCodeHint': '从事项页面点“我要反映”会自动填写，例如 SP-01',

@@ -66,6 +66,13 @@ describe('filing a complaint', () => {
     expect(columns).toEqual([]);
   });
 
+  it('sends a complaint about the commission’s own head to the level above', async () => {
+    const result = await fileComplaint(test.db, { ...anonymous, title: '县纪委负责人干预村级发包', aboutCommissionHead: true });
+    expect(result.ok).toBe(true);
+    const [row] = await test.db.select().from(complaints).where(eq(complaints.title, '县纪委负责人干预村级发包'));
+    expect(row!.routedScopeCode).toBe('990100000000');
+  });
+
   it('encrypts a real-name reporter’s name and phone', async () => {
     const result = await fileComplaint(test.db, { ...anonymous, title: '低保评定优亲厚友', anonymous: false, name: '张秀英', phone: '13912345678' });
     expect(result.ok).toBe(true);

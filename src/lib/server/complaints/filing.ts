@@ -76,7 +76,8 @@ export async function fileComplaint(
         receiptHmac: receiptHmac(config.receiptKey, receipt),
         category: input.category,
         areaCode: area.code,
-        routedScopeCode: routeComplaint(area.code),
+        // A complaint about the commission's own head skips that commission (rules on 检举控告).
+        routedScopeCode: input.aboutCommissionHead ? escalationTarget(routeComplaint(area.code)) : routeComplaint(area.code),
         subjectRole: input.subjectRole ?? null,
         subjectName: input.subjectName || null,
         itemCode: input.itemCode ?? null,

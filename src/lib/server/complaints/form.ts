@@ -45,6 +45,7 @@ export function complaintFromForm(fields: Record<string, string>) {
     content: fields.content ?? '',
     occurredOn: orNull(fields.occurredOn),
     anonymous: fields.anonymous !== 'no',
+    aboutCommissionHead: fields.aboutCommissionHead === 'yes',
     name: orNull(fields.name),
     phone: orNull(fields.phone),
   };

@@ -33,6 +33,8 @@ export const ComplaintInputSchema = z
     content: z.string().trim().min(20, '请把事情经过写清楚，至少20个字').max(5000, '内容不超过5000字，可以分次补充材料'),
     occurredOn: z.string().refine(isIsoDate, '日期格式应为 2026-07-15').nullable().optional(),
     anonymous: z.boolean({ message: '请选择实名或匿名' }),
+    /** The complaint concerns the head of the commission it would go to: it goes one level up. */
+    aboutCommissionHead: z.boolean().optional(),
     name: z.string().trim().max(40, '姓名不超过40个字').nullable().optional(),
     phone: z.string().trim().nullable().optional(),
   })
