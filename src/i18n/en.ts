@@ -517,6 +517,7 @@ export const en: Record<MessageKey, string> = {
   'report.phone': 'Phone (real name only)',
   'report.submit': 'Submit',
   'report.failed': 'The system failed and your report was not filed (no receipt was made). Everything you wrote is still below; please press Submit again in a moment.',
+  'report.powFailed': 'The security check did not pass (perhaps the page was open too long). Press Submit again; what you wrote is kept.',
   'report.refused': 'The report did not go through. Please reload the page and fill it in again.',
   'report.tooMany': 'Too many reports in a short time; please try again later. What you wrote is still below.',
   'report.receiptTitle': 'Your report has been received',

@@ -515,6 +515,7 @@ export const zhCN = {
   'report.phone': '联系电话（实名时填写）',
   'report.submit': '提交',
   'report.failed': '系统暂时出错，您的反映没有提交成功（没有生成查询码）。您填写的内容都还在下面，请稍后再点“提交”。',
+  'report.powFailed': '安全校验没有通过（可能页面停留太久），请再点一次“提交”，您填写的内容都在。',
   'report.refused': '提交没有成功，请刷新页面后重新填写。',
   'report.tooMany': '提交过于频繁，请稍后再试。已填写的内容仍在下面。',
   'report.receiptTitle': '已收到您反映的问题',

@@ -34,6 +34,8 @@ describe('a villager reports a problem anonymously and follows it', () => {
       .withExif({ IFD0: { Model: 'Villager-Phone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 0/1' } })
       .toBuffer();
     await citizen.setInputFiles('#field-attachments', { name: 'IMG_3301.jpg', mimeType: 'image/jpeg', buffer: photo });
+    // The page solves its proof-of-work challenge in the background.
+    await citizen.waitForFunction(() => (document.querySelector('input[name="pow"]') as HTMLInputElement | null)?.value !== '', undefined, { timeout: 20_000 });
     await Promise.all([citizen.waitForEvent('load'), citizen.click('form.report-form button[type="submit"]')]);
     const receipt = (await citizen.locator('.receipt-code strong').textContent())!.trim();
     expect(receipt).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);

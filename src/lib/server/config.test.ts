@@ -42,6 +42,12 @@ describe('configuration', () => {
     expect(parseConfig(PROD).complaintKey).toHaveLength(32);
   });
 
+  it('refuses the test-only proof-of-work switch in production', () => {
+    expect(() => parseConfig({ ...PROD, PROOF_OF_WORK: 'off' })).toThrow(/PROOF_OF_WORK/);
+    expect(parseConfig({ ...KEYS, PROOF_OF_WORK: 'off' }).proofOfWork).toBe(false);
+    expect(parseConfig(PROD).proofOfWork).toBe(true);
+  });
+
   it('lets a non-production run skip the demo seed', () => {
     expect(parseConfig({ DEMO_SEED: 'off', ...KEYS }).seedDemo).toBe(false);
   });

@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   /** Red-flag thresholds for reviewers, in yuan. */
   FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
   FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
+  /** `off` skips the complaint proof-of-work, for tests and benchmarks only; refused in production. */
+  PROOF_OF_WORK: z.enum(['on', 'off']).default('on'),
   /** Target for concluding a complaint, in calendar days from filing. */
   COMPLAINT_CONCLUDE_DAYS: z.coerce.number().int().min(15).max(365).default(90),
   /** 32 random bytes, base64: encrypts real-name complainants' details (AES-256-GCM). */
@@ -60,6 +62,7 @@ export interface AppConfig {
   complaintKey: Buffer;
   receiptKey: Buffer;
   complaintConcludeDays: number;
+  proofOfWork: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +80,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // that must survive restarts, run several instances and be backed up with standard tools.
     throw new ConfigError('APP_ENV=production requires DATABASE_URL (a PostgreSQL server).');
   }
+  if (isProduction && e.PROOF_OF_WORK === 'off') {
+    throw new ConfigError('PROOF_OF_WORK=off is a test-only switch and is refused when APP_ENV=production.');
+  }
   if (isProduction && !e.PUBLIC_ORIGIN?.startsWith('https://')) {
     // Secure cookies and the same-origin check both depend on knowing the public https origin.
     throw new ConfigError('APP_ENV=production requires PUBLIC_ORIGIN, the https:// address people use.');
@@ -88,6 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     complaintKey,
     receiptKey,
     complaintConcludeDays: e.COMPLAINT_CONCLUDE_DAYS,
+    proofOfWork: e.PROOF_OF_WORK === 'on',
     isProduction,
     port: e.PORT,
     host: e.HOST,

@@ -13,6 +13,14 @@ import Report from './index.astro';
 import Track from '../track.astro';
 import * as complaintsApi from '../api/v1/complaints/index.ts';
 import * as complaintApi from '../api/v1/complaints/[receipt].ts';
+import { solveChallenge } from 'altcha-lib';
+import { newPowChallenge } from '../../lib/server/complaints/pow.ts';
+
+async function solvedPow(): Promise<string> {
+  const challenge = await newPowChallenge();
+  const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise;
+  return Buffer.from(JSON.stringify({ ...challenge, number: solution!.number })).toString('base64');
+}
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -90,6 +98,14 @@ describe('the complaint form', () => {
     expect(tracked.status).toBe(200);
     expect(tracked.html).toContain(form.title);
     expect(tracked.html).toContain('已收到');
+  });
+
+  it('refuses a forged proof of work, keeping what was typed', async () => {
+    const forged = Buffer.from(JSON.stringify({ algorithm: 'SHA-256', challenge: 'ab', number: 1, salt: 'x', signature: 'cd' })).toString('base64');
+    const { status, html } = await render(Report, '/report', { ...form, formKey: 'route-test-key-000000000004', title: '伪造校验测试', pow: forged });
+    expect(status).toBe(400);
+    expect(html).toContain('安全校验没有通过');
+    expect(html).toContain(form.content);
   });
 
   it('refuses the honeypot without storing anything', async () => {
@@ -187,18 +203,22 @@ describe('the complaint API', () => {
     } as never);
 
   it('files with 201 and a receipt, returns the same receipt for a retried request, and 400 with field errors', async () => {
-    const body = JSON.stringify({ category: 'item', areaCode: '990122001000', itemCode: 'SP-01', title: '宅基地审批拖了半年', content: '去年十月交的宅基地申请，镇上一直说在审，半年了没有结果，也没有告诉缺什么材料。', anonymous: true });
+    const filing = { category: 'item', areaCode: '990122001000', itemCode: 'SP-01', title: '宅基地审批拖了半年', content: '去年十月交的宅基地申请，镇上一直说在审，半年了没有结果，也没有告诉缺什么材料。', anonymous: true };
+    const unproven = await call(complaintsApi, 'POST', '/api/v1/complaints', { body: JSON.stringify(filing), headers: { 'Content-Type': 'application/json' } });
+    expect(unproven.status).toBe(400);
+    expect((await unproven.json()).error.code).toBe('pow_required');
+    const body = JSON.stringify({ ...filing, pow: await solvedPow() });
     const created = await call(complaintsApi, 'POST', '/api/v1/complaints', { body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'api-test-key-0000000001' } });
     expect(created.status).toBe(201);
     const { receipt } = await created.json();
     expect(receipt).toMatch(/^\d{16}$/);
-    const retried = await call(complaintsApi, 'POST', '/api/v1/complaints', { body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'api-test-key-0000000001' } });
+    const retried = await call(complaintsApi, 'POST', '/api/v1/complaints', { body: JSON.stringify({ ...filing, pow: await solvedPow() }), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'api-test-key-0000000001' } });
     expect(retried.status).toBe(200);
     expect((await retried.json()).receipt).toBe(receipt);
     const status = await call(complaintApi, 'GET', `/api/v1/complaints/${receipt}`, { params: { receipt } });
     expect(await status.json()).toMatchObject({ status: 'received', category: 'item', title: '宅基地审批拖了半年' });
 
-    const bad = await call(complaintsApi, 'POST', '/api/v1/complaints', { body: JSON.stringify({ category: 'item', anonymous: false }), headers: { 'Content-Type': 'application/json' } });
+    const bad = await call(complaintsApi, 'POST', '/api/v1/complaints', { body: JSON.stringify({ category: 'item', anonymous: false, pow: await solvedPow() }), headers: { 'Content-Type': 'application/json' } });
     expect(bad.status).toBe(400);
     const errors = (await bad.json()).error.fields;
     expect(Object.keys(errors)).toEqual(expect.arrayContaining(['areaCode', 'content', 'title']));

@@ -3,6 +3,7 @@ import { getDb } from '../../../../lib/server/db.ts';
 import { clientKeyOf } from '../../../../lib/server/forms.ts';
 import { fileComplaint } from '../../../../lib/server/complaints/filing.ts';
 import { filingThrottle } from '../../../../lib/server/complaints/throttles.ts';
+import { acceptPow, powEnabled } from '../../../../lib/server/complaints/pow.ts';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
@@ -19,6 +20,9 @@ export const POST: APIRoute = async (context) => {
     body = await context.request.json();
   } catch {
     return json(400, { error: { code: 'invalid_json', message: '请求体应为 JSON' } });
+  }
+  if (powEnabled() && !(await acceptPow((body as { pow?: string } | null)?.pow))) {
+    return json(400, { error: { code: 'pow_required', message: '缺少或无效的工作量证明：先 GET /api/v1/complaints/challenge 并求解' } });
   }
   const idempotencyKey = context.request.headers.get('Idempotency-Key') ?? undefined;
   const result = await fileComplaint(await getDb(), body, { idempotencyKey });
