@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, unique, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
 import { users } from './auth.ts';
 
@@ -64,6 +64,8 @@ export const complaints = pgTable(
     assigneeId: text('assignee_id').references(() => users.id),
     disposal: text('disposal', { enum: DISPOSALS }),
     zoneId: text('zone_id').references(() => zones.id),
+    /** Set when this case was merged into another about the same matter; both records stay. */
+    mergedIntoId: text('merged_into_id').references((): AnyPgColumn => complaints.id),
     publicReply: text('public_reply'),
     rating: integer('rating'),
     /** A reporter may ask once for a review (复查) of a concluded case; it then goes one level up. */

@@ -104,5 +104,6 @@ export const AUDIT_ACTIONS = [
   'complaint.escalate',
   'complaint.identityRevealed',
   'complaint.zoneAssigned',
+  'complaint.merged',
   'zone.created',
 ] as const;

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
-import { actOnComplaint, getComplaint, listComplaintQueue, queueCsv, revealIdentity } from './console.ts';
+import { actOnComplaint, findLikelyDuplicates, getComplaint, listComplaintQueue, mergeComplaint, queueCsv, revealIdentity } from './console.ts';
 import { nextDeadline } from './deadlines.ts';
 import { addMaterial, fileComplaint, rateOutcome, requestReview, trackComplaint } from './filing.ts';
 
@@ -146,5 +146,30 @@ describe('the reporter after the answer', () => {
     expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'reviewRequested']);
     expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990100000000');
     expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === id)).toBe(false);
+  });
+});
+
+describe('likely duplicates', () => {
+  it('are suggested for the same place and similar text, and merged keeping both records', async () => {
+    const text = '后营村的集体鱼塘今年重新承包，没有公开招标，承包费比去年少了一半，承包人是村主任的小舅子。';
+    const one = await fileComplaint(test.db, { ...base, category: 'assets', areaCode: '990121001202', title: '鱼塘承包不公开', content: text });
+    const two = await fileComplaint(test.db, { ...base, category: 'assets', areaCode: '990121001202', title: '后营村鱼塘低价承包给亲属', content: text.replace('今年', '今年春天') });
+    const other = await fileComplaint(test.db, { ...base, category: 'assets', areaCode: '990121001202', title: '村道路灯不亮', content: '村东头的路灯坏了三个月没人修，晚上走路很危险，反映多次没有回音。' });
+    if (!one.ok || !two.ok || !other.ok) throw new Error('filing failed');
+    const queue = await listComplaintQueue(test.db, sanghe);
+    const first = queue.find((e) => e.complaint.title === '鱼塘承包不公开')!.complaint.id;
+    const second = queue.find((e) => e.complaint.title === '后营村鱼塘低价承包给亲属')!.complaint.id;
+    const { complaint } = (await getComplaint(test.db, second))!;
+    const candidates = await findLikelyDuplicates(test.db, complaint);
+    expect(candidates.map((c) => c.title)).toEqual(['鱼塘承包不公开']);
+    expect(candidates[0]!.similarity).toBeGreaterThan(0.5);
+
+    expect((await mergeComplaint(test.db, sanghe, second, second)).ok).toBe(false);
+    expect((await mergeComplaint(test.db, sanghe, second, first)).ok).toBe(true);
+    expect((await getComplaint(test.db, second))!.complaint).toMatchObject({ mergedIntoId: first, status: 'transferred' });
+    expect((await getComplaint(test.db, first))!.events.at(-1)).toMatchObject({ kind: 'note', public: false });
+    expect((await trackComplaint(test.db, two.receipt))!.timeline.at(-1)).toMatchObject({ kind: 'merged' });
+    expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === second)).toBe(false);
+    expect((await mergeComplaint(test.db, sanghe, first, second)).ok).toBe(false); // nothing merges into a merged case
   });
 });

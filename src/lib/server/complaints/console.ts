@@ -3,7 +3,7 @@
  * case along. Every command writes a case event (public when the citizen should see it) and an
  * audit entry, in one transaction. Permission is asked by the caller (`complaint.handle`).
  */
-import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { attachments } from '../../../../db/schema/attachments.ts';
 import { getConfig } from '../config.ts';
 import { decryptBytes, decryptJson } from './crypto.ts';
@@ -15,7 +15,7 @@ import { areas } from '../../../../db/schema/areas.ts';
 import { recordAudit } from '../audit.ts';
 import { levelOfCode, subtreeRange } from '../areas/codes.ts';
 import type { Actor } from '../auth/permissions.ts';
-import type { Db, DbOrTx } from '../db.ts';
+import { queryRows, type Db, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 
 export interface ConsoleActor extends Actor {
@@ -41,7 +41,7 @@ export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: { sta
     .select({ complaint: complaints, areaName: areas.name })
     .from(complaints)
     .innerJoin(areas, eq(areas.code, complaints.areaCode))
-    .where(and(...conditions))
+    .where(and(...conditions, isNull(complaints.mergedIntoId)))
     // Real-name cases first: the rules give them priority (they are owed an answer).
     .orderBy(asc(complaints.anonymous), desc(complaints.filedOn))
     .limit(500);
@@ -212,4 +212,54 @@ export async function openComplaintAttachment(
     detail: { attachment: attachmentId },
   });
   return { mime: row.mime, bytes: decryptBytes(getConfig().complaintKey, row.originalCiphertext), id: row.id };
+}
+
+export interface DuplicateCandidate {
+  id: string;
+  title: string;
+  filedOn: string;
+  status: ComplaintRow['status'];
+  similarity: number;
+}
+
+/**
+ * Likely duplicates of a case: other open cases of the same commission about the same place
+ * (or the same village), filed within half a year, whose text is similar (pg_trgm similarity).
+ */
+export async function findLikelyDuplicates(db: DbOrTx, complaint: ComplaintRow): Promise<DuplicateCandidate[]> {
+  const rows = await queryRows<{ id: string; title: string; filed_on: string; status: ComplaintRow['status']; similarity: number }>(
+    db,
+    sql`select id, title, filed_on, status, similarity(title || ' ' || content, ${complaint.title + ' ' + complaint.content}) as similarity
+          from complaints
+         where id <> ${complaint.id}
+           and merged_into_id is null
+           and routed_scope_code = ${complaint.routedScopeCode}
+           and (area_code = ${complaint.areaCode} or (village_code is not null and village_code = ${complaint.villageCode ?? ''}))
+           and filed_on >= (${complaint.filedOn}::date - 183)
+           and similarity(title || ' ' || content, ${complaint.title + ' ' + complaint.content}) > 0.25
+         order by similarity desc
+         limit 5`,
+  );
+  return rows.map((row) => ({ id: row.id, title: row.title, filedOn: row.filed_on, status: row.status, similarity: Number(row.similarity) }));
+}
+
+/**
+ * Merges a case into another about the same matter: the merged case keeps its record and history,
+ * points at the other, and its reporter is told it is handled together with the same matter.
+ */
+export async function mergeComplaint(db: Db, actor: ConsoleActor, id: string, intoId: string): Promise<ConsoleResult> {
+  if (id === intoId) return { ok: false, errors: { merge: '不能与自身合并' } };
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(complaints).where(eq(complaints.id, id)).for('update');
+    const [target] = await tx.select().from(complaints).where(eq(complaints.id, intoId));
+    if (!current || !target || target.routedScopeCode !== current.routedScopeCode || target.mergedIntoId) return { ok: false as const, errors: { merge: '只能并入本机关办理中的其他案件' } };
+    if (current.mergedIntoId || !['received', 'accepted', 'in_progress'].includes(current.status)) return { ok: false as const, errors: { merge: '该案件已办结或已合并' } };
+    await tx.update(complaints).set({ mergedIntoId: intoId, status: 'transferred' }).where(eq(complaints.id, id));
+    await tx.insert(complaintEvents).values([
+      { complaintId: id, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'merged', public: true, text: '与反映同一问题的其他来信合并办理' },
+      { complaintId: intoId, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'note', public: false, text: `并入案件：${current.title}（${current.filedOn}）` },
+    ]);
+    await recordAudit(tx, { actor, action: 'complaint.merged', subjectType: 'complaint', subjectId: id, scopeCode: current.routedScopeCode, detail: { into: intoId } });
+    return { ok: true as const };
+  });
 }

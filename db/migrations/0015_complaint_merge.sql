@@ -1,0 +1,2 @@
+ALTER TABLE "complaints" ADD COLUMN "merged_into_id" text;--> statement-breakpoint
+ALTER TABLE "complaints" ADD CONSTRAINT "complaints_merged_into_id_complaints_id_fk" FOREIGN KEY ("merged_into_id") REFERENCES "public"."complaints"("id") ON DELETE no action ON UPDATE no action;
