@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { readFileSync } from 'node:fs';
 import { launchBrowser } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
@@ -76,6 +77,29 @@ describe('a villager reports a problem anonymously and follows it', () => {
     await later.close();
     await citizen.context().close();
     await commission.context().close();
+  });
+
+  it('writes nothing of the sender to the server log', async () => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries({
+      formKey: 'e2e-log-check-000000000001',
+      category: 'other',
+      areaCode: '990121001203',
+      title: '日志检查：河湾村渡口收费',
+      content: '河湾村渡口摆渡每人收费五元，没有任何收费依据和票据，村民意见很大。',
+      anonymous: 'yes',
+    })) form.set(key, value);
+    const response = await fetch(baseUrl + '/report', {
+      method: 'POST',
+      body: form,
+      headers: { Origin: baseUrl, 'User-Agent': 'UA-E2E-MARKER-51c2', 'X-Forwarded-For': '198.51.100.201', 'X-Real-IP': '198.51.100.202' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('receipt-code');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const log = readFileSync(inject('serverLog'), 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    for (const marker of ['UA-E2E-MARKER-51c2', '198.51.100.201', '198.51.100.202']) expect(log).not.toContain(marker);
   });
 
   it('never lets a cadre reach the complaints', async () => {

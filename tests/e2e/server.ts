@@ -3,7 +3,7 @@
  * database in a temp directory, waits for /healthz, and stops it after the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,9 +41,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(dataDir, 'db'), APP_ENV: 'development' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['src/server/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Everything the server prints goes to a file the tests can read (e.g. to prove no sender data is logged).
+  const logPath = path.join(dataDir, 'server.log');
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  const record = (chunk: Buffer) => {
+    output += chunk;
+    appendFileSync(logPath, chunk);
+  };
+  child.stdout?.on('data', record);
+  child.stderr?.on('data', record);
   try {
     await waitForHealth(baseUrl, child, 90_000);
   } catch (error) {
@@ -51,6 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(`${(error as Error).message}\n${output}`);
   }
   project.provide('baseUrl', baseUrl);
+  project.provide('serverLog', logPath);
   return async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -61,5 +68,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    serverLog: string;
   }
 }
