@@ -55,6 +55,8 @@ export const complaints = pgTable(
     subjectName: text('subject_name'),
     itemCode: text('item_code'),
     villageCode: text('village_code'),
+    /** A published ledger entry the complaint is about (from the village page's "report" link). */
+    fundEntryId: bigint('fund_entry_id', { mode: 'number' }),
     title: text('title').notNull(),
     content: text('content').notNull(),
     occurredOn: date('occurred_on', { mode: 'string' }),

@@ -33,6 +33,12 @@ describe('the commission queue', () => {
     expect(queue[0]).not.toHaveProperty('complaint.content');
   });
 
+  it('filters by category and place', async () => {
+    expect((await listComplaintQueue(test.db, sanghe, { areaCode: '990121002000' })).map((e) => e.complaint.title)).toEqual(['实名：东岭村低保评定不公']);
+    expect(await listComplaintQueue(test.db, sanghe, { category: 'item' })).toEqual([]);
+    expect((await listComplaintQueue(test.db, sanghe, { category: 'conduct' })).length).toBe(2);
+  });
+
   it('shows a township commission nothing about its own township unless assigned', async () => {
     expect(await listComplaintQueue(test.db, township)).toEqual([]);
   });

@@ -28,7 +28,15 @@ export interface QueueEntry {
 }
 
 /** Cases for this commission: routed into its subtree, or (township commissions) assigned to it. */
-export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: { status?: ComplaintRow['status'] } = {}): Promise<QueueEntry[]> {
+export interface QueueFilter {
+  status?: ComplaintRow['status'];
+  category?: ComplaintRow['category'];
+  zoneId?: string;
+  /** A township or village: cases about that place (and below it). */
+  areaCode?: string;
+}
+
+export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: QueueFilter = {}): Promise<QueueEntry[]> {
   if (actor.role !== 'commission' || !actor.scopeCode) return [];
   const conditions: SQL[] = [];
   if (levelOfCode(actor.scopeCode) === 'township') conditions.push(eq(complaints.assigneeId, actor.id));
@@ -37,6 +45,12 @@ export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: { sta
     conditions.push(or(and(gte(complaints.routedScopeCode, from), lt(complaints.routedScopeCode, to)), eq(complaints.assigneeId, actor.id))!);
   }
   if (filter.status) conditions.push(eq(complaints.status, filter.status));
+  if (filter.category) conditions.push(eq(complaints.category, filter.category));
+  if (filter.zoneId) conditions.push(eq(complaints.zoneId, filter.zoneId));
+  if (filter.areaCode) {
+    const { from, to } = subtreeRange(filter.areaCode);
+    conditions.push(gte(complaints.areaCode, from), lt(complaints.areaCode, to));
+  }
   const rows = await db
     .select({ complaint: complaints, areaName: areas.name })
     .from(complaints)

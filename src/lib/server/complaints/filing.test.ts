@@ -73,6 +73,14 @@ describe('filing a complaint', () => {
     expect(row!.routedScopeCode).toBe('990100000000');
   });
 
+  it('links a published ledger entry of the place, and refuses one from elsewhere', async () => {
+    const [entry] = await queryRows<{ id: number }>(test.db, sql`select e.id from fund_entries e join disclosures d on d.id = e.disclosure_id where d.village_code = '990121001202' and d.status = 'published' limit 1`);
+    const linked = await fileComplaint(test.db, { ...anonymous, areaCode: '990121001202', title: '对后营村一笔支出有疑问', fundEntryId: Number(entry!.id) });
+    expect(linked.ok).toBe(true);
+    const foreign = await fileComplaint(test.db, { ...anonymous, areaCode: '990121001201', title: '指向别村账目', fundEntryId: Number(entry!.id) });
+    expect(foreign.ok === false && foreign.errors.fundEntryId).toMatch(/不在该地区/);
+  });
+
   it('encrypts a real-name reporter’s name and phone', async () => {
     const result = await fileComplaint(test.db, { ...anonymous, title: '低保评定优亲厚友', anonymous: false, name: '张秀英', phone: '13912345678' });
     expect(result.ok).toBe(true);

@@ -2,13 +2,13 @@
  * Filing and tracking a complaint, as a citizen. Nothing about the request (address, browser,
  * time of day) is stored or logged; the receipt is returned only after the transaction commits.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
 import { complaintEvents, complaintIdentities, complaints, complaintSubmissions, type ComplaintRow } from '../../../../db/schema/complaints.ts';
 import { getArea } from '../areas/index.ts';
 import { isWithin } from '../areas/codes.ts';
 import { getConfig } from '../config.ts';
-import type { Db, DbOrTx } from '../db.ts';
+import { queryRows, type Db, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { fieldErrors } from '../validation.ts';
 import { decryptJson, encryptBytes, encryptJson, generateReceipt, normaliseReceipt, receiptHmac, submissionKeys } from './crypto.ts';
@@ -51,6 +51,14 @@ export async function fileComplaint(
   if (input.villageCode && (!isWithin(area.code, input.villageCode) || (await getArea(db, input.villageCode))?.level !== 'village')) {
     return { ok: false, errors: { villageCode: '所选的村不在该地区内' } };
   }
+  if (input.fundEntryId) {
+    // Only a published entry of a village inside the chosen place can be pointed at.
+    const [entry] = await queryRows<{ village_code: string }>(
+      db,
+      sql`select d.village_code from fund_entries e join disclosures d on d.id = e.disclosure_id where e.id = ${input.fundEntryId} and d.status = 'published'`,
+    );
+    if (!entry || !isWithin(area.code, entry.village_code)) return { ok: false, errors: { fundEntryId: '所指的账目不在该地区的公开账目中' } };
+  }
   if (input.itemCode) {
     const [item] = await db.select({ code: catalogItems.code }).from(catalogItems).where(eq(catalogItems.code, input.itemCode));
     if (!item) return { ok: false, errors: { itemCode: '没有这个事项编码' } };
@@ -82,6 +90,7 @@ export async function fileComplaint(
         subjectName: input.subjectName || null,
         itemCode: input.itemCode ?? null,
         villageCode: input.villageCode ?? (area.level === 'village' ? area.code : null),
+        fundEntryId: input.fundEntryId ?? null,
         title: input.title,
         content: input.content,
         occurredOn: input.occurredOn ?? null,

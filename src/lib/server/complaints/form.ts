@@ -41,6 +41,7 @@ export function complaintFromForm(fields: Record<string, string>) {
     subjectName: orNull(fields.subjectName),
     itemCode: orNull(fields.itemCode),
     villageCode: null,
+    fundEntryId: /^\d{1,15}$/.test(fields.fundEntryId ?? '') ? Number(fields.fundEntryId) : null,
     title: fields.title ?? '',
     content: fields.content ?? '',
     occurredOn: orNull(fields.occurredOn),

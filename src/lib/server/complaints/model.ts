@@ -29,6 +29,7 @@ export const ComplaintInputSchema = z
     subjectName: z.string().trim().max(40, '被反映人姓名不超过40个字').nullable().optional(),
     itemCode: z.string().trim().regex(/^([A-Z]{2}-\d{2})$/, '事项编码格式不正确').nullable().optional(),
     villageCode: z.string().refine(isAreaCode, '村代码格式不正确').nullable().optional(),
+    fundEntryId: z.number().int().positive().nullable().optional(),
     title: z.string().trim().min(4, '标题至少4个字').max(60, '标题不超过60个字'),
     content: z.string().trim().min(20, '请把事情经过写清楚，至少20个字').max(5000, '内容不超过5000字，可以分次补充材料'),
     occurredOn: z.string().refine(isIsoDate, '日期格式应为 2026-07-15').nullable().optional(),

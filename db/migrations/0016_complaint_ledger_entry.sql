@@ -1,0 +1,1 @@
+ALTER TABLE "complaints" ADD COLUMN "fund_entry_id" bigint;
