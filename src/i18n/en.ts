@@ -26,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   'home.door.accounts.desc': 'Look up village collective funds, assets and resources.',
   'home.door.report': 'Report and track',
   'home.door.report.desc': 'Report a problem and follow it with a receipt code.',
+  'home.recent': 'Recently published village accounts',
   'home.pickCounty': 'Choose a county',
   'home.stats': 'The provincial catalog has {items} items in {categories} categories; {counties} counties have published their lists.',
   'search.label': 'Search items or counties',

@@ -24,6 +24,7 @@ export const zhCN = {
   'home.door.accounts.desc': '查询村集体资金、资产、资源账目。',
   'home.door.report': '举报与查询',
   'home.door.report.desc': '反映问题，凭查询码跟踪办理进度。',
+  'home.recent': '最近公开的村级账目',
   'home.pickCounty': '选择县（市、区）',
   'home.stats': '省级目录共 {items} 项，分 {categories} 类；已有 {counties} 个县公布清单。',
   'search.label': '搜索事项或县名',

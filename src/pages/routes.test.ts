@@ -65,6 +65,8 @@ describe('public pages', () => {
     expect(html).toContain('权力事项清单');
     expect(html).toContain('href="/report"');
     expect(html).toContain('href="/villages"');
+    expect(html).toContain('最近公开的村级账目');
+    expect(html).toMatch(/href="\/villages\/\d{12}\?period=20\d\d-Q[1-4]"/);
     expect(html).toContain('北原市');
     expect(html).toContain('桑河县');
     expect(html).toContain('演示数据');

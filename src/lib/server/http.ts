@@ -43,8 +43,3 @@ export function safeNextPath(value: string | null | undefined): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
   return value;
 }
-
-/** True for requests made by htmx (they get a fragment instead of a full page). */
-export function isHtmxRequest(request: Request): boolean {
-  return request.headers.get('HX-Request') === 'true';
-}

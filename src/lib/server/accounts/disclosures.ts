@@ -70,10 +70,6 @@ export async function listPublished(db: DbOrTx, villageCode: string): Promise<Di
     .orderBy(asc(disclosures.chainSeq));
 }
 
-export async function listVillageDisclosures(db: DbOrTx, villageCode: string): Promise<DisclosureRow[]> {
-  return db.select().from(disclosures).where(eq(disclosures.villageCode, villageCode)).orderBy(desc(disclosures.periodStart));
-}
-
 async function logTransition(
   tx: DbOrTx,
   actor: LedgerActor | null,

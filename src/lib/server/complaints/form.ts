@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AreaRow } from '../../../../db/schema/areas.ts';
-import { getArea, getCounty, listCountiesByCity, type CityWithCounties } from '../areas/index.ts';
+import { getCounty, listCountiesByCity, type CityWithCounties } from '../areas/index.ts';
 import { listCountyVillages, type TownshipVillages } from '../accounts/ledger.ts';
 import { levelOfCode, PREFIX_LENGTH } from '../areas/codes.ts';
 import type { DbOrTx } from '../db.ts';
@@ -25,10 +25,6 @@ export async function loadReportForm(db: DbOrTx, params: URLSearchParams): Promi
   const countyCode = /^\d{12}$/.test(hint) && levelOfCode(hint) !== 'province' && levelOfCode(hint) !== 'city' ? hint.slice(0, PREFIX_LENGTH.county).padEnd(12, '0') : '';
   const [counties, county] = await Promise.all([listCountiesByCity(db), countyCode ? getCounty(db, countyCode) : Promise.resolve(undefined)]);
   return { counties, county, places: county ? await listCountyVillages(db, county.code) : [] };
-}
-
-export async function areaLabel(db: DbOrTx, code: string): Promise<string> {
-  return (await getArea(db, code))?.name ?? code;
 }
 
 /** Form fields → the filing input (the domain validates it). */
