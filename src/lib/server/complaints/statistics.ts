@@ -187,3 +187,11 @@ export async function complaintStatistics(
     byTownship: townships.map((township) => ({ code: township.code, name: township.name, figures: publish(townshipFigures.get(township.code) ?? EMPTY) })),
   };
 }
+
+/** The measures shown for each group of figures, in display order, as page columns or rows. */
+export const FIGURE_MEASURES: Array<{ key: 'statistics.received' | 'statistics.accepted' | 'statistics.concluded' | 'statistics.averageDays'; value: (figures: Figures) => string }> = [
+  { key: 'statistics.received', value: (f) => String(f.received) },
+  { key: 'statistics.accepted', value: (f) => String(f.accepted) },
+  { key: 'statistics.concluded', value: (f) => String(f.concluded) },
+  { key: 'statistics.averageDays', value: (f) => (f.averageDaysToConclude === null ? '—' : String(f.averageDaysToConclude)) },
+];
