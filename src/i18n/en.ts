@@ -689,5 +689,6 @@ export const en: Record<MessageKey, string> = {
   'statistics.json': 'This page’s data as JSON',
   'common.back': 'Back',
   'common.yes': 'Yes',
+  'common.choose': 'Choose…',
   'common.none': 'None',
 };

@@ -687,6 +687,7 @@ export const zhCN = {
   'statistics.json': '以JSON格式获取本页数据',
   'common.back': '返回',
   'common.yes': '是',
+  'common.choose': '请选择',
   'common.none': '无',
 } as const;
 
