@@ -53,6 +53,13 @@ describe('voucher scans', () => {
     expect((await addVoucher(test.db, actor, draftId, 99, photo)).ok).toBe(false);
   });
 
+  it('refuses an empty or unreadable scan, naming the file', async () => {
+    const empty = await addVoucher(test.db, actor, draftId, 1, new Uint8Array(), '记-2024Q1-001 收据.jpg');
+    expect(empty.ok === false && empty.errors.file).toMatch(/记-2024Q1-001 收据\.jpg.*空/);
+    const broken = await addVoucher(test.db, actor, draftId, 1, new TextEncoder().encode('%PDF-1.7\n扫描件已损坏 <<<\n%%EOF\n'), '发票.pdf');
+    expect(broken.ok === false && broken.errors.file).toMatch(/发票\.pdf.*损坏/);
+  });
+
   it(`allows at most ${MAX_VOUCHERS_PER_ENTRY} scans per entry`, async () => {
     for (let i = 0; i < MAX_VOUCHERS_PER_ENTRY; i++) await addVoucher(test.db, actor, draftId, 2, photo);
     const extra = await addVoucher(test.db, actor, draftId, 2, photo);

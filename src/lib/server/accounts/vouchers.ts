@@ -41,7 +41,8 @@ export async function getVoucher(db: DbOrTx, disclosureId: number, attachmentId:
   return row;
 }
 
-export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: number, lineNo: number, upload: Uint8Array): Promise<LedgerResult<{ id: string }>> {
+/** `name` is the uploaded file's name, used only to say which file was refused. */
+export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: number, lineNo: number, upload: Uint8Array, name?: string): Promise<LedgerResult<{ id: string }>> {
   const disclosure = await getDisclosure(db, disclosureId);
   if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { file: '只有草稿状态可以上传凭证' } };
   const [entry] = await db.select().from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
@@ -49,7 +50,7 @@ export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: numbe
   const [existing] = await db.select({ n: count() }).from(attachments).where(eq(attachments.fundEntryId, entry.id));
   if ((existing?.n ?? 0) >= MAX_VOUCHERS_PER_ENTRY) return { ok: false, errors: { file: `每笔分录最多上传${MAX_VOUCHERS_PER_ENTRY}个凭证文件` } };
   const cleaned = await cleanUpload(upload);
-  if (!cleaned.ok) return { ok: false, errors: { file: cleaned.message } };
+  if (!cleaned.ok) return { ok: false, errors: { file: name ? `文件“${name.slice(0, 60)}”：${cleaned.message}` : cleaned.message } };
   const id = crypto.randomUUID();
   await db.transaction(async (tx) => {
     await tx.insert(attachments).values({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { crc32, deflateSync } from 'node:zlib';
-import { ATTACHMENT_LIMITS, cleanUpload } from './index.ts';
+import { ATTACHMENT_LIMITS, cleanUpload, uploadsFromForm } from './index.ts';
 
 async function jpegWithGps(): Promise<Buffer> {
   return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } } })
@@ -77,7 +77,24 @@ describe('cleaning uploads', () => {
   it('keeps a plain PDF and refuses one with JavaScript', async () => {
     const pdf = (body: string) => new TextEncoder().encode(`%PDF-1.4\n1 0 obj<</Type/Catalog${body}>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
     const plain = await cleanUpload(pdf(''));
-    expect(plain).toMatchObject({ ok: true, mime: 'application/pdf', stripped: false });
+    expect(plain).toMatchObject({ ok: true, mime: 'application/pdf', stripped: true });
     expect(await cleanUpload(pdf('/OpenAction<</S/JavaScript/JS(app.alert(1))>>'))).toMatchObject({ ok: false, message: expect.stringMatching(/脚本/) });
+  });
+});
+
+describe('files sent with a form', () => {
+  it('leaves out the empty part a browser sends when no file was chosen, and keeps a chosen empty file', async () => {
+    const photo = await jpegWithGps();
+    const form = new FormData();
+    form.append('attachments', new File([], '', { type: 'application/octet-stream' })); // nothing chosen
+    form.append('attachments', new File([new Uint8Array(photo)], 'IMG_0412.jpg', { type: 'image/jpeg' }));
+    form.append('attachments', new File([], '村委会公示栏.jpg', { type: 'image/jpeg' })); // chosen, but 0 bytes
+    form.append('title', '不是文件');
+    const uploads = await uploadsFromForm(form, 'attachments');
+    expect(uploads.map((upload) => [upload.name, upload.bytes.byteLength])).toEqual([
+      ['IMG_0412.jpg', photo.byteLength],
+      ['村委会公示栏.jpg', 0],
+    ]);
+    expect(await cleanUpload(uploads[1]!.bytes)).toEqual({ ok: false, message: expect.stringMatching(/空/) });
   });
 });
