@@ -7,6 +7,9 @@ import type { DbOrTx } from './db.ts';
 import { listCountiesByCity } from './areas/index.ts';
 import { groupByCategory, listCatalogItems, listCategories, type CatalogItem } from './catalog/index.ts';
 import { listCurrentVersions, loadCountyList } from './county-lists/index.ts';
+import { CATEGORY_LABELS } from './complaints/model.ts';
+import type { ComplaintCategory, ComplaintStatistics, Figures } from './complaints/statistics.ts';
+import { toCsv, type CsvColumn } from './spreadsheet.ts';
 
 export const API_VERSION = 1;
 
@@ -106,4 +109,53 @@ export async function countyItemsJson(db: DbOrTx, countyCode: string) {
       catalogTimeLimitDays: item.catalogTimeLimitDays ?? null,
     })),
   };
+}
+
+/** GET /api/v1/statistics/{code}: one closed month of complaint statistics, masks as on the page. */
+export function statisticsJson(stats: ComplaintStatistics) {
+  return { apiVersion: API_VERSION, ...stats };
+}
+
+type StatisticsCsvRow = { table: string; month: string; code: string; place: string; category: ComplaintCategory | null; figures: Figures };
+
+const STATISTICS_CSV_COLUMNS: CsvColumn<StatisticsCsvRow>[] = [
+  { header: '表', value: (row) => row.table },
+  { header: '月份', value: (row) => row.month },
+  { header: '地区代码', value: (row) => row.code },
+  { header: '地区', value: (row) => row.place },
+  { header: '问题类别', value: (row) => (row.category ? CATEGORY_LABELS[row.category] : '') },
+  // Counts are numbers, "<5" or "*": text columns (so the masks stay as published), numbers unquoted.
+  { header: '收到', value: (row) => row.figures.received },
+  { header: '受理', value: (row) => row.figures.accepted },
+  { header: '办结', value: (row) => row.figures.concluded },
+  { header: '平均办结天数', value: (row) => row.figures.averageDaysToConclude, numeric: true },
+];
+
+/**
+ * The same statistics as CSV, one row per published figure group (long format, for spreadsheets):
+ * the month's totals, by category, by township (and 县本级) or by county, then the twelve months.
+ */
+export function statisticsCsv(stats: ComplaintStatistics): string {
+  const { scope, period } = stats;
+  const at = (table: string, figures: Figures, extra: Partial<StatisticsCsvRow> = {}): StatisticsCsvRow => ({
+    table,
+    month: period.month,
+    code: scope.code,
+    place: scope.name,
+    category: null,
+    figures,
+    ...extra,
+  });
+  const rows: StatisticsCsvRow[] = [
+    at('合计', stats.totals),
+    ...stats.byCategory.map((entry) => at('按问题类别', entry.figures, { category: entry.category })),
+    ...stats.byTownship.map((entry) => at('按乡镇', entry.figures, { code: entry.code, place: entry.name })),
+    ...(stats.ownLevel ? [at('县本级', stats.ownLevel, { place: `${scope.name}本级` })] : []),
+    ...stats.byCounty.map((entry) => at('按县（市、区）', entry.figures, { code: entry.code, place: entry.name })),
+    ...stats.byMonth.flatMap((entry) => [
+      at('按月份', entry.figures, { month: entry.month }),
+      ...entry.byCategory.map((each) => at('按月份和问题类别', each.figures, { month: entry.month, category: each.category })),
+    ]),
+  ];
+  return toCsv(rows, STATISTICS_CSV_COLUMNS);
 }

@@ -2,11 +2,11 @@
  * Downloads and open data for a village's published accounts. Amounts are given both in fen (the
  * exact integers the hash covers) and in yuan for people reading the CSV in a spreadsheet.
  */
-import { stringify } from 'csv-stringify/sync';
 import { DIRECTION_LABELS, PAYMENT_METHOD_LABELS, formatFen } from './model.ts';
 import type { PublishedPeriodView } from './ledger.ts';
 import type { AreaRow } from '../../../../db/schema/areas.ts';
 import { disclosureContent } from './canonical.ts';
+import { toCsv, type CsvColumn } from '../spreadsheet.ts';
 
 export function periodJson(village: AreaRow, view: PublishedPeriodView) {
   const { disclosure, lines } = view;
@@ -27,23 +27,25 @@ export function periodJson(village: AreaRow, view: PublishedPeriodView) {
   };
 }
 
+/** The funds ledger as the public CSV download; text cells are neutralised by `toCsv` (see spreadsheet.ts). */
 export function fundsCsv(view: PublishedPeriodView): string {
-  const header = ['序号', '日期', '收支', '会计科目', '摘要', '对方单位或个人', '金额（元）', '金额（分）', '结算方式', '凭证号', '决议文号', '更正的分录ID', '分录ID'];
-  const rows = view.lines.funds.map((entry) => [
-    entry.lineNo,
-    entry.entryDate,
-    DIRECTION_LABELS[entry.direction],
-    entry.subject,
-    entry.summary,
-    entry.counterparty,
-    formatFen(entry.amountFen).replace(/,/g, ''),
-    Number(entry.amountFen),
-    PAYMENT_METHOD_LABELS[entry.method],
-    entry.voucherNo ?? '',
-    entry.decisionRef ?? '',
-    entry.adjustsEntryId ?? '',
-    entry.id,
-  ]);
-  // BOM so that Excel on Chinese Windows opens it as UTF-8.
-  return '\uFEFF' + stringify([header, ...rows]);
+  return toCsv(view.lines.funds, FUND_CSV_COLUMNS);
 }
+
+type FundLine = PublishedPeriodView['lines']['funds'][number];
+
+const FUND_CSV_COLUMNS: CsvColumn<FundLine>[] = [
+  { header: '序号', value: (entry) => entry.lineNo, numeric: true },
+  { header: '日期', value: (entry) => entry.entryDate },
+  { header: '收支', value: (entry) => DIRECTION_LABELS[entry.direction] },
+  { header: '会计科目', value: (entry) => entry.subject },
+  { header: '摘要', value: (entry) => entry.summary },
+  { header: '对方单位或个人', value: (entry) => entry.counterparty },
+  { header: '金额（元）', value: (entry) => formatFen(entry.amountFen).replace(/,/g, ''), numeric: true },
+  { header: '金额（分）', value: (entry) => Number(entry.amountFen), numeric: true },
+  { header: '结算方式', value: (entry) => PAYMENT_METHOD_LABELS[entry.method] },
+  { header: '凭证号', value: (entry) => entry.voucherNo },
+  { header: '决议文号', value: (entry) => entry.decisionRef },
+  { header: '更正的分录ID', value: (entry) => entry.adjustsEntryId, numeric: true },
+  { header: '分录ID', value: (entry) => entry.id, numeric: true },
+];

@@ -617,3 +617,31 @@ describe('parseFundEntriesFile: rows', () => {
     expect(errors[199]).toEqual({ row: null, column: null, message: '另有51处错误未列出，请先改正以上错误后重新上传。' });
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Formula-looking text
+// ---------------------------------------------------------------------------------------------
+
+describe('parseFundEntriesFile: text that trimming would turn into a formula', () => {
+  it.each([
+    ['摘要', '"\t=1+1"'],
+    ['对方单位或个人', '"\t+8613800000000"'],
+    ['凭证号', '"\r@SUM(A1:A9)"'],
+    ['决议文号', '"  -1+1"'],
+  ] as const)('refuses a %s that begins with blanks before a formula sign, instead of storing the formula', async (column, cell) => {
+    const error = expectSingleError(await parseFundEntriesFile(csv(HEADER, line({ [column]: cell })), 'a.csv'), 2, column);
+    expect(error.message).toContain('公式');
+    expect(error.message).toContain('删除');
+  });
+
+  it('refuses the same in a workbook cell', async () => {
+    const bytes = await xlsx([[...FUND_COLUMNS], ['2026-07-03', '收入', 12000, '经营收入', '\t=1+1', '张建国', '记-001', '转账', '']]);
+    const error = expectSingleError(await parseFundEntriesFile(bytes, 'a.xlsx'), 2, '摘要');
+    expect(error.message).toContain('公式');
+  });
+
+  it('still trims blanks before ordinary text, and keeps text typed with a formula sign as typed', async () => {
+    const result = expectOk(await parseFundEntriesFile(csv(HEADER, line({ 摘要: '"\t收取承包费"', 对方单位或个人: '=张建国' })), 'a.csv'));
+    expect(result.rows[0]).toMatchObject({ summary: '收取承包费', counterparty: '=张建国' });
+  });
+});

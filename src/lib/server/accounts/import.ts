@@ -29,6 +29,7 @@ import {
   parseYuanToFen,
 } from './model.ts';
 import type { Direction, FundEntryInput, PaymentMethod, Subject } from './model.ts';
+import { looksLikeFormula, toCsv } from '../spreadsheet.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -81,8 +82,10 @@ export async function parseFundEntriesFile(bytes: Uint8Array, fileName: string):
 
 /** The CSV template: UTF-8 with BOM (so Excel opens it correctly), CRLF, header and two examples. */
 export function fundEntriesTemplateCsv(): string {
-  const lines = [FUND_COLUMNS, ...TEMPLATE_EXAMPLES.map((example) => FUND_COLUMNS.map((column) => example[column]))];
-  return `\uFEFF${lines.map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return toCsv(
+    TEMPLATE_EXAMPLES,
+    FUND_COLUMNS.map((column) => ({ header: column, value: (example) => example[column], numeric: column === '金额（元）' })),
+  );
 }
 
 /** The XLSX template: same content, bold frozen header, column widths and drop-down lists. */
@@ -179,10 +182,6 @@ const TEMPLATE_WIDTHS: Record<FundColumn, number> = {
   结算方式: 10,
   决议文号: 30,
 };
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Limits and messages
@@ -888,7 +887,7 @@ function interpretRow(
     if (parsed.notice) notices.push(cellIssue(row, column, parsed.notice));
     return parsed.value;
   }
-  const text = (column: FundColumn) => take(column, (cell): Parsed<string> => ({ ok: true, value: cellText(cell) }));
+  const text = (column: FundColumn) => take(column, parseText);
 
   const entryDate = take('日期', (cell) => parseDate(cell, date1904));
   const direction = take('收支', parseDirection);
@@ -937,6 +936,24 @@ function interpretRow(
   const order = (issue: ImportIssue) => FUND_COLUMNS.indexOf(issue.column as FundColumn);
   errors.sort((a, b) => order(a) - order(b));
   return { entry: errors.length === 0 && result.success ? result.data : null, errors, notices };
+}
+
+// -- text --
+
+/**
+ * Text cells are trimmed, but trimming must never create a formula: "\t=1+1" would become
+ * "=1+1", which a spreadsheet evaluates. Such a cell is refused (not silently altered) with what
+ * to do; text typed with the sign at the very start is kept as typed (CSV downloads neutralise it).
+ */
+function parseText(cell: CellData): Parsed<string> {
+  const value = cellText(cell);
+  if (typeof cell === 'string' && /^\s/.test(cell) && looksLikeFormula(value)) {
+    return {
+      ok: false,
+      message: `开头有制表符、换行或空格，去掉后以“${value[0]}”开头，电子表格会把它当成公式。请删除开头的这些空白字符；如果“${value[0]}”确是内容的一部分，请在它前面加上文字说明后重新上传`,
+    };
+  }
+  return { ok: true, value };
 }
 
 // -- dates --

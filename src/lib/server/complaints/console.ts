@@ -8,7 +8,7 @@ import { attachments } from '../../../../db/schema/attachments.ts';
 import { getConfig } from '../config.ts';
 import { decryptBytes, decryptJson } from './crypto.ts';
 import { complaintEvents, complaintIdentities, complaints, DISPOSALS, type ComplaintEventRow, type ComplaintRow } from '../../../../db/schema/complaints.ts';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv, type CsvColumn } from '../spreadsheet.ts';
 import { CATEGORY_LABELS } from './model.ts';
 import { escalationTarget } from './routing.ts';
 import { areas } from '../../../../db/schema/areas.ts';
@@ -166,20 +166,23 @@ export async function revealIdentity(db: Db, actor: ConsoleActor, id: string, re
   return { ok: true, identity: decryptJson<{ name: string; phone: string }>(getConfig().complaintKey, row.ciphertext) };
 }
 
-/** The queue as CSV for the commission's own records. Never any reporter identity, not even when revealed. */
+/**
+ * The queue as CSV for the commission's own records. Never any reporter identity, not even when
+ * revealed. Titles are the citizen's text: `toCsv` neutralises formula-looking ones.
+ */
 export function queueCsv(queue: QueueEntry[]): string {
-  const header = ['登记日期', '标题', '类别', '地点', '状态', '实名', '处置方式'];
-  const rows = queue.map(({ complaint, areaName }) => [
-    complaint.filedOn,
-    complaint.title,
-    CATEGORY_LABELS[complaint.category],
-    areaName,
-    STATUS_LABELS[complaint.status],
-    complaint.anonymous ? '否' : '是',
-    complaint.disposal ? DISPOSAL_LABELS[complaint.disposal] : '',
-  ]);
-  return '\uFEFF' + stringify([header, ...rows]);
+  return toCsv(queue, QUEUE_CSV_COLUMNS);
 }
+
+const QUEUE_CSV_COLUMNS: CsvColumn<QueueEntry>[] = [
+  { header: '登记日期', value: ({ complaint }) => complaint.filedOn },
+  { header: '标题', value: ({ complaint }) => complaint.title },
+  { header: '类别', value: ({ complaint }) => CATEGORY_LABELS[complaint.category] },
+  { header: '地点', value: ({ areaName }) => areaName },
+  { header: '状态', value: ({ complaint }) => STATUS_LABELS[complaint.status] },
+  { header: '实名', value: ({ complaint }) => (complaint.anonymous ? '否' : '是') },
+  { header: '处置方式', value: ({ complaint }) => (complaint.disposal ? DISPOSAL_LABELS[complaint.disposal] : '') },
+];
 
 const STATUS_LABELS: Record<ComplaintRow['status'], string> = {
   received: '已收到',

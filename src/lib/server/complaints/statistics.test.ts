@@ -1,16 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { users } from '../../../../db/schema/auth.ts';
 import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { solveBySubtraction } from '../testing/subtraction-attack.ts';
 import { todayInShanghai } from '../time.ts';
 import { actOnComplaint } from './console.ts';
-import { fileComplaint, requestReview } from './filing.ts';
-import { complaintStatistics, maskCount } from './statistics.ts';
+import { fileComplaint } from './filing.ts';
+import { complaintStatistics, countMonthlyFlows, lastClosedMonth, parseStatisticsMonth, type ComplaintStatistics, type Figures } from './statistics.ts';
+import { findExposures, SMALL, WITHHELD, type Published, type Relation } from './suppression.ts';
 
+const BEIYUAN = '990100000000';
 const SANGHE = '990121000000';
 const LIUGANG = '990122000000';
-const BEIYUAN = '990100000000';
+const QINGHE = '990123000000';
+const NANYUAN = '990200000000';
+const ZAOLIN = '990221000000';
+
+// Villages (and places) of the demo tree.
+const QIANYING = '990121001201'; // 桑河镇
+const DONGLING = '990121002201'; // 东岭乡
+const BAIYANG = '990121003201'; // 白杨乡
+const LIUGANG_VILLAGE = '990122001201'; // 柳岗镇
+const LUWEIYING = '990122002201'; // 芦苇营乡
+const QINGHE_VILLAGE = '990123001201'; // 青禾镇
+const MAITIAN = '990123002201'; // 麦田乡
+
+/** "Today" for the fixed-date tests: the last closed month is 2026-11. */
+const TODAY = '2026-12-02';
 
 const actor = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: SANGHE };
 const base = {
@@ -23,12 +40,12 @@ const REPLY = '经核实，反映的问题已查清并责令整改，结果已�
 let test: TestDatabase;
 let serial = 0;
 
-/** Files `count` complaints and returns their ids (looked up by their unique titles). */
-async function file(count: number, input: { category: string; areaCode: string }, today?: string): Promise<string[]> {
+/** Files `count` complaints on `filedOn` and returns their ids. */
+async function file(count: number, category: string, areaCode: string, filedOn?: string): Promise<string[]> {
   const titles: string[] = [];
   for (let i = 0; i < count; i++) {
     const title = `统计测试第${++serial}件问题`;
-    const result = await fileComplaint(test.db, { ...base, ...input, title }, today ? { today } : {});
+    const result = await fileComplaint(test.db, { ...base, category, areaCode, title }, filedOn ? { today: filedOn } : {});
     if (!result.ok) throw new Error(`filing failed: ${JSON.stringify(result.errors)}`);
     titles.push(title);
   }
@@ -36,173 +53,248 @@ async function file(count: number, input: { category: string; areaCode: string }
   return titles.map((title) => rows.find((row) => row.title === title)!.id);
 }
 
-/** Concludes a case on a chosen day (actOnComplaint would stamp today's date). */
-async function concludeOn(id: string, on: string): Promise<void> {
-  await test.db.insert(complaintEvents).values({ complaintId: id, on, kind: 'concluded', public: true, text: REPLY });
-  await test.db.update(complaints).set({ status: 'concluded', publicReply: REPLY }).where(eq(complaints.id, id));
+/** Records an event on a chosen day (the console would stamp today's date). */
+async function eventOn(ids: string[], kind: 'accepted' | 'concluded', on: string): Promise<void> {
+  for (const id of ids) {
+    await test.db.insert(complaintEvents).values({ complaintId: id, on, kind, public: true, text: kind === 'concluded' ? REPLY : null });
+    await test.db.update(complaints).set({ status: kind, ...(kind === 'concluded' ? { publicReply: REPLY } : {}) }).where(eq(complaints.id, id));
+  }
 }
 
-function daysBetween(from: string, to: string): number {
-  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+/** Every page of a city for a month, as the public sees them. */
+async function cityPages(city: string, counties: string[], month: string, today = TODAY) {
+  const cityPage = (await complaintStatistics(test.db, city, { month, today }))!;
+  const countyPages = await Promise.all(counties.map(async (code) => (await complaintStatistics(test.db, code, { month, today }))!));
+  return { cityPage, countyPages };
 }
 
-const LIUGANG_FILED = '2026-03-10';
+const MEASURES = ['received', 'accepted', 'concluded'] as const;
+
+/**
+ * Rebuilds, from the published pages alone, every figure of one measure and every "total = sum"
+ * relation a reader can write down between them (a county's total appears on its own page and in
+ * the city's table: it must be the same figure).
+ */
+function publishedSystem(cityPage: ComplaintStatistics, countyPages: ComplaintStatistics[], measure: (typeof MEASURES)[number]) {
+  const view: Published[] = [];
+  const cells = new Map<string, number>();
+  const cell = (key: string, figures: Figures) => {
+    const value = figures[measure];
+    const existing = cells.get(key);
+    if (existing !== undefined) {
+      expect(view[existing], `${key} shows the same figure everywhere`).toBe(value);
+      return existing;
+    }
+    cells.set(key, view.length);
+    view.push(value);
+    return view.length - 1;
+  };
+  const relations: Relation[] = [];
+  const grand = cell('city', cityPage.totals);
+  const categories = cityPage.byCategory.map((entry) => cell(`city|${entry.category}`, entry.figures));
+  const rows = cityPage.byCounty.map((entry) => cell(entry.code, entry.figures));
+  relations.push({ total: grand, parts: categories }, { total: grand, parts: rows });
+  const countyCategories = countyPages.map((page) => {
+    const total = cell(page.scope.code, page.totals);
+    const byCategory = page.byCategory.map((entry) => cell(`${page.scope.code}|${entry.category}`, entry.figures));
+    relations.push({ total, parts: byCategory });
+    relations.push({ total, parts: [...page.byTownship.map((entry) => cell(entry.code, entry.figures)), cell(`${page.scope.code}-own`, page.ownLevel!)] });
+    return byCategory;
+  });
+  categories.forEach((total, index) => relations.push({ total, parts: countyCategories.map((row) => row[index]!) }));
+  return { view, relations, cells };
+}
+
+const SANGHE_MARCH = '2026-03';
+const BUSY_JUNE = '2026-06';
+let sangheMarch: { qianying: string[]; dongling: string[]; baiyang: string[]; own: string[] };
 
 beforeAll(async () => {
   test = await createTestDatabase();
   actor.id = (await test.db.select({ id: users.id }).from(users).where(eq(users.username, 'sanghe.jw')))[0]!.id;
 
-  // 桑河县 / 桑河镇 / 前营村: 7 about village assets, 6 accepted, 5 concluded after 10, 11, 20, 30, 42 days (mean 22.6).
-  const assets = await file(7, { category: 'assets', areaCode: '990121001201' }, '2026-03-02');
-  for (const id of assets.slice(0, 6)) expect((await actOnComplaint(test.db, actor, id, 'accept', '')).ok).toBe(true);
-  const concluded = ['2026-03-12', '2026-03-13', '2026-03-22', '2026-04-01', '2026-04-13'];
-  for (const [index, on] of concluded.entries()) await concludeOn(assets[index]!, on);
+  // March 2026, 桑河县 only: 桑河镇 9 (6 village assets, 3 conduct), 东岭乡 3 (items), 白杨乡 8
+  // (assets), the county itself 5 (other). One township has a small count.
+  sangheMarch = {
+    qianying: [...(await file(6, 'assets', QIANYING, '2026-03-02')), ...(await file(3, 'conduct', QIANYING, '2026-03-09'))],
+    dongling: await file(3, 'item', DONGLING, '2026-03-16'),
+    baiyang: await file(8, 'assets', BAIYANG, '2026-03-23'),
+    own: await file(5, 'other', SANGHE, '2026-03-30'),
+  };
+  // Six of them accepted in April.
+  await eventOn(sangheMarch.qianying.slice(0, 6), 'accepted', '2026-04-03');
 
-  // 桑河县 / 东岭乡 (the township itself): 2 about conduct in April, 1 accepted.
-  const conduct = await file(2, { category: 'conduct', areaCode: '990121002000' }, '2026-04-15');
-  expect((await actOnComplaint(test.db, actor, conduct[0]!, 'accept', '')).ok).toBe(true);
-
-  // 桑河县 / 白杨乡 / 白杨村: 5 about a listed item in May, none taken up yet.
-  await file(5, { category: 'item', areaCode: '990121003201' }, '2026-05-20');
-
-  // 桑河县 itself: 1 in July (so June is an empty month in between).
-  await file(1, { category: 'other', areaCode: SANGHE }, '2026-07-01');
-
-  // 柳岗县 / 柳岗村: 4, accepted and concluded through the console (stamped today).
-  const liugang = await file(4, { category: 'assets', areaCode: '990122001201' }, LIUGANG_FILED);
-  for (const id of liugang) {
-    expect((await actOnComplaint(test.db, actor, id, 'accept', '')).ok).toBe(true);
-    expect((await actOnComplaint(test.db, actor, id, 'conclude', REPLY)).ok).toBe(true);
+  // A busy June across the whole of 北原市, every case concluded within June.
+  const june: Array<[number, string, string]> = [
+    [7, 'assets', QIANYING],
+    [6, 'conduct', DONGLING],
+    [8, 'assets', LIUGANG_VILLAGE],
+    [6, 'conduct', LUWEIYING],
+    [9, 'assets', QINGHE_VILLAGE],
+    [7, 'conduct', MAITIAN],
+    [6, 'other', SANGHE],
+    [7, 'other', LIUGANG],
+  ];
+  for (const [count, category, area] of june) {
+    const ids = await file(count, category, area, '2026-06-01');
+    await eventOn(ids, 'accepted', '2026-06-05');
+    await eventOn(ids, 'concluded', '2026-06-21');
   }
 
-  // 枣林县 in another city (南塬市).
-  await file(3, { category: 'assets', areaCode: '990221001201' }, '2026-03-05');
+  // 枣林县 (南塬市, a city with one county): a case concluded, reviewed, concluded again.
+  const [reviewed] = await file(1, 'conduct', '990221002201', '2026-05-04');
+  await eventOn([reviewed!], 'accepted', '2026-05-06');
+  await eventOn([reviewed!], 'concluded', '2026-05-20');
 });
 afterAll(async () => test?.dispose());
 
-describe('maskCount', () => {
-  it('keeps 0, masks 1–4 as "<5" and shows 5 and more exactly', () => {
-    expect(maskCount(0)).toBe(0);
-    for (const n of [1, 2, 3, 4]) expect(maskCount(n)).toBe('<5');
-    expect(maskCount(5)).toBe(5);
-    expect(maskCount(6)).toBe(6);
-    expect(maskCount(1234)).toBe(1234);
+describe('closed periods only', () => {
+  it('covers the last complete month in Asia/Shanghai and says so', async () => {
+    const stats = (await complaintStatistics(test.db, SANGHE, { today: TODAY }))!;
+    expect(stats.period).toEqual({ month: '2026-11', from: '2026-11-01', through: '2026-11-30' });
+    expect(stats.closedThrough).toBe('2026-11-30');
+    expect(stats.byMonth.map((entry) => entry.month)).toEqual([
+      '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11',
+    ]);
+    // Shanghai is 8 hours ahead: at 20:00 UTC on 30 November it is already 1 December there.
+    expect(lastClosedMonth(todayInShanghai(new Date('2026-11-30T20:00:00Z')))).toBe('2026-11');
+    expect(lastClosedMonth(todayInShanghai(new Date('2026-11-30T15:59:59Z')))).toBe('2026-10');
   });
 
-  it('refuses what is not a count', () => {
-    expect(() => maskCount(-1)).toThrow(RangeError);
-    expect(() => maskCount(2.5)).toThrow(RangeError);
+  it('accepts only months that have ended, and refuses the running month', async () => {
+    expect(parseStatisticsMonth(null, TODAY)).toBe('2026-11');
+    expect(parseStatisticsMonth('2026-03', TODAY)).toBe('2026-03');
+    for (const raw of ['2026-12', '2027-01', '2026-13', '2026-3', '26-03', '1999-12', '2026-03-01', '\u00002026-03']) expect(parseStatisticsMonth(raw, TODAY)).toBeNull();
+    await expect(complaintStatistics(test.db, SANGHE, { month: '2026-12', today: TODAY })).rejects.toThrow(RangeError);
+  });
+
+  it('does not change today’s published numbers when a complaint is filed, accepted and concluded today', async () => {
+    const before = await Promise.all([SANGHE, BEIYUAN, LIUGANG].map((code) => complaintStatistics(test.db, code)));
+    // Real today, through the real commands (nothing back-dated).
+    const ids = await file(5, 'conduct', DONGLING);
+    for (const id of ids.slice(0, 2)) {
+      expect((await actOnComplaint(test.db, actor, id, 'accept', '')).ok).toBe(true);
+      expect((await actOnComplaint(test.db, actor, id, 'conclude', REPLY)).ok).toBe(true);
+    }
+    const after = await Promise.all([SANGHE, BEIYUAN, LIUGANG].map((code) => complaintStatistics(test.db, code)));
+    expect(after).toEqual(before);
+    // They are counted for their month, which nobody can publish before it ends.
+    const running = todayInShanghai().slice(0, 7);
+    const flows = await countMonthlyFlows(test.db, BEIYUAN, running, running);
+    expect(flows.filter((flow) => flow.place === '990121002' && flow.measure === 'received')).toEqual([{ month: running, place: '990121002', category: 'conduct', measure: 'received', count: 5, days: 0 }]);
+    await expect(complaintStatistics(test.db, SANGHE, { month: running })).rejects.toThrow(RangeError);
   });
 });
 
-describe('complaint statistics of a county', () => {
-  it('counts received, accepted and concluded cases by the area they are about', async () => {
-    const stats = await complaintStatistics(test.db, SANGHE);
-    expect(stats?.scope).toEqual({ code: SANGHE, name: '桑河县', level: 'county' });
-    // 7 + 2 + 5 + 1 received; 6 + 1 accepted; 5 concluded. 柳岗县 and 枣林县 are not counted.
-    expect(stats?.totals).toEqual({ received: 15, accepted: 7, concluded: 5, averageDaysToConclude: 22.6 });
+describe('counting by month (flows)', () => {
+  it('counts filings, acceptances and conclusions in the month they happened, by the place they are about', async () => {
+    const flows = await countMonthlyFlows(test.db, BEIYUAN, '2026-03', '2026-05');
+    const sum = (filter: (flow: (typeof flows)[number]) => boolean) => flows.filter(filter).reduce((acc, flow) => acc + flow.count, 0);
+    expect(sum((flow) => flow.month === '2026-03' && flow.measure === 'received')).toBe(25);
+    expect(sum((flow) => flow.month === '2026-03' && flow.measure === 'received' && flow.place === '990121000')).toBe(5); // the county itself
+    expect(sum((flow) => flow.month === '2026-03' && flow.measure === 'accepted')).toBe(0);
+    expect(sum((flow) => flow.month === '2026-04' && flow.measure === 'accepted')).toBe(6);
+    expect(sum((flow) => flow.month === '2026-04' && flow.measure === 'received')).toBe(0);
   });
 
-  it('breaks down by category in a fixed order, masking small counts', async () => {
-    const stats = (await complaintStatistics(test.db, SANGHE))!;
-    expect(stats.byCategory).toEqual([
-      { category: 'item', figures: { received: 5, accepted: 0, concluded: 0, averageDaysToConclude: null } },
-      { category: 'assets', figures: { received: 7, accepted: 6, concluded: 5, averageDaysToConclude: 22.6 } },
-      { category: 'conduct', figures: { received: '<5', accepted: '<5', concluded: 0, averageDaysToConclude: null } },
-      { category: 'other', figures: { received: '<5', accepted: 0, concluded: 0, averageDaysToConclude: null } },
+  it('counts a reviewed case again in the month its review is concluded, with days from the filing', async () => {
+    const [id] = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.areaCode, '990221002201'))).map((row) => row.id);
+    await eventOn([id!], 'accepted', '2026-07-02'); // the review taken up …
+    await eventOn([id!], 'concluded', '2026-08-14'); // … and concluded
+    const flows = await countMonthlyFlows(test.db, NANYUAN, '2026-05', '2026-08');
+    expect(flows.filter((flow) => flow.measure === 'concluded').map((flow) => [flow.month, flow.count, flow.days])).toEqual([
+      ['2026-05', 1, 16],
+      ['2026-08', 1, 102],
     ]);
-  });
-
-  it('breaks down by filing month, with empty months in between shown as 0', async () => {
-    const stats = (await complaintStatistics(test.db, SANGHE))!;
-    expect(stats.byMonth.map((entry) => [entry.month, entry.figures.received])).toEqual([
-      ['2026-03', 7],
-      ['2026-04', '<5'],
-      ['2026-05', 5],
-      ['2026-06', 0],
-      ['2026-07', '<5'],
-    ]);
-    expect(stats.byMonth[0]!.figures).toEqual({ received: 7, accepted: 6, concluded: 5, averageDaysToConclude: 22.6 });
-  });
-
-  it('breaks down by township, every township listed and never a village', async () => {
-    const stats = (await complaintStatistics(test.db, SANGHE))!;
-    expect(stats.byTownship).toEqual([
-      { code: '990121001000', name: '桑河镇', figures: { received: 7, accepted: 6, concluded: 5, averageDaysToConclude: 22.6 } },
-      { code: '990121002000', name: '东岭乡', figures: { received: '<5', accepted: '<5', concluded: 0, averageDaysToConclude: null } },
-      { code: '990121003000', name: '白杨乡', figures: { received: 5, accepted: 0, concluded: 0, averageDaysToConclude: null } },
-    ]);
-    for (const row of stats.byTownship) expect(row.code).toMatch(/^\d{9}000$/);
-    const json = JSON.stringify(stats);
-    expect(json).not.toContain('990121001201');
-    expect(json).not.toContain('前营村');
-    expect(json).not.toContain('白杨村');
-  });
-
-  it('hides an average over fewer than five concluded cases', async () => {
-    const stats = (await complaintStatistics(test.db, LIUGANG))!;
-    expect(stats.totals).toEqual({ received: '<5', accepted: '<5', concluded: '<5', averageDaysToConclude: null });
-    expect(stats.byTownship.map((row) => row.name)).toEqual(['柳岗镇', '芦苇营乡', '三道河乡']);
-  });
-
-  it('filters by filing date (inclusive), and refuses malformed dates', async () => {
-    expect((await complaintStatistics(test.db, SANGHE, { from: '2026-05-01' }))!.totals.received).toBe(6);
-    expect((await complaintStatistics(test.db, SANGHE, { to: '2026-03-02' }))!.totals.received).toBe(7);
-    const april = (await complaintStatistics(test.db, SANGHE, { from: '2026-04-01', to: '2026-04-30' }))!;
-    expect(april.totals).toEqual({ received: '<5', accepted: '<5', concluded: 0, averageDaysToConclude: null });
-    expect(april.byMonth.map((entry) => entry.month)).toEqual(['2026-04']);
-    await expect(complaintStatistics(test.db, SANGHE, { from: '2026-02-30' })).rejects.toThrow(RangeError);
-  });
-
-  it('shows zeros, not masks, where nothing was filed', async () => {
-    const stats = (await complaintStatistics(test.db, '990123000000'))!;
-    expect(stats.totals).toEqual({ received: 0, accepted: 0, concluded: 0, averageDaysToConclude: null });
-    expect(stats.byMonth).toEqual([]);
-    expect(stats.byCategory.every((entry) => entry.figures.received === 0)).toBe(true);
-    expect(stats.byTownship).toHaveLength(3);
   });
 });
 
-describe('complaint statistics of a city', () => {
-  it('adds up its counties, not those of other cities, with no township breakdown', async () => {
-    const stats = (await complaintStatistics(test.db, BEIYUAN))!;
-    expect(stats.scope).toEqual({ code: BEIYUAN, name: '北原市', level: 'city' });
-    // 桑河县: 5 concluded, 113 days in all; 柳岗县: 4 concluded today.
-    const liugangDays = daysBetween(LIUGANG_FILED, todayInShanghai());
-    const mean = Math.round(((113 + 4 * liugangDays) / 9) * 10) / 10;
-    expect(stats.totals).toEqual({ received: 19, accepted: 11, concluded: 9, averageDaysToConclude: mean });
-    expect(stats.byCategory.find((entry) => entry.category === 'assets')!.figures).toMatchObject({ received: 11, accepted: 10, concluded: 9 });
-    expect(stats.byTownship).toEqual([]);
-    expect(stats.byMonth[0]).toEqual({ month: '2026-03', figures: { received: 11, accepted: 10, concluded: 9, averageDaysToConclude: mean } });
+describe('protection of small counts', () => {
+  it('shows 0 exactly like 1–4: a county with no complaint at all is all "<5"', async () => {
+    const stats = (await complaintStatistics(test.db, QINGHE, { month: SANGHE_MARCH, today: TODAY }))!;
+    expect(stats.totals).toEqual({ received: SMALL, accepted: SMALL, concluded: SMALL, averageDaysToConclude: null });
+    expect(stats.byTownship.map((entry) => entry.figures.received)).toEqual([SMALL, SMALL, SMALL]);
+    expect(JSON.stringify(stats)).not.toMatch(/"received":0\b/);
   });
 
-  it('counts by the area, not by the commission the case was routed to', async () => {
-    // A complaint about a county is routed to the city commission, yet counts for the county.
-    const [row] = await test.db.select().from(complaints).where(and(like(complaints.title, '统计测试%'), eq(complaints.areaCode, SANGHE)));
-    expect(row?.routedScopeCode).toBe(BEIYUAN);
-    expect((await complaintStatistics(test.db, SANGHE))!.byCategory.find((entry) => entry.category === 'other')!.figures.received).toBe('<5');
-    expect((await complaintStatistics(test.db, '990200000000'))!.totals.received).toBe('<5');
+  it('masks another township when one township’s count is small and the county total is shown', async () => {
+    const stats = (await complaintStatistics(test.db, SANGHE, { month: SANGHE_MARCH, today: TODAY }))!;
+    expect(stats.byTownship.map((entry) => entry.name)).toEqual(['桑河镇', '东岭乡', '白杨乡']);
+    const townships = [...stats.byTownship.map((entry) => entry.figures.received), stats.ownLevel!.received];
+    expect(townships[1]).toBe(SMALL); // 东岭乡: 3
+    expect(townships.filter((value) => value === WITHHELD).length).toBeGreaterThanOrEqual(1);
+    // Whatever is shown is exact.
+    const truth = [9, 3, 8, 5];
+    townships.forEach((value, index) => typeof value === 'number' && expect(value).toBe(truth[index]));
+    expect(typeof stats.totals.received === 'number' ? stats.totals.received : 25).toBe(25);
   });
-});
 
-describe('a case reopened by a review', () => {
-  it('stays accepted but no longer counts as concluded until the review concludes', async () => {
-    const ZAOLIN = '990221000000';
-    const filed = await fileComplaint(test.db, { ...base, category: 'conduct', areaCode: '990221002201', title: '统计测试复查的案件' }, { today: '2026-06-01' });
-    if (!filed.ok) throw new Error('filing failed');
-    const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '统计测试复查的案件'));
-    expect((await actOnComplaint(test.db, actor, row!.id, 'accept', '')).ok).toBe(true);
-    await concludeOn(row!.id, '2026-06-11');
-    expect((await complaintStatistics(test.db, ZAOLIN))!.totals).toMatchObject({ accepted: '<5', concluded: '<5' });
-    const review = await requestReview(test.db, filed.receipt, '答复没有回应我反映的主要问题，账目仍然没有公开，请上级复查。', '2026-06-20');
-    expect(review.ok).toBe(true);
-    const stats = (await complaintStatistics(test.db, ZAOLIN))!;
-    expect(stats.totals).toMatchObject({ received: '<5', accepted: '<5', concluded: 0 });
-    expect(stats.byTownship.find((entry) => entry.code === '990221002000')!.figures).toMatchObject({ accepted: '<5', concluded: 0 });
+  it.each([
+    [SANGHE_MARCH, 'a sparse month'],
+    ['2026-04', 'a month with acceptances only'],
+    [BUSY_JUNE, 'a busy month'],
+  ])('lets no reader work out a masked figure from all pages of the city together (%s, %s)', async (month) => {
+    const { cityPage, countyPages } = await cityPages(BEIYUAN, [SANGHE, LIUGANG, QINGHE], month);
+    for (const measure of MEASURES) {
+      const { view, relations } = publishedSystem(cityPage, countyPages, measure);
+      expect(solveBySubtraction(view, relations), measure).toEqual(new Map());
+      expect(findExposures(view, relations), measure).toEqual([]);
+    }
+  });
+
+  it('shows exact figures where they protect nobody, with the average days where the concluded count is shown', async () => {
+    const { cityPage, countyPages } = await cityPages(BEIYUAN, [SANGHE, LIUGANG, QINGHE], BUSY_JUNE);
+    // 56 complaints in June, all concluded 20 days after filing.
+    expect(cityPage.totals).toEqual({ received: 56, accepted: 56, concluded: 56, averageDaysToConclude: 20 });
+    const everyFigure = [cityPage, ...countyPages].flatMap((page) => [
+      page.totals,
+      ...(page.ownLevel ? [page.ownLevel] : []),
+      ...page.byCategory.map((entry) => entry.figures),
+      ...page.byTownship.map((entry) => entry.figures),
+      ...page.byCounty.map((entry) => entry.figures),
+    ]);
+    for (const figures of everyFigure) {
+      expect(figures.averageDaysToConclude).toBe(typeof figures.concluded === 'number' ? 20 : null);
+    }
+    expect(everyFigure.filter((figures) => typeof figures.received === 'number').length).toBeGreaterThan(3);
+  });
+
+  it('gives the same figure for a county on the city page, on the county page and in the months table', async () => {
+    const { cityPage, countyPages } = await cityPages(BEIYUAN, [SANGHE, LIUGANG, QINGHE], BUSY_JUNE);
+    for (const page of countyPages) {
+      expect(cityPage.byCounty.find((entry) => entry.code === page.scope.code)!.figures).toEqual(page.totals);
+    }
+    const november = (await complaintStatistics(test.db, SANGHE, { today: TODAY }))!;
+    const juneRow = november.byMonth.find((entry) => entry.month === BUSY_JUNE)!;
+    expect(juneRow.figures).toEqual(countyPages[0]!.totals);
+    expect(juneRow.byCategory).toEqual(countyPages[0]!.byCategory);
   });
 });
 
 describe('scopes', () => {
+  it('breaks a city down by county, with no township breakdown and no level of its own', async () => {
+    const stats = (await complaintStatistics(test.db, BEIYUAN, { month: BUSY_JUNE, today: TODAY }))!;
+    expect(stats.scope).toEqual({ code: BEIYUAN, name: '北原市', level: 'city' });
+    expect(stats.byCounty.map((entry) => entry.name)).toEqual(['桑河县', '柳岗县', '青禾县']);
+    expect(stats.byTownship).toEqual([]);
+    expect(stats.ownLevel).toBeNull();
+  });
+
+  it('lists every township of a county and never a village', async () => {
+    const stats = (await complaintStatistics(test.db, SANGHE, { month: BUSY_JUNE, today: TODAY }))!;
+    expect(stats.byCounty).toEqual([]);
+    for (const row of stats.byTownship) expect(row.code).toMatch(/^\d{9}000$/);
+    const json = JSON.stringify(stats);
+    expect(json).not.toContain(QIANYING);
+    expect(json).not.toContain('前营村');
+  });
+
+  it('handles a city with a single county', async () => {
+    const stats = (await complaintStatistics(test.db, ZAOLIN, { month: '2026-05', today: TODAY }))!;
+    expect(stats.totals.received).toBe(SMALL);
+    expect(stats.byTownship.map((entry) => entry.name)).toEqual(['枣林镇', '坡头乡']);
+  });
+
   it.each([
     ['990121001201', 'a village'],
     ['990121001000', 'a township'],
@@ -211,6 +303,6 @@ describe('scopes', () => {
     ['99012100000', 'a malformed code'],
     ['', 'an empty code'],
   ])('returns undefined for %s (%s)', async (code) => {
-    expect(await complaintStatistics(test.db, code)).toBeUndefined();
+    expect(await complaintStatistics(test.db, code, { today: TODAY })).toBeUndefined();
   });
 });

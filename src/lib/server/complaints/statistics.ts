@@ -1,26 +1,28 @@
 /**
- * Public complaint statistics (信访举报统计) for a county or a city.
+ * Public complaint statistics (信访举报统计) of a county or a city, one closed calendar month at a time.
  *
- * What is counted, for the complaints whose AREA (the place the complaint is about, not the
- * commission it was routed to) lies in the scope's subtree, filed in the optional period:
- * - received  — every complaint filed;
- * - accepted  — complaints taken up (an 'accepted' event, or a 'concluded' one: a case is only
- *               concluded after being accepted), including those since concluded;
- * - concluded — complaints concluded now (status 'concluded'): a case reopened by a review (复查)
- *               counts again only once the review concludes;
- * - averageDaysToConclude — mean of (latest 'concluded' event's day − filed_on), in days, one
- *               decimal: for a reviewed case, the whole time until the final answer.
- * The period filters by filing date only, so a period's figures describe the complaints filed in it
- * (a cohort), whatever happened to them later.
+ * Why months, and only closed ones. Figures that moved as soon as a complaint was filed told the
+ * officials of a small place, within a minute, that someone had reported them. Every published
+ * figure therefore covers one complete calendar month (Asia/Shanghai) that has ended: a filing
+ * shows at the earliest after its month is over. And every figure counts what happened IN that
+ * month (flows), never a running total: a month's figures never change once published, so nobody
+ * can subtract last month's page from this month's to isolate the newest complaints (which is what
+ * an "all time" or "year to date" total refreshed monthly would give away).
  *
- * Privacy rules (product brief): a count of 1–4 is published as "<5"; an average over fewer than
- * five concluded cases is not published; no breakdown is finer than the township. A complaint about
- * the county itself counts in the county's totals but in no township row.
+ * What is counted, by the AREA a complaint is about (not the commission it was routed to):
+ * - received  — complaints filed in the month;
+ * - accepted  — complaints accepted (受理) in the month;
+ * - concluded — complaints concluded (办结, with a public reply) in the month; a case reopened by
+ *               a review (复查) counts again in the month its review is concluded;
+ * - averageDaysToConclude — for the month's concluded cases, mean days from filing to conclusion.
  *
- * Known limit: masking is per cell. Where exact figures and a single masked cell add up to a total,
- * the masked value can be derived by subtraction (e.g. a township's "<5" from the county total minus
- * the other rows). The period option therefore stays a server-side option; public routes publish
- * the all-time figures only, so nobody can narrow a masked cell down by comparing periods.
+ * Protection (see suppression.ts): counts 0–4 are "<5", and complementary suppression ("*") makes
+ * sure that no masked count can be worked out from the totals. The tables of a city and all its
+ * counties are linked (a county's total is a row of the city's table, the city's category figures
+ * add up its counties' and its own), so they are suppressed together, per month and per measure,
+ * as one system: every page, JSON and CSV shows the same masks. Nothing is finer than the township;
+ * complaints about a county itself form its own row "县本级". (A complaint is never about a city as
+ * a whole — the filing form asks for a county, township or village — so a city has no such row.)
  */
 import { sql } from 'drizzle-orm';
 import { COMPLAINT_CATEGORIES } from '../../../../db/schema/complaints.ts';
@@ -28,164 +30,303 @@ import type { AreaLevel } from '../../../../db/schema/areas.ts';
 import { getArea, listInSubtree } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
-import { isIsoDate } from '../time.ts';
+import { todayInShanghai } from '../time.ts';
+import { SMALL, suppress, WITHHELD, type Published, type Relation } from './suppression.ts';
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 
-/** A published count: exact from 5 on, "<5" for 1–4, 0 as 0. */
-export type Count = number | '<5';
+/** A published count: exact, "<5" (0–4) or "*" (5 or more, withheld to protect a "<5"). */
+export type Count = Published;
 
 export interface Figures {
   received: Count;
   accepted: Count;
   concluded: Count;
-  /** Null when fewer than five cases were concluded (too few for a mean that protects anyone). */
+  /** Null unless the concluded count is published exactly (so at least five cases). */
   averageDaysToConclude: number | null;
+}
+
+export interface CategoryFigures {
+  category: ComplaintCategory;
+  figures: Figures;
+}
+
+export interface PlaceFigures {
+  code: string;
+  name: string;
+  figures: Figures;
 }
 
 export interface ComplaintStatistics {
   scope: { code: string; name: string; level: AreaLevel };
+  /** The month the figures cover (YYYY-MM), its first and last day. */
+  period: { month: string; from: string; through: string };
+  /** The last day that any published statistics include: the end of the last complete month. */
+  closedThrough: string;
   totals: Figures;
-  byCategory: Array<{ category: ComplaintCategory; figures: Figures }>;
-  /** Months of the filing date, from the first to the last month with a complaint (gaps as zeros). */
-  byMonth: Array<{ month: string; figures: Figures }>;
-  /** Counties only: every township of the county, in code order. Empty for a city. */
-  byTownship: Array<{ code: string; name: string; figures: Figures }>;
+  byCategory: CategoryFigures[];
+  /** Counties: every township of the county, in code order. Empty for a city. */
+  byTownship: PlaceFigures[];
+  /** Cities: every county of the city, in code order. Empty for a county. */
+  byCounty: PlaceFigures[];
+  /**
+   * Counties: complaints about the county itself (its own organs and officials, 县本级), counted in
+   * the totals and in no township. Null for a city: a complaint is always about a county or below.
+   */
+  ownLevel: Figures | null;
+  /** The twelve months up to and including `period.month`, each on its own (never added up). */
+  byMonth: Array<{ month: string; figures: Figures; byCategory: CategoryFigures[] }>;
 }
 
-export const SMALL_COUNT_THRESHOLD = 5;
+export const MONTHS_SHOWN = 12;
+
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const EARLIEST_MONTH = '2000-01';
+
+/** The last complete month (YYYY-MM) on `today` (Asia/Shanghai). */
+export function lastClosedMonth(today: string = todayInShanghai()): string {
+  return addMonths(today.slice(0, 7), -1);
+}
 
 /**
- * Masks a count below five as "<5".
- *
- * Zero stays 0: "no complaint at all" names nobody, while a complaint that exists can be
- * narrowed to its author when a small place shows 1, 2… Masking 0 as well would hide the most
- * useful fact for a reader (nothing was reported here) and protect no complainant, because there
- * is none. The "<5" bucket therefore always means "at least one, at most four".
+ * A month a person asked for: the last closed month when nothing was asked, null for anything that
+ * is not a complete month that has ended (a malformed value, a month still running or to come).
  */
-export function maskCount(n: number): Count {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`not a count: ${n}`);
-  if (n === 0) return 0;
-  return n < SMALL_COUNT_THRESHOLD ? '<5' : n;
+export function parseStatisticsMonth(raw: string | null | undefined, today: string = todayInShanghai()): string | null {
+  if (raw === null || raw === undefined || raw === '') return lastClosedMonth(today);
+  if (!MONTH_PATTERN.test(raw) || raw < EARLIEST_MONTH || raw > lastClosedMonth(today)) return null;
+  return raw;
 }
 
-interface Aggregate {
-  received: number;
-  accepted: number;
-  concluded: number;
-  averageDays: number | null;
+function addMonths(month: string, delta: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-const EMPTY: Aggregate = { received: 0, accepted: 0, concluded: 0, averageDays: null };
-
-function publish(aggregate: Aggregate): Figures {
-  return {
-    received: maskCount(aggregate.received),
-    accepted: maskCount(aggregate.accepted),
-    concluded: maskCount(aggregate.concluded),
-    averageDaysToConclude:
-      aggregate.concluded >= SMALL_COUNT_THRESHOLD && aggregate.averageDays !== null ? Math.round(aggregate.averageDays * 10) / 10 : null,
-  };
+function lastDayOf(month: string): string {
+  const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  return `${month}-${String(days).padStart(2, '0')}`;
 }
 
-/** Every month from `first` to `last` inclusive, as YYYY-MM. */
-function monthsBetween(first: string, last: string): string[] {
-  const months: string[] = [];
-  let year = Number(first.slice(0, 4));
-  let month = Number(first.slice(5, 7));
-  for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
-    months.push(key);
-    if (key >= last) return months;
-    month += 1;
-    if (month > 12) {
-      month = 1;
-      year += 1;
-    }
-  }
-}
-
-type Row = { dimension: 'total' | 'category' | 'month' | 'township'; key: string | null; received: number; accepted: number; concluded: number; average_days: number | null };
+const MEASURES = ['received', 'accepted', 'concluded'] as const;
+type Measure = (typeof MEASURES)[number];
 
 /**
- * Statistics for a county or a city; undefined for any other code (unknown, province, township,
- * village). One aggregate query (GROUPING SETS) gives totals and every breakdown; the county's
- * townships come from a second, indexed range scan so that townships without complaints show zeros.
+ * One month's count for a place (the first 9 digits of the area code: a township "xxxxxxyyy" with
+ * its villages, or a county itself "xxxxxx000"), a category and a measure; `days` adds up
+ * filing-to-conclusion days (conclusions only).
+ */
+export interface MonthlyFlow {
+  month: string;
+  place: string;
+  category: ComplaintCategory;
+  measure: Measure;
+  count: number;
+  days: number;
+}
+
+/** Counts in one month: per place (see MonthlyFlow), category and measure. */
+type MonthFacts = Map<string, { n: number; days: number }>;
+const factKey = (place: string, category: string, measure: Measure) => `${place}|${category}|${measure}`;
+
+/**
+ * Statistics for a county or a city for a closed month (default: the last one); undefined for any
+ * other code (unknown, province, township, village). Throws RangeError for a month that is not
+ * closed on `today` — callers check people's input with `parseStatisticsMonth` first.
  */
 export async function complaintStatistics(
   db: DbOrTx,
   scopeCode: string,
-  options: { from?: string; to?: string } = {},
+  options: { month?: string; today?: string } = {},
 ): Promise<ComplaintStatistics | undefined> {
-  for (const value of [options.from, options.to]) {
-    if (value !== undefined && !isIsoDate(value)) throw new RangeError(`not a date: ${value}`);
-  }
+  const today = options.today ?? todayInShanghai();
+  const month = options.month ?? lastClosedMonth(today);
+  if (parseStatisticsMonth(month, today) !== month) throw new RangeError(`not a closed month on ${today}: ${month}`);
   const area = await getArea(db, scopeCode);
   if (!area || (area.level !== 'county' && area.level !== 'city')) return undefined;
-  const isCounty = area.level === 'county';
-  const { from, to } = subtreeRange(area.code);
 
-  const rows = await queryRows<Row>(
-    db,
-    sql`
-      with scoped as (
-        select c.category,
-               to_char(c.filed_on, 'YYYY-MM') as month,
-               left(c.area_code, 9) || '000' as township,
-               c.filed_on,
-               coalesce(ev.accepted, false) as accepted,
-               case when c.status = 'concluded' then ev.last_concluded_on end as concluded_on
-          from complaints c
-          left join lateral (
-            select bool_or(e.kind in ('accepted', 'concluded')) as accepted,
-                   max(e."on") filter (where e.kind = 'concluded') as last_concluded_on
-              from complaint_events e
-             where e.complaint_id = c.id and e.kind in ('accepted', 'concluded')
-          ) ev on true
-         where c.area_code >= ${from} and c.area_code < ${to}
-           ${options.from ? sql`and c.filed_on >= ${options.from}::date` : sql``}
-           ${options.to ? sql`and c.filed_on <= ${options.to}::date` : sql``}
-      )
-      select case
-               when grouping(category) = 0 then 'category'
-               when grouping(month) = 0 then 'month'
-               ${isCounty ? sql`when grouping(township) = 0 then 'township'` : sql``}
-               else 'total'
-             end as dimension,
-             coalesce(category, month${isCounty ? sql`, township` : sql``}) as key,
-             count(*)::int as received,
-             (count(*) filter (where accepted))::int as accepted,
-             count(concluded_on)::int as concluded,
-             (avg(concluded_on - filed_on))::float8 as average_days
-        from scoped
-       group by grouping sets ((), (category), (month)${isCounty ? sql`, (township)` : sql``})
-    `,
+  // The whole city is one system of linked tables, whichever page is asked for.
+  const cityCode = area.code.slice(0, 4).padEnd(12, '0');
+  const [counties, townships] = await Promise.all([listInSubtree(db, cityCode, 'county'), listInSubtree(db, cityCode, 'township')]);
+  const months = Array.from({ length: MONTHS_SHOWN }, (_, index) => addMonths(month, index - (MONTHS_SHOWN - 1)));
+  const facts = new Map<string, MonthFacts>();
+  for (const flow of await countMonthlyFlows(db, cityCode, months[0]!, month)) {
+    const monthFacts = facts.get(flow.month) ?? new Map();
+    facts.set(flow.month, monthFacts);
+    monthFacts.set(factKey(flow.place, flow.category, flow.measure), { n: flow.count, days: flow.days });
+  }
+
+  const family = familyLayout(
+    counties.map((county) => county.code),
+    townships.map((township) => township.code),
   );
+  const published = months.map((each) => publishMonth(family, facts.get(each) ?? new Map()));
 
-  const aggregate = (row: Row): Aggregate => ({
-    received: Number(row.received),
-    accepted: Number(row.accepted),
-    concluded: Number(row.concluded),
-    averageDays: row.average_days === null ? null : Number(row.average_days),
-  });
-  const byDimension = (dimension: Row['dimension']) =>
-    new Map(rows.filter((row) => row.dimension === dimension).map((row) => [row.key ?? '', aggregate(row)] as const));
-
-  const totalRow = rows.find((row) => row.dimension === 'total');
-  const categories = byDimension('category');
-  const months = byDimension('month');
-  const monthKeys = [...months.keys()].sort();
-  const townships = isCounty ? await listInSubtree(db, area.code, 'township') : [];
-  const townshipFigures = byDimension('township');
+  const figuresOf = (monthIndex: number, cell: number) => published[monthIndex]!(cell);
+  const categoriesOf = (monthIndex: number, cells: readonly number[]) =>
+    COMPLAINT_CATEGORIES.map((category, index) => ({ category, figures: figuresOf(monthIndex, cells[index]!) }));
+  const current = months.length - 1;
+  const isCounty = area.level === 'county';
+  const row = isCounty ? family.rows.find((entry) => entry.code === area.code)! : undefined;
+  const scopeTotal = row ? row.total : family.grand;
+  const scopeCategories = row ? row.cells : family.categoryTotals;
+  const names = new Map([...counties, ...townships].map((entry) => [entry.code, entry.name]));
 
   return {
     scope: { code: area.code, name: area.name, level: area.level },
-    totals: publish(totalRow ? aggregate(totalRow) : EMPTY),
-    byCategory: COMPLAINT_CATEGORIES.map((category) => ({ category, figures: publish(categories.get(category) ?? EMPTY) })),
-    byMonth:
-      monthKeys.length === 0 ? [] : monthsBetween(monthKeys[0]!, monthKeys.at(-1)!).map((month) => ({ month, figures: publish(months.get(month) ?? EMPTY) })),
-    byTownship: townships.map((township) => ({ code: township.code, name: township.name, figures: publish(townshipFigures.get(township.code) ?? EMPTY) })),
+    period: { month, from: `${month}-01`, through: lastDayOf(month) },
+    closedThrough: lastDayOf(lastClosedMonth(today)),
+    totals: figuresOf(current, scopeTotal),
+    byCategory: categoriesOf(current, scopeCategories),
+    byTownship: row
+      ? family.townships.filter((entry) => entry.county === area.code).map((entry) => ({ code: entry.code, name: names.get(entry.code) ?? entry.code, figures: figuresOf(current, entry.cell) }))
+      : [],
+    byCounty: isCounty ? [] : family.rows.map((entry) => ({ code: entry.code, name: names.get(entry.code) ?? entry.code, figures: figuresOf(current, entry.total) })),
+    ownLevel: row ? figuresOf(current, family.countyOwn.get(area.code)!) : null,
+    byMonth: months.map((each, index) => ({ month: each, figures: figuresOf(index, scopeTotal), byCategory: categoriesOf(index, scopeCategories) })),
   };
+}
+
+/** The unmasked monthly counts of a subtree (a city) from `firstMonth` to `lastMonth`: what suppression starts from. */
+export async function countMonthlyFlows(db: DbOrTx, subtreeCode: string, firstMonth: string, lastMonth: string): Promise<MonthlyFlow[]> {
+  const { from, to } = subtreeRange(subtreeCode);
+  const first = `${firstMonth}-01`;
+  const last = lastDayOf(lastMonth);
+  // One row per complaint, month and measure (a case accepted twice in a month counts once); for
+  // conclusions, the days from filing to the month's last conclusion.
+  const rows = await queryRows<{ month: string; place: string; category: ComplaintCategory; measure: Measure; count: number; days: number }>(
+    db,
+    sql`
+      with facts as (
+        select c.area_code, c.category, to_char(c.filed_on, 'YYYY-MM') as month, 'received' as measure, 0 as days
+          from complaints c
+         where c.area_code >= ${from} and c.area_code < ${to}
+           and c.filed_on >= ${first}::date and c.filed_on <= ${last}::date
+        union all
+        select c.area_code, c.category, to_char(e."on", 'YYYY-MM') as month, e.kind as measure, max(e."on" - c.filed_on) as days
+          from complaints c
+          join complaint_events e on e.complaint_id = c.id
+         where c.area_code >= ${from} and c.area_code < ${to}
+           and e.kind in ('accepted', 'concluded')
+           and e."on" >= ${first}::date and e."on" <= ${last}::date
+         group by c.id, c.area_code, c.category, to_char(e."on", 'YYYY-MM'), e.kind
+      )
+      select month, left(area_code, 9) as place, category, measure, count(*)::int as count, sum(days)::int as days
+        from facts
+       group by month, left(area_code, 9), category, measure
+       order by month, place, category, measure
+    `,
+  );
+  return rows.map((row) => ({ ...row, count: Number(row.count), days: Number(row.days) }));
+}
+
+/**
+ * The cells of a city's linked tables and how they add up, the same for every month and measure:
+ * - rows: each county × the four categories, with row totals;
+ * - category totals of the city and the city's grand total;
+ * - each county's townships and the county's own row, adding up to the county's total.
+ */
+interface FamilyLayout {
+  /** The areas the layout is made of: equal signatures, equal layouts. */
+  signature: string;
+  size: number;
+  relations: Relation[];
+  rows: Array<{ code: string; cells: number[]; total: number; places: string[] }>;
+  categoryTotals: number[];
+  grand: number;
+  townships: Array<{ code: string; county: string; cell: number }>;
+  countyOwn: Map<string, number>;
+}
+
+function familyLayout(countyCodes: string[], townshipCodes: string[]): FamilyLayout {
+  let size = 0;
+  const next = () => size++;
+  const relations: Relation[] = [];
+  const place9 = (code: string) => code.slice(0, 9);
+  const townshipsOf = new Map(countyCodes.map((county) => [county, townshipCodes.filter((code) => code.startsWith(county.slice(0, 6)))]));
+  const rows = countyCodes.map((code) => {
+    const cells = COMPLAINT_CATEGORIES.map(next);
+    const total = next();
+    relations.push({ total, parts: cells });
+    // A county row gathers the county itself and its townships (and so their villages).
+    return { code, cells, total, places: [place9(code), ...townshipsOf.get(code)!.map(place9)] };
+  });
+  const categoryTotals = COMPLAINT_CATEGORIES.map((_, index) => {
+    const total = next();
+    relations.push({ total, parts: rows.map((row) => row.cells[index]!) });
+    return total;
+  });
+  const grand = next();
+  relations.push({ total: grand, parts: rows.map((row) => row.total) }, { total: grand, parts: categoryTotals });
+  const townships: FamilyLayout['townships'] = [];
+  const countyOwn = new Map<string, number>();
+  for (const county of countyCodes) {
+    const own = next();
+    countyOwn.set(county, own);
+    const cells = townshipsOf.get(county)!.map((code) => {
+      const cell = next();
+      townships.push({ code, county, cell });
+      return cell;
+    });
+    relations.push({ total: rows.find((row) => row.code === county)!.total, parts: [...cells, own] });
+  }
+  return { signature: [...countyCodes, ...townshipCodes].join(','), size, relations, rows, categoryTotals, grand, townships, countyOwn };
+}
+
+/**
+ * Suppression is pure, and a closed month's counts never change (every event is stamped with the
+ * day it happens), so its result is kept: the key is the layout and the counts themselves, which
+ * can never serve a stale answer. Bounded, oldest dropped first.
+ */
+const suppressed = new Map<string, Published[]>();
+const SUPPRESSED_KEPT = 2_000;
+
+function suppressOnce(family: FamilyLayout, values: number[]): Published[] {
+  const key = `${family.signature}#${values.join(',')}`;
+  const kept = suppressed.get(key);
+  if (kept) return kept;
+  const view = suppress({ values, relations: family.relations });
+  if (suppressed.size >= SUPPRESSED_KEPT) suppressed.delete(suppressed.keys().next().value!);
+  suppressed.set(key, view);
+  return view;
+}
+
+/** Suppresses one month's three measures; returns the published figures of any cell of the layout. */
+function publishMonth(family: FamilyLayout, facts: MonthFacts): (cell: number) => Figures {
+  const views = {} as Record<Measure, Published[]>;
+  let concludedDays: number[] = [];
+  for (const measure of MEASURES) {
+    const values = new Array<number>(family.size).fill(0);
+    const days = new Array<number>(family.size).fill(0);
+    const put = (cell: number, place: string, categoryIndex?: number) => {
+      for (const [index, category] of COMPLAINT_CATEGORIES.entries()) {
+        if (categoryIndex !== undefined && index !== categoryIndex) continue;
+        const fact = facts.get(factKey(place, category, measure));
+        values[cell]! += fact?.n ?? 0;
+        days[cell]! += fact?.days ?? 0;
+      }
+    };
+    for (const row of family.rows) {
+      for (const place of row.places) {
+        row.cells.forEach((cell, index) => put(cell, place, index));
+        put(row.total, place);
+      }
+    }
+    family.categoryTotals.forEach((cell, index) => family.rows.forEach((row) => row.places.forEach((place) => put(cell, place, index))));
+    family.rows.forEach((row) => row.places.forEach((place) => put(family.grand, place)));
+    for (const township of family.townships) put(township.cell, township.code.slice(0, 9));
+    for (const [county, cell] of family.countyOwn) put(cell, county.slice(0, 9));
+    views[measure] = suppressOnce(family, values);
+    if (measure === 'concluded') {
+      concludedDays = days.map((sum, cell) => (typeof views.concluded[cell] === 'number' ? sum / values[cell]! : Number.NaN));
+    }
+  }
+  return (cell) => ({
+    received: views.received[cell]!,
+    accepted: views.accepted[cell]!,
+    concluded: views.concluded[cell]!,
+    averageDaysToConclude: Number.isNaN(concludedDays[cell]!) ? null : Math.round(concludedDays[cell]! * 10) / 10,
+  });
 }
 
 /** The measures shown for each group of figures, in display order, as page columns or rows. */
@@ -195,3 +336,8 @@ export const FIGURE_MEASURES: Array<{ key: 'statistics.received' | 'statistics.a
   { key: 'statistics.concluded', value: (f) => String(f.concluded) },
   { key: 'statistics.averageDays', value: (f) => (f.averageDaysToConclude === null ? '—' : String(f.averageDaysToConclude)) },
 ];
+
+/** The note that explains a shown figure that is not a plain number ("<5", "*", "—"), as a message key. */
+export function figureNoteKey(shown: string): 'statistics.small' | 'statistics.withheld' | 'statistics.hidden' | undefined {
+  return shown === SMALL ? 'statistics.small' : shown === WITHHELD ? 'statistics.withheld' : shown === '—' ? 'statistics.hidden' : undefined;
+}
