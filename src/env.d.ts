@@ -8,5 +8,7 @@ declare namespace App {
     user: import('./lib/server/auth/sessions.ts').SessionUser | null;
     /** The id (SHA-256 of the token) of the current session, for sign-out. */
     sessionId: string | null;
+    /** Set by the middleware when it refuses a request at the edge; read by src/pages/400.astro. */
+    edgeProblem?: import('./lib/server/edge.ts').EdgeProblem;
   }
 }

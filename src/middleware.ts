@@ -1,6 +1,7 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { LANG_COOKIE, parseLang, translator } from './i18n/index.ts';
-import { etagOf, isPublicResponse } from './lib/server/http.ts';
+import { etagOf, isPublicResponse, jsonError } from './lib/server/http.ts';
+import { addressProblem, bodyProblem, EDGE_MESSAGES } from './lib/server/edge.ts';
 import { getDb } from './lib/server/db.ts';
 import { validateSessionToken } from './lib/server/auth/sessions.ts';
 import { clearSessionCookie, sessionCookieName, setSessionCookie } from './lib/server/auth/cookies.ts';
@@ -82,7 +83,9 @@ const staffSession = defineMiddleware(async (context, next) => {
 const securityHeaders = defineMiddleware(async (_context, next) => {
   const response = await next();
   const headers = response.headers;
-  if (import.meta.env.PROD) headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  // A route that set its own policy keeps it: downloads send `default-src 'none'; sandbox`, which
+  // is stricter than the site's (issue 8 item 11).
+  if (import.meta.env.PROD && !headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set('X-Frame-Options', 'DENY');
   if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
@@ -112,4 +115,18 @@ const conditionalGet = defineMiddleware(async (context, next) => {
   return new Response(body, { status: 200, headers });
 });
 
-export const onRequest = sequence(securityHeaders, sameOriginWrites, language, staffSession, conditionalGet);
+/**
+ * Validation at the edge (src/lib/server/edge.ts): a malformed address, or a page write whose body
+ * is not a form, is answered here with a 4xx in the visitor's language, so that no page, query or
+ * new route ever sees it. Pages get the 400 page; the API gets its JSON error.
+ */
+const edgeValidation = defineMiddleware(async (context, next) => {
+  const isApi = context.url.pathname.startsWith('/api/');
+  const problem = addressProblem(context.url) ?? (isApi ? undefined : await bodyProblem(context.request));
+  if (!problem) return next();
+  if (isApi) return jsonError(problem.status, problem.reason, context.locals.t(EDGE_MESSAGES[problem.reason]));
+  context.locals.edgeProblem = problem;
+  return next('/400');
+});
+
+export const onRequest = sequence(securityHeaders, sameOriginWrites, language, edgeValidation, staffSession, conditionalGet);

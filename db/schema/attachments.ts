@@ -34,7 +34,11 @@ export const attachments = pgTable(
      * original upload, AES-256-GCM encrypted under the complaint key. Opening it is audited.
      */
     originalCiphertext: bytea('original_ciphertext'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Voucher scans only (set by the code that adds one). A complaint file has none: a time beside
+     * a filing could be lined up with who was where (DESIGN.md §2); its complaint has the day.
+     */
+    createdAt: timestamp('created_at', { withTimezone: true }),
     createdBy: text('created_by').references(() => users.id),
   },
   (t) => [
@@ -42,6 +46,7 @@ export const attachments = pgTable(
     index('attachments_complaint_idx').on(t.complaintId),
     check('attachments_complaint_owner', sql`${t.kind} <> 'complaint' or ${t.complaintId} is not null`),
     check('attachments_voucher_owner', sql`${t.kind} <> 'voucher' or (${t.disclosureId} is not null and ${t.fundEntryId} is not null)`),
+    check('attachments_time_only_for_vouchers', sql`(${t.kind} = 'voucher') = (${t.createdAt} is not null)`),
   ],
 );
 

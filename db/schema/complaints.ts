@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, unique, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
 import { users } from './auth.ts';
 
@@ -91,23 +91,30 @@ export const complaintIdentities = pgTable('complaint_identities', {
 
 /**
  * The case history. Citizen-visible entries (`public`) make the tracking timeline; internal notes
- * never leave the commission. Times are kept to the day for events made by the citizen.
+ * never leave the commission. Every entry carries the day only, staff steps included: this table
+ * holds the citizen's own steps (filing, material, rating, review request), and a time on the staff
+ * rows beside them would bracket those. The exact time of a staff step is in the audit log, which
+ * only the case's handlers can read. Entries are numbered per case (`seq`, assigned by the
+ * trigger `complaint_events_seq`), never by a counter shared by all cases, which would order a
+ * filing against other cases' timed staff steps.
  */
 export const complaintEvents = pgTable(
   'complaint_events',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     complaintId: text('complaint_id')
       .notNull()
       .references(() => complaints.id),
+    /** 1, 2, 3… within the case; the database sets it on insert (whatever is sent). */
+    seq: integer('seq')
+      .notNull()
+      .$defaultFn(() => 0),
     on: date('on', { mode: 'string' }).notNull(),
-    at: timestamp('at', { withTimezone: true }),
     actorId: text('actor_id').references(() => users.id),
     kind: text('kind').notNull(),
     public: boolean('public').notNull(),
     text: text('text'),
   },
-  (t) => [index('complaint_events_complaint_idx').on(t.complaintId, t.id)],
+  (t) => [primaryKey({ columns: [t.complaintId, t.seq] })],
 );
 
 /**

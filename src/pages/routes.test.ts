@@ -3,8 +3,8 @@
  * every public route answers 200 with its content for real data and 404 for unknown codes.
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useDatabaseForTests } from '../lib/server/db.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { queryRows, useDatabaseForTests } from '../lib/server/db.ts';
 import { createTestDatabase, type TestDatabase } from '../lib/server/testing/test-db.ts';
 import { translator, type Lang } from '../i18n/index.ts';
 import Home from './index.astro';
@@ -33,6 +33,24 @@ import * as villagesApi from './api/v1/villages/index.ts';
 import * as villageApi from './api/v1/villages/[code]/index.ts';
 import * as villageDisclosuresApi from './api/v1/villages/[code]/disclosures.ts';
 import * as villageSectionApi from './api/v1/villages/[code]/[section].ts';
+import * as complaintsApi from './api/v1/complaints/index.ts';
+import * as statisticsApi from './api/v1/statistics/[code].ts';
+import Statistics from './statistics/[code].astro';
+import Report from './report/index.astro';
+import Track from './track.astro';
+import SignIn from './staff/sign-in.astro';
+import Forbidden from './403.astro';
+import BadRequest from './400.astro';
+import * as voucherDownload from './staff/ledgers/[id]/vouchers/[attachment].ts';
+import { onRequest } from '../middleware.ts';
+import { eq, sql } from 'drizzle-orm';
+import { fileComplaint } from '../lib/server/complaints/filing.ts';
+import sharp from 'sharp';
+import { users } from '../../db/schema/auth.ts';
+import { createSession, generateSessionToken } from '../lib/server/auth/sessions.ts';
+import { sessionCookieName } from '../lib/server/auth/cookies.ts';
+import { addVoucher } from '../lib/server/accounts/vouchers.ts';
+import { addFundEntry, openDraft } from '../lib/server/accounts/disclosures.ts';
 
 const DEMO_COUNTIES = ['990121000000', '990122000000', '990123000000'];
 
@@ -276,6 +294,236 @@ describe('endpoints', () => {
     for (const next of ['https://evil.example', '//evil.example', '/\\evil.example']) {
       const response = await call(lang, `/lang?to=en&next=${encodeURIComponent(next)}`);
       expect(response.headers.get('Location')).toBe('/');
+    }
+  });
+});
+
+/**
+ * Requests as the real server handles them: through src/middleware.ts (headers, edge validation,
+ * sessions) into the page, with a thrown error counted as the 500 the server would send.
+ */
+describe('through the middleware', () => {
+  let edge: AstroContainer;
+  beforeAll(async () => {
+    edge = await AstroContainer.create({ manifest: { middleware: async () => ({ onRequest }) } as never });
+    edge.insertPageRoute('/404', NotFound);
+    edge.insertPageRoute('/403', Forbidden);
+    edge.insertPageRoute('/400', BadRequest);
+  });
+
+  type Page = Parameters<AstroContainer['renderToResponse']>[0];
+  interface Send {
+    method?: string;
+    body?: BodyInit;
+    headers?: Record<string, string>;
+    params?: Record<string, string>;
+    endpoint?: boolean;
+  }
+
+  async function send(page: Page, url: string, init: Send = {}) {
+    const headers = new Headers(init.headers);
+    if (init.method && init.method !== 'GET') headers.set('Origin', 'http://localhost');
+    const request = new Request(`http://localhost${url}`, { method: init.method ?? 'GET', headers, body: init.body });
+    try {
+      const response = await edge.renderToResponse(page, { request, params: init.params ?? {}, partial: false, routeType: init.endpoint ? 'endpoint' : 'page' });
+      return { status: response.status, headers: response.headers, html: await response.text() };
+    } catch (error) {
+      return { status: 500, headers: new Headers(), html: `thrown: ${(error as Error).message}` };
+    }
+  }
+
+  function multipart(fields: Record<string, string>): FormData {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    return form;
+  }
+
+  /** A complaint form as the page sends it once the county is chosen (桑河县, 前营村). */
+  const complaint = (fields: Record<string, string>) =>
+    multipart({
+      formKey: 'hostile-input-test-key-0001',
+      county: '990121000000',
+      category: 'assets',
+      areaCode: '990121001201',
+      title: '村北机动地发包没有公开招标',
+      content: '今年三月村北四十多亩机动地重新发包，没有张贴公告也没有开会，直接包给了村干部的亲戚。',
+      anonymous: 'yes',
+      ...fields,
+    });
+
+  const CJK = /[\u4e00-\u9fff]/;
+  const endpoint = (module: unknown) => module as Page;
+
+  // The hostile inputs of issue 8 item 12, against every public route and form.
+  const CASES: Array<[string, Page, string, Send?]> = [
+    ['NUL in the search box', Search, '/search?q=%E4%BD%8E%00%E4%BF%9D'],
+    ['NUL in the search fragment', SearchPartial, '/partials/search?q=%00%00'],
+    ['NUL in a village search', Villages, '/villages?q=%E6%B2%B3%00'],
+    ['NUL in a village county filter', Villages, '/villages?county=990121000000%00'],
+    ['NUL in a catalog code', CatalogItem, '/catalog/SP-01%00', { params: { code: 'SP-01\u0000' } }],
+    ['NUL in a county code', County, '/counties/990121000000%00', { params: { code: '990121000000\u0000' } }],
+    ['NUL in a county item', CountyItem, '/counties/990121000000/items/FW-01%00', { params: { code: '990121000000', item: 'FW-01\u0000' } }],
+    ['NUL in a list version', County, '/counties/990121000000?v=1%00', { params: { code: '990121000000' } }],
+    ['NUL in a village code', Village, '/villages/990121001202%00', { params: { code: '990121001202\u0000' } }],
+    ['NUL in a village period', Village, '/villages/990121001202?period=2026-Q1%00', { params: { code: '990121001202' } }],
+    ['NUL in a statistics code', Statistics, '/statistics/990121000000%00', { params: { code: '990121000000\u0000' } }],
+    ['NUL in the report link', Report, '/report?village=990121001201%00&item=FW-01%00'],
+    ['NUL in the village API', endpoint(villagesApi), '/api/v1/villages?q=%E6%B2%B3%00', { endpoint: true }],
+    ['NUL in the statistics API', endpoint(statisticsApi), '/api/v1/statistics/9901%00', { endpoint: true, params: { code: '9901\u0000' } }],
+    ['broken percent-encoding in search', Search, '/search?q=%E4%BD'],
+    ['a stray percent sign in search', Search, '/search?q=100%'],
+    ['year 0000 as a period', Village, '/villages/990121001202?period=0000-Q1', { params: { code: '990121001202' } }],
+    ['year 0000 as a month period', Village, '/villages/990121001202?period=0000-01', { params: { code: '990121001202' } }],
+    ['a far-future period', Village, '/villages/990121001202?period=9999-Q4', { params: { code: '990121001202' } }],
+    ['year 0000 on the print sheet', VillagePrint, '/villages/990121001202/print?period=0000-Q1', { params: { code: '990121001202' } }],
+    ['year 0000 in a download', endpoint(villageDownload), '/villages/990121001202/download?period=0000-Q2', { endpoint: true, params: { code: '990121001202' } }],
+    ['year 0000 in the section API', endpoint(villageSectionApi), '/api/v1/villages/990121001202/funds?period=0000-Q2', { endpoint: true, params: { code: '990121001202', section: 'funds' } }],
+    ['TAB in the language switch target', endpoint(lang), '/lang?to=en&next=/%09/evil.invalid', { endpoint: true }],
+    ['CR/LF in the language switch target', endpoint(lang), '/lang?to=en&next=/%0d%0aSet-Cookie:%20x=1', { endpoint: true }],
+    ['NUL in the language switch target', endpoint(lang), '/lang?to=en&next=/%00', { endpoint: true }],
+    ['CR/LF in the sign-in target', SignIn, '/staff/sign-in?next=/staff%0d%0aX-Injected:%201'],
+    ['plain text sent to the complaint form', Report, '/report', { method: 'POST', body: '标题=举报', headers: { 'Content-Type': 'text/plain' } }],
+    ['JSON sent to the complaint form', Report, '/report', { method: 'POST', body: '{"title":"举报"}', headers: { 'Content-Type': 'application/json' } }],
+    ['multipart without a boundary to the complaint form', Report, '/report', { method: 'POST', body: 'title=x', headers: { 'Content-Type': 'multipart/form-data' } }],
+    ['a broken multipart body to the complaint form', Report, '/report', { method: 'POST', body: '--zzz\r\nContent-Disposition: form-data; name="title"\r\n\r\n举报', headers: { 'Content-Type': 'multipart/form-data; boundary=zzz' } }],
+    ['plain text sent to the tracking form', Track, '/track', { method: 'POST', body: 'receipt=1', headers: { 'Content-Type': 'text/plain' } }],
+    ['a broken multipart body to the tracking form', Track, '/track', { method: 'POST', body: '--b\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }],
+    ['JSON sent to the sign-in form', SignIn, '/staff/sign-in', { method: 'POST', body: '{"username":"x"}', headers: { 'Content-Type': 'application/json' } }],
+    ['broken JSON sent to the complaints API', endpoint(complaintsApi), '/api/v1/complaints', { endpoint: true, method: 'POST', body: '{"title":', headers: { 'Content-Type': 'application/json' } }],
+    ['NUL in complaint text', Report, '/report', { method: 'POST', body: complaint({ title: '机动地\u0000发包不公开', content: '今年三月村北机动地重新发包，\u0000没有张贴公告也没有开会，直接包给了亲戚。' }) }],
+    ['NUL in the subject name', Report, '/report', { method: 'POST', body: complaint({ subjectName: '王\u0000某' }) }],
+    ['a zero-width-only title', Report, '/report', { method: 'POST', body: complaint({ title: '\u200b\u200b\u200b\u200b\u200b\u200b' }) }],
+    ['zero-width padding in place of the content', Report, '/report', { method: 'POST', body: complaint({ content: `${'\u200b\u2060\ufeff'.repeat(10)}有问题` }) }],
+    ['year 0000 as the date it happened', Report, '/report', { method: 'POST', body: complaint({ occurredOn: '0000-01-01' }) }],
+    ['a far-future date it happened', Report, '/report', { method: 'POST', body: complaint({ occurredOn: '9999-12-31' }) }],
+    ['a six-digit year as the date it happened', Report, '/report', { method: 'POST', body: complaint({ occurredOn: '+275760-09-13' }) }],
+    ['NUL in tracking material', Track, '/track', { method: 'POST', body: new URLSearchParams({ receipt: '1234567890123456', action: 'material', material: '补充\u0000材料' }) }],
+  ];
+
+  it.each(CASES)('%s: a 4xx or a page, never a 5xx, and a message in Chinese', async (_label, page, url, init) => {
+    const { status, html, headers } = await send(page, url, init);
+    expect(status, html.slice(0, 300)).toBeLessThan(500);
+    const location = headers.get('Location');
+    if (location) {
+      // Redirects stay on this site: a plain path, no control characters, no `//host`.
+      expect(location).toMatch(/^\/(?![/\\])/);
+      expect(location).not.toMatch(/[\u0000-\u001f\u007f\\]/);
+    } else {
+      expect(html).toMatch(CJK);
+    }
+  });
+
+  it('a NUL or other control character in the address is a 400 page that explains it and offers the address without it', async () => {
+    const { status, html } = await send(Search, '/search?q=%E4%BD%8E%00%E4%BF%9D');
+    expect(status).toBe(400);
+    expect(html).toContain('控制字符');
+    expect(html).toContain('href="/search?q=%E4%BD%8E%E4%BF%9D"');
+    expect((await send(endpoint(lang), '/lang?to=en&next=/%09/evil.invalid', { endpoint: true })).status).toBe(400);
+  });
+
+  it('the 400 page is in English on English pages, and the API answers JSON', async () => {
+    const english = await send(Search, '/search?q=%00', { headers: { Cookie: 'lang=en' } });
+    expect(english.status).toBe(400);
+    expect(english.html).toContain('control characters');
+    const api = await send(endpoint(villagesApi), '/api/v1/villages?q=%00', { endpoint: true });
+    expect(api.status).toBe(400);
+    expect(api.headers.get('Content-Type')).toContain('application/json');
+    expect(JSON.parse(api.html).error.message).toMatch(CJK);
+  });
+
+  it('broken percent-encoding is a 400 that says so', async () => {
+    const { status, html } = await send(Search, '/search?q=%E4%BD');
+    expect(status).toBe(400);
+    expect(html).toContain('编码');
+  });
+
+  it('a body that is not a form is a 415 (415 for the wrong type, 400 for a broken multipart body)', async () => {
+    expect((await send(Report, '/report', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })).status).toBe(415);
+    const broken = await send(Report, '/report', { method: 'POST', body: '--zzz\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=zzz' } });
+    expect(broken.status).toBe(400);
+    expect(broken.html).toContain('表单');
+  });
+
+  it('complaint text with invisible or control characters is refused with the text kept', async () => {
+    const zeroWidth = await send(Report, '/report', { method: 'POST', body: complaint({ title: '\u200b\u200b\u200b\u200b\u200b\u200b' }) });
+    expect(zeroWidth.status).toBe(400);
+    expect(zeroWidth.html).toContain('标题至少4个字');
+    expect(zeroWidth.html).toContain('今年三月村北四十多亩机动地重新发包');
+    const nul = await send(Report, '/report', { method: 'POST', body: complaint({ content: '今年三月村北机动地重新发包，\u0000没有张贴公告也没有开会，直接包给了亲戚。' }) });
+    expect(nul.status).toBe(400);
+    expect(nul.html).toContain('控制字符');
+    expect(nul.html).toContain('村北机动地发包没有公开招标');
+  });
+
+  it('a form read through readForm never passes a control character on (tracking material with NUL)', async () => {
+    const filed = await fileComplaint(test.db, {
+      category: 'assets',
+      areaCode: '990121001202',
+      title: '后营村门面房出租不透明',
+      content: '村委会东侧门面房去年换了租户，没有公开竞价，租金也没在村务公开栏里公布。',
+      anonymous: true,
+    });
+    if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+    const body = new URLSearchParams({ receipt: filed.receipt, action: 'material', material: '补充：租赁合同复印件\u0000已交村监委会' });
+    const { status } = await send(Track, '/track', { method: 'POST', body });
+    expect(status).toBeLessThan(500);
+    const [event] = await queryRows<{ text: string }>(test.db, sql`select text from complaint_events where kind = 'material' and text like '补充：租赁合同复印件%'`);
+    expect(event?.text).toBe('补充：租赁合同复印件已交村监委会');
+  });
+
+  it('dates outside sensible years are refused with a message', async () => {
+    for (const occurredOn of ['0000-01-01', '9999-12-31']) {
+      const { status, html } = await send(Report, '/report', { method: 'POST', body: complaint({ occurredOn }) });
+      expect(status, occurredOn).toBe(400);
+      expect(html).toMatch(/日期/);
+    }
+  });
+
+  it('sign-in with the right password and a hostile target goes to the staff home, not a 500 or elsewhere', async () => {
+    const [cadre] = await test.db.select().from(users).where(eq(users.username, 'qianying.kj'));
+    await test.db.update(users).set({ mustChangePassword: false }).where(eq(users.id, cadre!.id));
+    for (const next of ['/staff\r\nSet-Cookie: x=1', '/staff\u0000', '/\t/evil.invalid', '/\\evil.invalid', 'https://evil.invalid/staff']) {
+      const body = new URLSearchParams({ username: 'qianying.kj', password: 'yidiantong-baozhang-2026', next });
+      const { status, headers } = await send(SignIn, '/staff/sign-in', { method: 'POST', body });
+      expect(status, JSON.stringify(next)).toBe(303);
+      expect(headers.get('Location')).toBe('/staff');
+    }
+  });
+
+  it('the language switch encodes a same-site target with Chinese in it', async () => {
+    const { status, headers } = await send(endpoint(lang), `/lang?to=en&next=${encodeURIComponent('/search?q=低保')}`, { endpoint: true });
+    expect(status).toBe(303);
+    expect(headers.get('Location')).toBe('/search?q=%E4%BD%8E%E4%BF%9D');
+  });
+
+  it("a download keeps its own sandbox policy instead of the site's (production headers)", async () => {
+    const [cadre] = await test.db.select().from(users).where(eq(users.username, 'qianying.kj'));
+    await test.db.update(users).set({ mustChangePassword: false }).where(eq(users.id, cadre!.id));
+    const opened = await openDraft(test.db, null, '990121001201', '2024-Q3');
+    if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+    const added = await addFundEntry(test.db, opened.value.id, { entryDate: '2024-08-05', direction: 'income', amountFen: 80_000, subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', voucherNo: '记-2024Q3-001', method: 'transfer' });
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+    const scan = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#eee' } }).png().toBuffer();
+    const voucher = await addVoucher(test.db, { id: cadre!.id, username: cadre!.username }, opened.value.id, 1, new Uint8Array(scan));
+    if (!voucher.ok) throw new Error(JSON.stringify(voucher.errors));
+    const token = generateSessionToken();
+    await createSession(test.db, token, cadre!.id);
+    vi.stubEnv('PROD', true);
+    try {
+      const download = await send(endpoint(voucherDownload), `/staff/ledgers/${opened.value.id}/vouchers/${voucher.value.id}`, {
+        endpoint: true,
+        params: { id: String(opened.value.id), attachment: voucher.value.id },
+        headers: { Cookie: `${sessionCookieName()}=${token}` },
+      });
+      expect(download.status).toBe(200);
+      expect(download.headers.get('Content-Disposition')).toMatch(/^attachment;/);
+      expect(download.headers.get('Content-Security-Policy')).toBe("default-src 'none'; sandbox");
+      expect(download.headers.get('X-Content-Type-Options')).toBe('nosniff');
+      // A page without its own policy still gets the site's.
+      const page = await send(Counties, '/counties');
+      expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 });

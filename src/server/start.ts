@@ -11,6 +11,7 @@ import { deleteExpiredSessions } from '../lib/server/auth/sessions.ts';
 import { ensureDailyHead } from '../lib/server/accounts/verify.ts';
 import { todayInShanghai } from '../lib/server/time.ts';
 import { describeError, logger } from '../lib/server/logger.ts';
+import { installClientErrorPages } from './client-errors.ts';
 
 interface AstroNodeEntry {
   startServer(): { server: { server: import('node:http').Server; stop(): Promise<void> } };
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;
   const entry = (await import(entryUrl)) as AstroNodeEntry;
   const { server } = entry.startServer();
+  // Requests Node's parser refuses (e.g. raw Chinese in the address) get a useful answer, not an empty 400.
+  installClientErrorPages(server.server);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -60,6 +63,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
+
+// Node would print an uncaught error with all its properties (a failed query's `params`): log it safely.
+process.on('uncaughtException', (error) => {
+  logger.fatal(describeError(error), 'uncaught exception');
+  process.exit(1);
+});
 
 main().catch((error: unknown) => {
   logger.fatal(describeError(error), 'start-up failed');

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from './testing/test-db.ts';
-import { listAuditEvents, recordAudit } from './audit.ts';
+import { AUDIT_ACTIONS, auditActionsFor, listAuditEvents, recordAudit, type AuditFilters } from './audit.ts';
 import { queryRows } from './db.ts';
 import type { Actor } from './auth/permissions.ts';
+import { eq } from 'drizzle-orm';
+import { users } from '../../../db/schema/auth.ts';
+import { complaints } from '../../../db/schema/complaints.ts';
+import { createUser } from './auth/users.ts';
+import { actOnComplaint, revealIdentity } from './complaints/console.ts';
+import { fileComplaint } from './complaints/filing.ts';
+import { todayInShanghai } from './time.ts';
 
 let test: TestDatabase;
 beforeAll(async () => {
@@ -58,5 +65,82 @@ describe('audit log', () => {
     expect(published.rows.filter((row) => row.subjectType === 'test')).toHaveLength(2);
     expect((await listAuditEvents(test.db, admin, { actorName: 'nobody' }, 1)).rows).toHaveLength(0);
     expect((await listAuditEvents(test.db, admin, { from: '2000-01-01', to: '2000-01-31' }, 1)).rows).toHaveLength(0);
+  });
+});
+
+describe('complaint activity in the audit log', () => {
+  const REASON = '需要当面核实反映人提供的收款白条原件';
+  const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
+  const township = { id: '', username: 'sanghezhen.jw', role: 'commission' as const, scopeCode: '990121001000' };
+  const admin: Actor = { id: 'y', role: 'admin', scopeCode: null };
+  const liugang: Actor = { id: 'l', role: 'commission', scopeCode: '990122000000' };
+  const city: Actor = { id: 'c', role: 'commission', scopeCode: '990100000000' };
+  let routedId = '';
+  let assignedId = '';
+
+  beforeAll(async () => {
+    sanghe.id = (await test.db.select({ id: users.id }).from(users).where(eq(users.username, 'sanghe.jw')))[0]!.id;
+    const created = await createUser(test.db, null, { username: township.username, displayName: '桑河镇纪委', role: 'commission', scopeCode: township.scopeCode, password: 'audit-test-password-1' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    township.id = created.value.id;
+    const content = '村里修水渠向每户收了两百元，说是自筹资金，但是没有开收据，也没有公布账目，不知道钱用到哪里去了。';
+    const routed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', title: '修水渠集资不开收据', content, anonymous: false, name: '陈玉兰', phone: '13544445555' });
+    const assigned = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001202', title: '后营村水渠集资去向不明', content, anonymous: true });
+    if (!routed.ok || !assigned.ok) throw new Error('filing failed');
+    const idOf = async (title: string) => (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id;
+    routedId = await idOf('修水渠集资不开收据');
+    assignedId = await idOf('后营村水渠集资去向不明');
+    await actOnComplaint(test.db, sanghe, routedId, 'accept', '');
+    await actOnComplaint(test.db, sanghe, routedId, 'note', '已调取村集体账户流水');
+    if (!(await revealIdentity(test.db, sanghe, routedId, REASON)).ok) throw new Error('reveal failed');
+    await test.db.update(complaints).set({ assigneeId: township.id }).where(eq(complaints.id, assignedId));
+    await actOnComplaint(test.db, township, assignedId, 'accept', '');
+  });
+
+  const today = todayInShanghai();
+  const everyFilter = (): AuditFilters[] => [
+    {},
+    ...AUDIT_ACTIONS.map((action) => ({ action })),
+    { actorName: 'sanghe.jw' },
+    { actorName: 'sanghezhen.jw' },
+    { scopeCode: '990121000000' },
+    { scopeCode: '990121001000' },
+    { from: today, to: today },
+  ];
+  const complaintRows = (rows: Awaited<ReturnType<typeof listAuditEvents>>['rows']) =>
+    rows.filter((row) => row.subjectType === 'complaint' || row.action.startsWith('complaint.') || JSON.stringify(row).includes(REASON));
+
+  it('shows an administrator no trace of any complaint, under every filter, and offers no complaint filter', async () => {
+    for (const filters of everyFilter()) {
+      const { rows } = await listAuditEvents(test.db, admin, filters, 1);
+      expect(complaintRows(rows), JSON.stringify(filters)).toEqual([]);
+    }
+    // The other entries are still there: the log is not simply empty.
+    expect((await listAuditEvents(test.db, admin, {}, 1)).rows.length).toBeGreaterThan(0);
+    expect(auditActionsFor(admin).filter((action) => action.startsWith('complaint.'))).toEqual([]);
+    expect(auditActionsFor(admin)).toContain('user.created');
+  });
+
+  it('shows each commission only the cases it may handle: routed into its area, or assigned to it', async () => {
+    const seen = async (viewer: Actor) => {
+      const subjects = new Set<string>();
+      for (const filters of everyFilter()) for (const row of complaintRows((await listAuditEvents(test.db, viewer, filters, 1)).rows)) subjects.add(row.subjectId);
+      return [...subjects].sort();
+    };
+    expect(await seen(sanghe)).toEqual([routedId, assignedId].sort());
+    expect(await seen(city)).toEqual([routedId, assignedId].sort());
+    expect(await seen(township)).toEqual([assignedId]);
+    expect(await seen(liugang)).toEqual([]);
+    const reveal = await listAuditEvents(test.db, sanghe, { action: 'complaint.identityRevealed' }, 1);
+    expect(reveal.rows.map((row) => row.reason)).toContain(REASON);
+    expect(auditActionsFor(sanghe)).toContain('complaint.identityRevealed');
+    expect(auditActionsFor(township)).toContain('complaint.accept');
+  });
+
+  it('follows the case when it moves: after escalation the county no longer sees it', async () => {
+    await actOnComplaint(test.db, sanghe, routedId, 'escalate', '涉及县直部门负责人，按规定提级办理');
+    const subjects = complaintRows((await listAuditEvents(test.db, sanghe, {}, 1)).rows).map((row) => row.subjectId);
+    expect(subjects).not.toContain(routedId);
+    expect(complaintRows((await listAuditEvents(test.db, city, {}, 1)).rows).map((row) => row.subjectId)).toContain(routedId);
   });
 });

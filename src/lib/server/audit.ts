@@ -1,10 +1,13 @@
 /**
  * The audit log: every privileged action appends one row (in the same transaction as the action,
- * so the log and the data cannot disagree). Viewers see the entries inside their scope.
+ * so the log and the data cannot disagree). Viewers see the entries inside their scope; entries
+ * about a complaint only when the permission module lets them handle that case (DESIGN.md §2: no
+ * one else sees any trace of it — administrators included).
  */
-import { and, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, gte, isNotNull, lt, not, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents, type AuditEventRow } from '../../../db/schema/audit.ts';
-import type { Actor } from './auth/permissions.ts';
+import { complaints } from '../../../db/schema/complaints.ts';
+import { can, complaintReach, complaintReachSql, mayReadAuditAction, type Actor } from './auth/permissions.ts';
 import { subtreeRange } from './areas/codes.ts';
 import type { DbOrTx } from './db.ts';
 
@@ -49,11 +52,24 @@ export async function listAuditEvents(
   filters: AuditFilters,
   page = 1,
 ): Promise<{ rows: AuditEventRow[]; hasMore: boolean }> {
-  const conditions: SQL[] = [];
+  if (!can(viewer, 'audit.view')) return { rows: [], hasMore: false };
+  const aboutComplaint = or(sql`${auditEvents.action} like 'complaint.%'`, eq(auditEvents.subjectType, 'complaint'))!;
+  // Ordinary entries: the viewer's scope. Complaint entries: only a case the viewer may handle, by
+  // the case's current routing and assignment (the same rule as the console), never by scope alone.
+  const inScope: SQL[] = [not(aboutComplaint)];
   if (viewer.role !== 'admin') {
     const { from, to } = subtreeRange(viewer.scopeCode!);
-    conditions.push(isNotNull(auditEvents.scopeCode), gte(auditEvents.scopeCode, from), lt(auditEvents.scopeCode, to));
+    inScope.push(isNotNull(auditEvents.scopeCode), gte(auditEvents.scopeCode, from), lt(auditEvents.scopeCode, to));
   }
+  const visible: SQL[] = [and(...inScope)!];
+  if (complaintReach(viewer).kind !== 'none') {
+    const handled = db
+      .select({ one: sql`1` })
+      .from(complaints)
+      .where(and(eq(complaints.id, auditEvents.subjectId), complaintReachSql(viewer, complaints)));
+    visible.push(and(eq(auditEvents.subjectType, 'complaint'), exists(handled))!);
+  }
+  const conditions: SQL[] = [or(...visible)!];
   if (filters.scopeCode) {
     const { from, to } = subtreeRange(filters.scopeCode);
     conditions.push(gte(auditEvents.scopeCode, from), lt(auditEvents.scopeCode, to));
@@ -65,11 +81,16 @@ export async function listAuditEvents(
   const rows = await db
     .select()
     .from(auditEvents)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(and(...conditions))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(AUDIT_PAGE_SIZE + 1)
     .offset((page - 1) * AUDIT_PAGE_SIZE);
   return { rows: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE };
+}
+
+/** The actions a viewer may filter by: complaint actions only for those who may handle complaints. */
+export function auditActionsFor(viewer: Actor): AuditAction[] {
+  return AUDIT_ACTIONS.filter((action) => mayReadAuditAction(viewer, action));
 }
 
 /** The action names that appear in the log, for the viewer's filter. */
@@ -107,3 +128,5 @@ export const AUDIT_ACTIONS = [
   'complaint.merged',
   'zone.created',
 ] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,4 +1,13 @@
-/** Reads a submitted form into plain strings (files and repeated names handled by the callers that need them). */
+import { removeControlChars } from './validation.ts';
+
+/**
+ * Reads a submitted form into plain strings (files and repeated names handled by the callers that
+ * need them). The middleware has already answered 415/400 for a body that is not a form or does not
+ * parse (src/lib/server/edge.ts), so a failure here means a request made outside it (a test, a
+ * rewrite) and reads as an empty form: the page then answers with its own field errors, never a 500.
+ * Control characters other than TAB, CR and LF are removed from every value: they cannot be typed
+ * or seen, and NUL cannot be stored.
+ */
 export async function readForm(request: Request): Promise<{ fields: Record<string, string>; all: (name: string) => string[] }> {
   let data: FormData;
   try {
@@ -8,11 +17,11 @@ export async function readForm(request: Request): Promise<{ fields: Record<strin
   }
   const fields: Record<string, string> = {};
   for (const [key, value] of data.entries()) {
-    if (typeof value === 'string' && !(key in fields)) fields[key] = value;
+    if (typeof value === 'string' && !(key in fields)) fields[key] = removeControlChars(value);
   }
   return {
     fields,
-    all: (name) => data.getAll(name).filter((value): value is string => typeof value === 'string'),
+    all: (name) => data.getAll(name).flatMap((value) => (typeof value === 'string' ? [removeControlChars(value)] : [])),
   };
 }
 

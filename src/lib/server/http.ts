@@ -38,8 +38,23 @@ export function jsonError(status: number, code: string, message: string): Respon
   });
 }
 
-/** A same-site path to return to after an action, or `/`: never an open redirect. */
+const SAME_SITE = 'http://same-site.invalid';
+
+/**
+ * A same-site path to return to after an action, or `/`: never an open redirect, never a header
+ * that cannot be sent. Browsers drop TAB, CR and LF from a URL, so `/\t/evil.example` would become
+ * `//evil.example`: any control character or backslash refuses the target outright. What is left
+ * is resolved against this site and must stay on it; the result is percent-encoded (a target with
+ * Chinese in it is a valid Location header).
+ */
 export function safeNextPath(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  return value;
+  if (!value || !value.startsWith('/') || value.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  let url: URL;
+  try {
+    url = new URL(value, SAME_SITE);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== SAME_SITE) return '/';
+  return url.pathname + url.search + url.hash;
 }

@@ -15,4 +15,9 @@ describe('time', () => {
     expect(isIsoDate('2026-1-01')).toBe(false);
     expect(isIsoDate('明天')).toBe(false);
   });
+
+  it('refuses year 0000, which PostgreSQL cannot store (a 500 on every date field before)', () => {
+    expect(isIsoDate('0000-01-01')).toBe(false);
+    expect(isIsoDate('0001-01-01')).toBe(true);
+  });
 });

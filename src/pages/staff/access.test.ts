@@ -44,6 +44,9 @@ import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
+import { actOnComplaint, revealIdentity } from '../../lib/server/complaints/console.ts';
+import { AUDIT_ACTIONS } from '../../lib/server/audit.ts';
+import { todayInShanghai } from '../../lib/server/time.ts';
 import { complaints } from '../../../db/schema/complaints.ts';
 import { attachments } from '../../../db/schema/attachments.ts';
 import * as ComplaintAttachment from './complaints/[id]/attachments/[attachment].ts';
@@ -371,5 +374,130 @@ describe('special staff routes', () => {
     expect(dashboard.status).toBe(303);
     expect(dashboard.location).toBe('/staff/password');
     expect((await render(ROUTES[1]!, cadre, 'GET')).status).toBe(200);
+  });
+});
+
+describe('the audit log keeps complaints to their handlers', () => {
+  const REASON = '矩阵测试：需要电话联系反映人补充低保评审材料';
+  const NOTE = '矩阵测试：已调取低保评审会议记录';
+  let caseId = '';
+  const today = todayInShanghai();
+  /** Every value of every filter the page offers (and a combination), plus the next page. */
+  const QUERIES = [
+    '',
+    ...AUDIT_ACTIONS.map((action) => `action=${action}`),
+    'actor=sanghe.jw',
+    `scope=${SANGHE}`,
+    'scope=990121001203',
+    `from=${today}&to=${today}`,
+    `action=complaint.identityRevealed&actor=sanghe.jw&scope=${SANGHE}&from=${today}&to=${today}`,
+    'page=2',
+  ];
+  const audit = (query: string): RouteCase => ({ file: 'audit/index.astro', url: () => `/staff/audit?${query}`, params: () => ({}), page: Audit, allowed: COMMISSIONS });
+  const complaintLabels = AUDIT_ACTIONS.filter((action) => action.startsWith('complaint.')).map((action) => translator('zh-CN')(`audit.${action}`));
+
+  beforeAll(async () => {
+    const sanghe = actors.get('sanghe')!;
+    const filed = await fileComplaint(test.db, {
+      category: 'item',
+      areaCode: '990121001203',
+      title: '矩阵：河湾村低保名单有村干部亲属',
+      content: '河湾村今年的低保名单里有三户是村干部的亲属，家里有车有楼房，真正困难的人家却没有评上。',
+      anonymous: false,
+      name: '孙丽娟',
+      phone: '13655556666',
+    });
+    if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+    caseId = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '矩阵：河湾村低保名单有村干部亲属')))[0]!.id;
+    for (const [action, text] of [['accept', ''], ['note', NOTE]] as const) {
+      if (!(await actOnComplaint(test.db, sanghe, caseId, action, text)).ok) throw new Error(action);
+    }
+    if (!(await revealIdentity(test.db, sanghe, caseId, REASON)).ok) throw new Error('reveal');
+  });
+
+  for (const who of EVERYONE) {
+    const handler = who === 'sanghe';
+    const complaintsAtAll = ['sanghe', 'liugang', 'township'].includes(who);
+    it(`as ${who}: ${handler ? 'the handler sees the case’s entries' : 'no trace of the case under any filter'}${complaintsAtAll ? '' : ', and no complaint filter'}`, async () => {
+      for (const query of QUERIES) {
+        const { status, body } = await render(audit(query), actors.get(who)!, 'GET');
+        if (!handler) {
+          for (const trace of [caseId, complaintId, REASON, NOTE, '孙丽娟']) expect(body, `${query}: ${trace}`).not.toContain(trace);
+        }
+        if (!complaintsAtAll) {
+          expect([200, 403]).toContain(status);
+          expect(body, query).not.toContain('complaint:');
+          expect(body, query).not.toMatch(/value="complaint\./);
+          for (const label of complaintLabels) expect(body, `${query}: ${label}`).not.toContain(label);
+        }
+      }
+      if (handler) {
+        const { body } = await render(audit('action=complaint.identityRevealed'), actors.get(who)!, 'GET');
+        expect(body).toContain(REASON);
+        expect(body).toContain(caseId);
+        expect(body).toMatch(/value="complaint\.identityRevealed"/);
+      }
+    });
+  }
+});
+
+describe('a case handed down to a township commission', () => {
+  /** Assigned to 桑河镇's commission. */
+  let handedDown = '';
+  /** A likely duplicate that stays with the county: the township must learn nothing of it. */
+  let countyOnly = '';
+  const TITLE = '矩阵：县里保留的后营村养殖补贴案';
+  const route = (): RouteCase => ({
+    file: 'complaints/[id]/index.astro',
+    url: () => `/staff/complaints/${handedDown}`,
+    params: () => ({ id: handedDown }),
+    page: ComplaintCase,
+    allowed: ['sanghe', 'township'],
+    post: `action=merge&into=${countyOnly}`,
+  });
+  const state = async () => ({
+    audit: await auditCount(),
+    merged: (await test.db.select({ id: complaints.id, into: complaints.mergedIntoId }).from(complaints).where(sql`${complaints.id} in (${handedDown}, ${countyOnly})`)).map((row) => row.into),
+  });
+
+  beforeAll(async () => {
+    const content = '后营村去年的生猪养殖补贴按每头一百元发放，可是没有养猪的几户也领到了补贴，名单一直没有公示。';
+    const one = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001202', title: '矩阵：后营村养殖补贴冒领', content, anonymous: true });
+    const two = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001202', title: TITLE, content: content.replace('去年', '去年秋天'), anonymous: true });
+    if (!one.ok || !two.ok) throw new Error('filing failed');
+    const idOf = async (title: string) => (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id;
+    handedDown = await idOf('矩阵：后营村养殖补贴冒领');
+    countyOnly = await idOf(TITLE);
+    await test.db.update(complaints).set({ assigneeId: actors.get('township')!.id }).where(eq(complaints.id, handedDown));
+  });
+
+  for (const who of EVERYONE) {
+    const allowed = route().allowed.includes(who);
+    it(`GET as ${who}: ${who === 'sanghe' ? 'suggests the county’s duplicate' : allowed ? 'suggests nothing outside its cases' : 'refused'}`, async () => {
+      const { status, body } = await render(route(), actors.get(who)!, 'GET');
+      expect(status).toBe(allowed ? 200 : 403);
+      if (who === 'sanghe') expect(body).toContain(TITLE);
+      else {
+        expect(body).not.toContain(TITLE);
+        expect(body).not.toContain(countyOnly);
+      }
+    });
+  }
+
+  for (const who of EVERYONE.filter((candidate) => candidate !== 'sanghe')) {
+    it(`POST merge into the county’s case as ${who}: refused like an unknown case, nothing written`, async () => {
+      const before = await state();
+      const { status, body } = await render(route(), actors.get(who)!, 'POST');
+      expect([403, 404]).toContain(status);
+      if (who === 'township') expect(status).toBe(404);
+      expect(body).not.toContain(TITLE);
+      expect(await state()).toEqual(before);
+    });
+  }
+
+  it('POST merge as the county, which handles both: merged', async () => {
+    const { status, location } = await render(route(), actors.get('sanghe')!, 'POST');
+    expect(status).toBe(303);
+    expect(location).toBe(`/staff/complaints/${countyOnly}?done=merge`);
   });
 });

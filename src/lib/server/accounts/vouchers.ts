@@ -63,6 +63,8 @@ export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: numbe
       sha256: cleaned.sha256,
       stripped: cleaned.stripped,
       bytes: cleaned.bytes,
+      // Voucher scans keep their upload time; complaint files may not have one (a CHECK enforces both).
+      createdAt: new Date(),
       createdBy: actor.id,
     });
     await recordAudit(tx, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, creatableRoles, inScope, type Actor } from './permissions.ts';
+import { can, complaintReach, creatableRoles, inScope, mayReadAuditAction, type Actor } from './permissions.ts';
 
 const admin: Actor = { id: 'a', role: 'admin', scopeCode: null };
 const city: Actor = { id: 'c', role: 'commission', scopeCode: '990100000000' };
@@ -126,5 +126,24 @@ describe('complaints', () => {
       expect(can(actor, 'complaint.queue')).toBe(false);
       expect(can(actor, 'complaint.handle', { ...routed, assigneeId: actor.id })).toBe(false);
     }
+  });
+});
+
+describe('complaint reach, for queries and the audit log', () => {
+  it('describes in data the same rule can() applies', () => {
+    for (const actor of [admin, cadre, supervisor]) expect(complaintReach(actor)).toEqual({ kind: 'none' });
+    expect(complaintReach(township)).toEqual({ kind: 'assigned', userId: township.id });
+    expect(complaintReach(county)).toEqual({ kind: 'routedOrAssigned', scopeCode: SANGHE, userId: county.id });
+  });
+
+  it('lets only commission users read complaint entries of the audit log; administrators keep the rest', () => {
+    for (const actor of [admin, cadre, supervisor]) {
+      expect(mayReadAuditAction(actor, 'complaint.accept')).toBe(false);
+      expect(mayReadAuditAction(actor, 'complaint.identityRevealed')).toBe(false);
+    }
+    expect(mayReadAuditAction(admin, 'user.created')).toBe(true);
+    expect(mayReadAuditAction(cadre, 'user.created')).toBe(false); // no audit log at all
+    expect(mayReadAuditAction(county, 'complaint.identityRevealed')).toBe(true);
+    expect(mayReadAuditAction(township, 'complaint.accept')).toBe(true);
   });
 });

@@ -12,8 +12,9 @@
  * Village ledgers are kept and reviewed by the people whose job it is: administrators run the
  * installation but do not edit, countersign or approve a village's accounts.
  */
+import { and, eq, gte, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Role } from '../../../../db/schema/auth.ts';
-import { isWithin, levelOfCode } from '../areas/codes.ts';
+import { isWithin, levelOfCode, subtreeRange } from '../areas/codes.ts';
 
 export interface Actor {
   id: string;
@@ -86,21 +87,69 @@ function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean 
 }
 
 /**
- * Complaints belong to commissions only (DESIGN.md §2): cadres and supervisors have no path to
- * them at all, and administrators, who run the installation, do not read them either. A commission
- * handles the cases routed into its subtree; a township commission only those assigned to it.
+ * Which complaints an actor may handle, as data, so that `can()` and every query over complaints
+ * (queue, duplicates, merge targets, the audit log) apply one and the same rule. Complaints belong
+ * to commissions only (DESIGN.md §2): cadres and supervisors have no path to them at all, and
+ * administrators, who run the installation, do not read them either. A commission handles the
+ * cases routed into its subtree and those assigned to it; a township commission only the latter
+ * (it must never see a case about its own township's leadership that was not handed down to it).
  */
+export type ComplaintReach =
+  | { kind: 'none' }
+  | { kind: 'assigned'; userId: string }
+  | { kind: 'routedOrAssigned'; scopeCode: string; userId: string };
+
+export function complaintReach(actor: Actor | null | undefined): ComplaintReach {
+  if (!actor || actor.role !== 'commission' || !actor.scopeCode) return { kind: 'none' };
+  if (levelOfCode(actor.scopeCode) === 'township') return { kind: 'assigned', userId: actor.id };
+  return { kind: 'routedOrAssigned', scopeCode: actor.scopeCode, userId: actor.id };
+}
+
+/** True when the reach covers a case routed to `routedScopeCode` and assigned to `assigneeId`. */
+function reaches(reach: ComplaintReach, resource: Resource): boolean {
+  if (reach.kind === 'none') return false;
+  if (resource.assigneeId && resource.assigneeId === reach.userId) return true;
+  return reach.kind === 'routedOrAssigned' && !!resource.routedScopeCode && isWithin(reach.scopeCode, resource.routedScopeCode);
+}
+
+/**
+ * The same rule as a SQL condition over a complaints table (pass its columns). A query that lists,
+ * suggests, counts or joins complaints adds this condition; nothing else decides which rows show.
+ */
+export function complaintReachSql(actor: Actor | null | undefined, columns: { routedScopeCode: Column; assigneeId: Column }): SQL {
+  const reach = complaintReach(actor);
+  if (reach.kind === 'none') return sql`false`;
+  const assigned = eq(columns.assigneeId, reach.userId);
+  if (reach.kind === 'assigned') return assigned;
+  const { from, to } = subtreeRange(reach.scopeCode);
+  return or(and(gte(columns.routedScopeCode, from), lt(columns.routedScopeCode, to)), assigned)!;
+}
+
+/**
+ * Audit entries about complaints (`complaint.*` actions, or a complaint as subject) are shown only
+ * to commission users who may handle complaints, and each entry only when its case is within the
+ * viewer's reach (the query joins the case: `complaintReachSql`). Everything else follows
+ * `audit.view` and the viewer's scope.
+ */
+export function isComplaintAuditEntry(action: string, subjectType?: string): boolean {
+  return action.startsWith('complaint.') || subjectType === 'complaint';
+}
+
+export function mayReadAuditAction(actor: Actor | null | undefined, action: string): boolean {
+  if (!can(actor, 'audit.view')) return false;
+  return !isComplaintAuditEntry(action) || complaintReach(actor).kind !== 'none';
+}
+
 function canOnComplaint(actor: Actor, action: Action, resource: Resource): boolean {
-  if (actor.role !== 'commission' || !actor.scopeCode) return false;
+  const reach = complaintReach(actor);
+  if (reach.kind === 'none') return false;
   if (action === 'complaint.queue') return true;
   if (action === 'zone.manage') {
     // Zones are a county's own arrangement: its commission (or the city's) manages them.
-    const level = levelOfCode(actor.scopeCode);
+    const level = levelOfCode(actor.scopeCode!);
     return (level === 'county' || level === 'city' || level === 'province') && !!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode);
   }
-  if (resource.assigneeId && resource.assigneeId === actor.id) return true;
-  if (levelOfCode(actor.scopeCode) === 'township') return false;
-  return !!resource.routedScopeCode && inScope(actor, resource.routedScopeCode);
+  return reaches(reach, resource);
 }
 
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {

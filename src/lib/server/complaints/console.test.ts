@@ -5,6 +5,8 @@ import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
 import { actOnComplaint, findLikelyDuplicates, getComplaint, listComplaintQueue, mergeComplaint, queueCsv, revealIdentity } from './console.ts';
 import { nextDeadline } from './deadlines.ts';
+import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';
+import { createUser } from '../auth/users.ts';
 import { addMaterial, fileComplaint, rateOutcome, requestReview, trackComplaint } from './filing.ts';
 
 const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
@@ -166,7 +168,7 @@ describe('likely duplicates', () => {
     const first = queue.find((e) => e.complaint.title === '鱼塘承包不公开')!.complaint.id;
     const second = queue.find((e) => e.complaint.title === '后营村鱼塘低价承包给亲属')!.complaint.id;
     const { complaint } = (await getComplaint(test.db, second))!;
-    const candidates = await findLikelyDuplicates(test.db, complaint);
+    const candidates = await findLikelyDuplicates(test.db, sanghe, complaint);
     expect(candidates.map((c) => c.title)).toEqual(['鱼塘承包不公开']);
     expect(candidates[0]!.similarity).toBeGreaterThan(0.5);
 
@@ -177,5 +179,67 @@ describe('likely duplicates', () => {
     expect((await trackComplaint(test.db, two.receipt))!.timeline.at(-1)).toMatchObject({ kind: 'merged' });
     expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === second)).toBe(false);
     expect((await mergeComplaint(test.db, sanghe, first, second)).ok).toBe(false); // nothing merges into a merged case
+  });
+});
+
+describe('likely duplicates and merges stay inside the user’s reach', () => {
+  const text = '桑河镇敬老院的伙食费每人每月收三百元，饭菜质量很差，账目从来不公开，老人们意见很大。';
+  const townshipUser = { id: '', username: 'sanghezhen.dup', role: 'commission' as const, scopeCode: '990121001000' };
+  const liugang = { id: 'l-1', username: 'liugang.jw', role: 'commission' as const, scopeCode: '990122000000' };
+  let assigned = '';
+  let unassigned = '';
+  const trace = async (id: string) => ({
+    complaint: (await getComplaint(test.db, id))!.complaint,
+    events: (await test.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id))).length,
+    audit: (await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id))).length,
+  });
+
+  beforeAll(async () => {
+    const created = await createUser(test.db, null, { username: townshipUser.username, displayName: '桑河镇纪委', role: 'commission', scopeCode: townshipUser.scopeCode, password: 'console-test-password-1' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    townshipUser.id = created.value.id;
+    const one = await fileComplaint(test.db, { ...base, category: 'conduct', areaCode: '990121001202', title: '敬老院伙食费不公开', content: text });
+    const two = await fileComplaint(test.db, { ...base, category: 'conduct', areaCode: '990121001202', title: '县里交办以外的敬老院伙食问题', content: text.replace('很大', '非常大') });
+    if (!one.ok || !two.ok) throw new Error('filing failed');
+    const idOf = async (title: string) => (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id;
+    assigned = await idOf('敬老院伙食费不公开');
+    unassigned = await idOf('县里交办以外的敬老院伙食问题');
+    // The county hands one case down to the township commission; the other stays with the county.
+    await test.db.update(complaints).set({ assigneeId: townshipUser.id }).where(eq(complaints.id, assigned));
+  });
+
+  it('suggests to a township commission only cases assigned to it', async () => {
+    const { complaint } = (await getComplaint(test.db, assigned))!;
+    expect((await findLikelyDuplicates(test.db, sanghe, complaint)).map((d) => d.id)).toContain(unassigned);
+    expect(await findLikelyDuplicates(test.db, townshipUser, complaint)).toEqual([]);
+    expect(await findLikelyDuplicates(test.db, liugang, complaint)).toEqual([]);
+  });
+
+  it('refuses, like an unknown case, a merge with a case outside the user’s reach, writing nothing', async () => {
+    const before = [await trace(assigned), await trace(unassigned)];
+    const unknown = await mergeComplaint(test.db, townshipUser, assigned, crypto.randomUUID());
+    expect(unknown).toMatchObject({ ok: false, notFound: true });
+    expect(await mergeComplaint(test.db, townshipUser, assigned, unassigned)).toEqual(unknown);
+    expect(await mergeComplaint(test.db, townshipUser, unassigned, assigned)).toEqual(unknown);
+    expect(await mergeComplaint(test.db, liugang, unassigned, assigned)).toEqual(unknown);
+    expect(JSON.stringify(unknown)).not.toContain('县里交办以外');
+    expect([await trace(assigned), await trace(unassigned)]).toEqual(before);
+  });
+
+  it('refuses every other command on a case outside the user’s reach', async () => {
+    const before = await trace(unassigned);
+    const unknown = await actOnComplaint(test.db, townshipUser, crypto.randomUUID(), 'note', '核实伙食费收支情况');
+    expect(unknown).toMatchObject({ ok: false, notFound: true });
+    expect(await actOnComplaint(test.db, townshipUser, unassigned, 'note', '核实伙食费收支情况')).toEqual(unknown);
+    expect(await actOnComplaint(test.db, liugang, unassigned, 'accept', '')).toEqual(unknown);
+    expect(await revealIdentity(test.db, townshipUser, unassigned, '需要联系反映人核实伙食费收据')).toMatchObject({ ok: false, notFound: true });
+    expect(await trace(unassigned)).toEqual(before);
+  });
+
+  it('merges once both cases are the township’s', async () => {
+    await test.db.update(complaints).set({ assigneeId: townshipUser.id }).where(eq(complaints.id, unassigned));
+    const { complaint } = (await getComplaint(test.db, assigned))!;
+    expect((await findLikelyDuplicates(test.db, townshipUser, complaint)).map((d) => d.id)).toEqual([unassigned]);
+    expect(await mergeComplaint(test.db, townshipUser, unassigned, assigned)).toEqual({ ok: true });
   });
 });

@@ -1,9 +1,12 @@
 /**
  * The commission console: the queue of cases routed to a commission and the commands that move a
  * case along. Every command writes a case event (public when the citizen should see it) and an
- * audit entry, in one transaction. Permission is asked by the caller (`complaint.handle`).
+ * audit entry, in one transaction. The page asks `complaint.handle` first; every command and
+ * every list here also applies the permission module's rule itself (`complaintReachSql`), so a
+ * case outside the actor's reach is "not found" whichever way it is reached — a merge target or a
+ * suggested duplicate included.
  */
-import { and, asc, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { attachments } from '../../../../db/schema/attachments.ts';
 import { getConfig } from '../config.ts';
 import { decryptBytes, decryptJson } from './crypto.ts';
@@ -13,8 +16,8 @@ import { CATEGORY_LABELS } from './model.ts';
 import { escalationTarget } from './routing.ts';
 import { areas } from '../../../../db/schema/areas.ts';
 import { recordAudit } from '../audit.ts';
-import { levelOfCode, subtreeRange } from '../areas/codes.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { subtreeRange } from '../areas/codes.ts';
+import { complaintReachSql, type Actor } from '../auth/permissions.ts';
 import { queryRows, type Db, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 
@@ -37,13 +40,7 @@ export interface QueueFilter {
 }
 
 export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: QueueFilter = {}): Promise<QueueEntry[]> {
-  if (actor.role !== 'commission' || !actor.scopeCode) return [];
-  const conditions: SQL[] = [];
-  if (levelOfCode(actor.scopeCode) === 'township') conditions.push(eq(complaints.assigneeId, actor.id));
-  else {
-    const { from, to } = subtreeRange(actor.scopeCode);
-    conditions.push(or(and(gte(complaints.routedScopeCode, from), lt(complaints.routedScopeCode, to)), eq(complaints.assigneeId, actor.id))!);
-  }
+  const conditions: SQL[] = [complaintReachSql(actor, complaints)];
   if (filter.status) conditions.push(eq(complaints.status, filter.status));
   if (filter.category) conditions.push(eq(complaints.category, filter.category));
   if (filter.zoneId) conditions.push(eq(complaints.zoneId, filter.zoneId));
@@ -66,11 +63,32 @@ export async function getComplaint(db: DbOrTx, id: string): Promise<{ complaint:
   if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
   const [complaint] = await db.select().from(complaints).where(eq(complaints.id, id));
   if (!complaint) return undefined;
-  const events = await db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.id));
+  const events = await db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.seq));
   return { complaint, events };
 }
 
-export type ConsoleResult = { ok: true } | { ok: false; errors: Record<string, string> };
+/** `notFound`: no such case within the actor's reach — the page answers 404 and says nothing more. */
+export type ConsoleResult = { ok: true } | { ok: false; errors: Record<string, string>; notFound?: true };
+
+function notFound() {
+  return { ok: false as const, notFound: true as const, errors: { form: '没有找到该案件' } };
+}
+
+/**
+ * The cases among `ids` that the actor may handle, locked for the transaction (in id order, so two
+ * commands locking the same pair cannot deadlock).
+ */
+async function reachableForUpdate(tx: DbOrTx, actor: Actor, ids: string[]): Promise<Map<string, ComplaintRow>> {
+  const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  if (!wellFormed.length) return new Map();
+  const rows = await tx
+    .select()
+    .from(complaints)
+    .where(and(inArray(complaints.id, wellFormed), complaintReachSql(actor, complaints)))
+    .orderBy(asc(complaints.id))
+    .for('update');
+  return new Map(rows.map((row) => [row.id, row]));
+}
 
 const ALLOWED: Record<ConsoleAction, ComplaintRow['status'][]> = {
   accept: ['received'],
@@ -109,8 +127,8 @@ export async function actOnComplaint(db: Db, actor: ConsoleActor, id: string, ac
   if (action === 'dispose' && !(DISPOSALS as readonly string[]).includes(trimmed)) return { ok: false, errors: { text: '请选择处置方式' } };
   if (trimmed.length > 5000) return { ok: false, errors: { text: '内容不超过5000字' } };
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(complaints).where(eq(complaints.id, id)).for('update');
-    if (!current) return { ok: false as const, errors: { form: '没有找到该案件' } };
+    const current = (await reachableForUpdate(tx, actor, [id])).get(id);
+    if (!current) return notFound();
     if (!ALLOWED[action].includes(current.status)) return { ok: false as const, errors: { form: '案件状态已经改变，请刷新页面' } };
     const status: ComplaintRow['status'] =
       action === 'accept' ? 'accepted' : action === 'decline' ? 'declined' : action === 'conclude' ? 'concluded' : action === 'transfer' ? 'transferred' : action === 'dispose' ? 'in_progress' : current.status;
@@ -128,7 +146,6 @@ export async function actOnComplaint(db: Db, actor: ConsoleActor, id: string, ac
     await tx.insert(complaintEvents).values({
       complaintId: id,
       on: todayInShanghai(),
-      at: new Date(),
       actorId: actor.id,
       kind: action === 'note' ? 'note' : action === 'dispose' ? 'disposed' : action === 'escalate' ? 'escalated' : status,
       public: isPublic,
@@ -136,7 +153,7 @@ export async function actOnComplaint(db: Db, actor: ConsoleActor, id: string, ac
       text: action === 'accept' ? null : action === 'escalate' ? null : action === 'dispose' ? DISPOSAL_LABELS[trimmed as (typeof DISPOSALS)[number]] : trimmed,
     });
     if (action === 'escalate') {
-      await tx.insert(complaintEvents).values({ complaintId: id, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'note', public: false, text: `提级理由：${trimmed}` });
+      await tx.insert(complaintEvents).values({ complaintId: id, on: todayInShanghai(), actorId: actor.id, kind: 'note', public: false, text: `提级理由：${trimmed}` });
     }
     await recordAudit(tx, {
       actor,
@@ -154,8 +171,15 @@ export async function actOnComplaint(db: Db, actor: ConsoleActor, id: string, ac
  * Shows a real-name reporter's identity to the handling commission: a deliberate act with a
  * reason, recorded in the audit log every time. Nothing is stored decrypted.
  */
-export async function revealIdentity(db: Db, actor: ConsoleActor, id: string, reason: string): Promise<{ ok: true; identity: { name: string; phone: string } } | { ok: false; errors: Record<string, string> }> {
+export async function revealIdentity(
+  db: Db,
+  actor: ConsoleActor,
+  id: string,
+  reason: string,
+): Promise<{ ok: true; identity: { name: string; phone: string } } | { ok: false; errors: Record<string, string>; notFound?: true }> {
   if (reason.trim().length < 10) return { ok: false, errors: { reason: '查看实名信息须写明理由（至少10个字），将记入审计日志' } };
+  const [reachable] = await db.select({ id: complaints.id }).from(complaints).where(and(eq(complaints.id, id), complaintReachSql(actor, complaints)));
+  if (!reachable) return notFound();
   const [row] = await db
     .select({ ciphertext: complaintIdentities.ciphertext, routedScopeCode: complaints.routedScopeCode })
     .from(complaintIdentities)
@@ -199,7 +223,7 @@ export async function listComplaintAttachments(db: DbOrTx, complaintId: string):
     .select({ id: attachments.id, mime: attachments.mime, sizeBytes: attachments.sizeBytes, stripped: attachments.stripped, hasOriginal: sql<boolean>`${attachments.originalCiphertext} is not null` })
     .from(attachments)
     .where(eq(attachments.complaintId, complaintId))
-    .orderBy(asc(attachments.createdAt), asc(attachments.id));
+    .orderBy(asc(attachments.id));
   return rows;
 }
 
@@ -215,17 +239,18 @@ export async function openComplaintAttachment(
   original: boolean,
 ): Promise<{ mime: string; bytes: Uint8Array; id: string } | undefined> {
   if (!/^[0-9a-f-]{36}$/.test(attachmentId)) return undefined;
+  const [complaint] = await db.select({ routedScopeCode: complaints.routedScopeCode }).from(complaints).where(and(eq(complaints.id, complaintId), complaintReachSql(actor, complaints)));
+  if (!complaint) return undefined;
   const [row] = await db.select().from(attachments).where(and(eq(attachments.id, attachmentId), eq(attachments.complaintId, complaintId)));
   if (!row) return undefined;
   if (!original) return { mime: row.mime, bytes: row.bytes, id: row.id };
   if (!row.originalCiphertext) return undefined;
-  const [complaint] = await db.select({ routedScopeCode: complaints.routedScopeCode }).from(complaints).where(eq(complaints.id, complaintId));
   await recordAudit(db, {
     actor,
     action: 'complaint.originalOpened',
     subjectType: 'complaint',
     subjectId: complaintId,
-    scopeCode: complaint?.routedScopeCode ?? null,
+    scopeCode: complaint.routedScopeCode,
     detail: { attachment: attachmentId },
   });
   return { mime: row.mime, bytes: decryptBytes(getConfig().complaintKey, row.originalCiphertext), id: row.id };
@@ -241,14 +266,17 @@ export interface DuplicateCandidate {
 
 /**
  * Likely duplicates of a case: other open cases of the same commission about the same place
- * (or the same village), filed within half a year, whose text is similar (pg_trgm similarity).
+ * (or the same village), filed within half a year, whose text is similar (pg_trgm similarity) —
+ * and only cases the actor may handle: a township commission is never shown the title or date of
+ * a case that was not handed down to it.
  */
-export async function findLikelyDuplicates(db: DbOrTx, complaint: ComplaintRow): Promise<DuplicateCandidate[]> {
+export async function findLikelyDuplicates(db: DbOrTx, actor: Actor, complaint: ComplaintRow): Promise<DuplicateCandidate[]> {
   const rows = await queryRows<{ id: string; title: string; filed_on: string; status: ComplaintRow['status']; similarity: number }>(
     db,
     sql`select id, title, filed_on, status, similarity(title || ' ' || content, ${complaint.title + ' ' + complaint.content}) as similarity
           from complaints
          where id <> ${complaint.id}
+           and ${complaintReachSql(actor, complaints)}
            and merged_into_id is null
            and routed_scope_code = ${complaint.routedScopeCode}
            and (area_code = ${complaint.areaCode} or (village_code is not null and village_code = ${complaint.villageCode ?? ''}))
@@ -263,18 +291,22 @@ export async function findLikelyDuplicates(db: DbOrTx, complaint: ComplaintRow):
 /**
  * Merges a case into another about the same matter: the merged case keeps its record and history,
  * points at the other, and its reporter is told it is handled together with the same matter.
+ * Both cases must be within the actor's reach; otherwise the answer is the same as for a case
+ * that does not exist, so a refused merge reveals nothing about the other case.
  */
 export async function mergeComplaint(db: Db, actor: ConsoleActor, id: string, intoId: string): Promise<ConsoleResult> {
   if (id === intoId) return { ok: false, errors: { merge: '不能与自身合并' } };
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(complaints).where(eq(complaints.id, id)).for('update');
-    const [target] = await tx.select().from(complaints).where(eq(complaints.id, intoId));
-    if (!current || !target || target.routedScopeCode !== current.routedScopeCode || target.mergedIntoId) return { ok: false as const, errors: { merge: '只能并入本机关办理中的其他案件' } };
+    const reachable = await reachableForUpdate(tx, actor, [id, intoId]);
+    const current = reachable.get(id);
+    const target = reachable.get(intoId);
+    if (!current || !target) return { ...notFound(), errors: { merge: '没有找到要并入的案件，请从提示的相似案件中选择' } };
+    if (target.routedScopeCode !== current.routedScopeCode || target.mergedIntoId) return { ok: false as const, errors: { merge: '只能并入本机关办理中的其他案件' } };
     if (current.mergedIntoId || !['received', 'accepted', 'in_progress'].includes(current.status)) return { ok: false as const, errors: { merge: '该案件已办结或已合并' } };
     await tx.update(complaints).set({ mergedIntoId: intoId, status: 'transferred' }).where(eq(complaints.id, id));
     await tx.insert(complaintEvents).values([
-      { complaintId: id, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'merged', public: true, text: '与反映同一问题的其他来信合并办理' },
-      { complaintId: intoId, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'note', public: false, text: `并入案件：${current.title}（${current.filedOn}）` },
+      { complaintId: id, on: todayInShanghai(), actorId: actor.id, kind: 'merged', public: true, text: '与反映同一问题的其他来信合并办理' },
+      { complaintId: intoId, on: todayInShanghai(), actorId: actor.id, kind: 'note', public: false, text: `并入案件：${current.title}（${current.filedOn}）` },
     ]);
     await recordAudit(tx, { actor, action: 'complaint.merged', subjectType: 'complaint', subjectId: id, scopeCode: current.routedScopeCode, detail: { into: intoId } });
     return { ok: true as const };

@@ -15,7 +15,9 @@ async function databaseError(query: Promise<unknown>): Promise<string> {
   }
   return 'no error';
 }
-import { fileComplaint, trackComplaint } from './filing.ts';
+import { addMaterial, fileComplaint, rateOutcome, requestReview, trackComplaint } from './filing.ts';
+import { actOnComplaint } from './console.ts';
+import { users } from '../../../../db/schema/auth.ts';
 import { escalationTarget, routeComplaint } from './routing.ts';
 
 let test: TestDatabase;
@@ -58,12 +60,58 @@ describe('filing a complaint', () => {
   });
 
   it('stores no time finer than the day with a complaint', async () => {
-    const columns = await queryRows<{ table_name: string; column_name: string; data_type: string }>(
+    // Every table a filing or a citizen's own action writes is found from the rows themselves
+    // (their xmin), so a table added later cannot slip past the sweep.
+    const sanghe = { ...(await test.db.select().from(users).where(eq(users.username, 'sanghe.jw')))[0]!, username: 'sanghe.jw' };
+    const touched = new Map<string, string[]>();
+    async function citizen(step: () => Promise<{ ok: boolean }>): Promise<void> {
+      const [{ xid }] = (await queryRows<{ xid: string }>(test.db, sql`select (pg_current_xact_id()::text::bigint % 4294967296)::text as xid`)) as [{ xid: string }];
+      expect((await step()).ok).toBe(true);
+      for (const table of await queryRows<{ name: string }>(test.db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)) {
+        const rows = await queryRows<{ row: string }>(test.db, sql`select row_to_json(t)::text as row from ${sql.identifier(table.name)} t where t.xmin::text::bigint > ${xid}::bigint`);
+        if (rows.length) touched.set(table.name, [...(touched.get(table.name) ?? []), ...rows.map((r) => r.row)]);
+      }
+    }
+    const photo = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#686' } }).jpeg().withExif({ IFD0: { Model: 'SweepPhone' } }).toBuffer();
+    let receipt = '';
+    await citizen(async () => {
+      const filed = await fileComplaint(
+        test.db,
+        { ...anonymous, title: '时间清查：村委会账外收取宅基地费', anonymous: false, name: '刘春梅', phone: '13811112222' },
+        { idempotencyKey: 'sweep-key-0123456789abcdef', files: [{ bytes: new Uint8Array(photo), name: 'IMG_0815.jpg' }], keepMetadata: true },
+      );
+      if (filed.ok) receipt = filed.receipt;
+      return filed;
+    });
+    await citizen(() => addMaterial(test.db, receipt, '补充：收费时村会计写的白条我拍了照片，共收了六户人家。'));
+    const [{ id }] = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '时间清查：村委会账外收取宅基地费'))) as [{ id: string }];
+    expect((await actOnComplaint(test.db, sanghe, id, 'accept', '')).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, id, 'conclude', '经核实，村委会收取的费用已全部退还农户，对村会计予以批评教育。')).ok).toBe(true);
+    await citizen(() => rateOutcome(test.db, receipt, 2));
+    await citizen(() => requestReview(test.db, receipt, '退还的只有四户，还有两户没有退，答复与事实不符，请上级复查。'));
+
+    // The sweep saw the filing's writes (and no audit row: a citizen's actions are not logged).
+    expect([...touched.keys()].sort()).toEqual(['attachments', 'complaint_events', 'complaint_identities', 'complaint_submissions', 'complaints']);
+    const columns = await queryRows<{ table_name: string; column_name: string; data_type: string; is_identity: string; column_default: string | null }>(
       test.db,
-      sql`select table_name, column_name, data_type from information_schema.columns
-           where table_name in ('complaints', 'complaint_identities', 'complaint_submissions') and data_type like 'timestamp%'`,
+      sql`select table_name, column_name, data_type, is_identity, column_default from information_schema.columns
+           where table_schema = 'public' and table_name in (${sql.join([...touched.keys()].map((name) => sql`${name}`), sql`, `)})`,
     );
-    expect(columns).toEqual([]);
+    // Voucher scans share the attachments table and keep their upload time; a CHECK keeps it
+    // empty on every complaint file (asserted on the rows below).
+    const VOUCHER_ONLY = new Set(['attachments.created_at']);
+    expect(columns.filter((c) => /^time/.test(c.data_type) && !VOUCHER_ONLY.has(`${c.table_name}.${c.column_name}`)).map((c) => `${c.table_name}.${c.column_name}`)).toEqual([]);
+    // A counter shared by all cases would order a filing against staff steps whose times are logged.
+    expect(columns.filter((c) => c.is_identity === 'YES' || /nextval/.test(c.column_default ?? '')).map((c) => `${c.table_name}.${c.column_name}`)).toEqual([]);
+    for (const [table, rows] of touched) {
+      for (const row of rows) {
+        expect(row, table).not.toMatch(/\d{2}:\d{2}/);
+        for (const column of VOUCHER_ONLY) if (column.startsWith(`${table}.`)) expect(JSON.parse(row)[column.split('.')[1]!], column).toBeNull();
+      }
+    }
+    expect(touched.get('complaint_events')!.map((row) => JSON.parse(row).kind)).toEqual(['received', 'material', 'rated', 'reviewRequested']);
+    expect(await databaseError(test.db.execute(sql`insert into attachments (id, kind, complaint_id, mime, size_bytes, sha256, stripped, bytes, created_at)
+      values (${crypto.randomUUID()}, 'complaint', ${id}, 'image/jpeg', 1, 'x', true, '\\x00', now())`))).toMatch(/attachments_time_only_for_vouchers/);
   });
 
   it('sends a complaint about the commission’s own head to the level above', async () => {

@@ -153,7 +153,7 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     .select({ on: complaintEvents.on, kind: complaintEvents.kind, text: complaintEvents.text })
     .from(complaintEvents)
     .where(and(eq(complaintEvents.complaintId, complaint.id), eq(complaintEvents.public, true)))
-    .orderBy(asc(complaintEvents.id));
+    .orderBy(asc(complaintEvents.seq));
   return {
     status: complaint.status,
     category: complaint.category,

@@ -1,7 +1,7 @@
 /** What a complaint is made of, shared by the form, the JSON API and the console. */
 import { z } from 'zod';
 import { isAreaCode } from '../areas/codes.ts';
-import { isIsoDate } from '../time.ts';
+import { boundedDate, visibleText } from '../validation.ts';
 
 /** The 10 categories of key personnel (DESIGN.md §3). */
 export const SUBJECT_ROLES = [
@@ -26,17 +26,18 @@ export const ComplaintInputSchema = z
     category: z.enum(['item', 'assets', 'conduct', 'other'], { message: '请选择反映的问题类别' }),
     areaCode: z.string().refine(isAreaCode, '请选择问题发生的地方（乡镇或村）'),
     subjectRole: z.enum(SUBJECT_ROLES, { message: '请从列表中选择被反映人的身份' }).nullable().optional(),
-    subjectName: z.string().trim().max(40, '被反映人姓名不超过40个字').nullable().optional(),
+    subjectName: visibleText({ label: '被反映人姓名', max: 40 }).nullable().optional(),
     itemCode: z.string().trim().regex(/^([A-Z]{2}-\d{2})$/, '事项编码格式不正确').nullable().optional(),
     villageCode: z.string().refine(isAreaCode, '村代码格式不正确').nullable().optional(),
     fundEntryId: z.number().int().positive().nullable().optional(),
-    title: z.string().trim().min(4, '标题至少4个字').max(60, '标题不超过60个字'),
-    content: z.string().trim().min(20, '请把事情经过写清楚，至少20个字').max(5000, '内容不超过5000字，可以分次补充材料'),
-    occurredOn: z.string().refine(isIsoDate, '日期格式应为 2026-07-15').nullable().optional(),
+    // Counted by what is visible: zero-width characters alone are not a title (issue 8 item 12).
+    title: visibleText({ label: '标题', min: 4, max: 60 }),
+    content: visibleText({ label: '内容', min: 20, max: 5000, minMessage: '请把事情经过写清楚，至少20个字', maxMessage: '内容不超过5000字，可以分次补充材料' }),
+    occurredOn: boundedDate({ label: '发生日期', latest: 'today' }).nullable().optional(),
     anonymous: z.boolean({ message: '请选择实名或匿名' }),
     /** The complaint concerns the head of the commission it would go to: it goes one level up. */
     aboutCommissionHead: z.boolean().optional(),
-    name: z.string().trim().max(40, '姓名不超过40个字').nullable().optional(),
+    name: visibleText({ label: '姓名', max: 40 }).nullable().optional(),
     phone: z.string().trim().nullable().optional(),
   })
   .superRefine((input, context) => {

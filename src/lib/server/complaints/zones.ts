@@ -53,7 +53,7 @@ export async function assignZone(db: Db, actor: ConsoleActor, complaintId: strin
   if (!complaint || !zone || zone.countyCode !== complaint.routedScopeCode) return { ok: false, errors: { zone: '请选择本县的片区' } };
   await db.transaction(async (tx) => {
     await tx.update(complaints).set({ zoneId }).where(eq(complaints.id, complaintId));
-    await tx.insert(complaintEvents).values({ complaintId, on: todayInShanghai(), at: new Date(), actorId: actor.id, kind: 'note', public: false, text: `分派至${zone.name}` });
+    await tx.insert(complaintEvents).values({ complaintId, on: todayInShanghai(), actorId: actor.id, kind: 'note', public: false, text: `分派至${zone.name}` });
     await recordAudit(tx, { actor, action: 'complaint.zoneAssigned', subjectType: 'complaint', subjectId: complaintId, scopeCode: complaint.routedScopeCode, detail: { zone: zone.name } });
   });
   return { ok: true };
