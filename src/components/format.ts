@@ -34,3 +34,11 @@ export function laneOfActor(actor: string): Lane {
 export function isFree(fee: string): boolean {
   return /^(不收费|免费|不收取)/.test(fee.trim());
 }
+
+/**
+ * The header cells of a "stacked" table (site.css): each label heads its column on a desktop and is
+ * repeated as the cells' data-label, which becomes their visible label when rows stack on a phone.
+ */
+export function stackedColumns<K extends string>(labels: Record<K, string>, numeric: readonly K[] = []): Array<{ label: string; num: boolean }> {
+  return (Object.entries(labels) as Array<[K, string]>).map(([key, label]) => ({ label, num: numeric.includes(key) }));
+}

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { launchBrowser } from './browser.ts';
+import { browserForThisFile } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const QIANYING = '990121001201';
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForThisFile();
 
 async function as(username: string, password: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   page.on('dialog', (dialog) => dialog.accept());
   await page.goto(baseUrl + '/staff/sign-in');
@@ -113,7 +108,7 @@ describe('village accounts, from the cadre to the public page', () => {
     await commission.goto(workspace);
     await submitForm(commission, 'approve');
 
-    const citizen = await browser.newPage();
+    const citizen = await browser().newPage();
     await citizen.goto(`${baseUrl}/villages/${QIANYING}?period=${period}`);
     const facts = await citizen.locator('.balance').textContent();
     expect(facts).toContain('18,600.00');

@@ -14,6 +14,7 @@ import Track from '../track.astro';
 import * as complaintsApi from '../api/v1/complaints/index.ts';
 import * as complaintApi from '../api/v1/complaints/[receipt].ts';
 import { solveChallenge } from 'altcha-lib';
+import sharp from 'sharp';
 import { newPowChallenge } from '../../lib/server/complaints/pow.ts';
 
 async function solvedPow(): Promise<string> {
@@ -147,6 +148,123 @@ describe('the complaint form', () => {
       expect(dump, table_name).not.toContain(MARKER_UA);
       expect(dump, table_name).not.toContain(MARKER_IP);
     }
+  });
+});
+
+/** Every link of the error summary must land on an element of the same page. */
+function summaryTargets(html: string): { links: string[]; missing: string[] } {
+  const summary = html.match(/<div class="error-summary"[\s\S]*?<\/div>/)?.[0] ?? '';
+  const links = [...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
+  const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
+  return { links, missing: links.filter((id) => !ids.has(id)) };
+}
+
+describe('a form sent back with problems', () => {
+  const HOUYING_COUNTY = '990121000000';
+
+  it('stays on the place step with everything typed when the place is left empty', async () => {
+    const { status, html } = await render(Report, '/report', {
+      ...form,
+      formKey: 'route-test-key-000000000021',
+      county: HOUYING_COUNTY,
+      areaCode: '',
+      subjectName: '刘会计',
+      occurredOn: '2026-05-12',
+    });
+    expect(status).toBe(400);
+    expect(html).not.toMatch(/<select[^>]*name="county"/); // not sent back to the county picker
+    expect(html).toContain('name="areaCode"');
+    expect(html).toContain('请选择问题发生的地方');
+    expect(html).toContain(`value="${form.title}"`);
+    expect(html).toContain(form.content);
+    expect(html).toMatch(/<option value="assets" selected/);
+    expect(html).toContain('value="刘会计"');
+    expect(html).toContain('value="2026-05-12"');
+    const { links, missing } = summaryTargets(html);
+    expect(links).toContain('field-areaCode');
+    expect(missing).toEqual([]);
+  });
+
+  it('explains every missing field of an empty form, each link landing on its field', async () => {
+    const { status, html } = await render(Report, '/report', { formKey: 'route-test-key-000000000022', county: HOUYING_COUNTY, anonymous: 'yes' });
+    expect(status).toBe(400);
+    expect(html).toContain('name="areaCode"');
+    const { links, missing } = summaryTargets(html);
+    expect(links).toEqual(expect.arrayContaining(['field-category', 'field-areaCode', 'field-title', 'field-content']));
+    expect(missing).toEqual([]);
+  });
+
+  it('still finds the county from the chosen place when the county field is missing', async () => {
+    const { html } = await render(Report, '/report', { ...form, formKey: 'route-test-key-000000000023', title: '短' });
+    expect(html).toMatch(/<option value="990121001202" selected/);
+    expect(summaryTargets(html).missing).toEqual([]);
+  });
+
+  it('asks for the county, with a working link, when nothing says which county', async () => {
+    const { status, html } = await render(Report, '/report', { formKey: 'route-test-key-000000000024', title: '没有地区的反映' });
+    expect(status).toBe(400);
+    expect(html).toMatch(/<select[^>]*name="county"/);
+    const { links, missing } = summaryTargets(html);
+    expect(links).toEqual(['field-county']);
+    expect(missing).toEqual([]);
+  });
+
+  it('says in the summary that a chosen photo must be chosen again', async () => {
+    const body = new FormData();
+    for (const [key, value] of Object.entries({ ...form, formKey: 'route-test-key-000000000025', county: HOUYING_COUNTY, areaCode: '' })) body.set(key, value);
+    const photo = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a08060' } }).jpeg().toBuffer();
+    body.append('attachments', new File([new Uint8Array(photo)], 'IMG_2041.jpg', { type: 'image/jpeg' }));
+    const response = await container.renderToResponse(Report, {
+      request: new Request('http://localhost/report', { method: 'POST', body }),
+      partial: false,
+      locals: { lang: 'zh-CN', t: translator('zh-CN'), user: null, sessionId: null },
+    });
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    const summary = html.match(/<div class="error-summary"[\s\S]*?<\/div>/)?.[0] ?? '';
+    expect(summary).toContain('重新选择');
+    expect(summary).toContain('href="#field-attachments"');
+    expect(summaryTargets(html).missing).toEqual([]);
+    const [count] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from complaints where title = ${form.title}`);
+    expect(count!.n).toBeLessThanOrEqual(1); // the earlier receipt test filed this title once; nothing more
+  });
+});
+
+describe('a complaint about one published ledger line', () => {
+  it('names the line as the citizen saw it (period, row, voucher), keeping the internal id hidden', async () => {
+    const [entry] = await queryRows<{ id: number; line_no: number; voucher_no: string; period: string }>(
+      test.db,
+      sql`select e.id, e.line_no, e.voucher_no, d.period from fund_entries e join disclosures d on d.id = e.disclosure_id
+           where d.village_code = '990121001202' and d.status = 'published' and e.voucher_no is not null and e.line_no > 1
+           order by d.period desc, e.line_no limit 1`,
+    );
+    const { html } = await render(Report, `/report?village=990121001202&entry=${entry!.id}`);
+    const [year, quarter] = entry!.period.split('-Q');
+    expect(html).toContain(`${year}年第${quarter}季度`);
+    expect(html).toContain(`第${entry!.line_no}行`);
+    expect(html).toContain(`凭证号 ${entry!.voucher_no}`);
+    expect(html).not.toContain(`第${entry!.id}号分录`);
+    expect(html).toContain(`name="fundEntryId" value="${entry!.id}"`);
+  });
+
+  it('sends the citizen to the line notice when the line is not in the chosen place', async () => {
+    const [entry] = await queryRows<{ id: number }>(test.db, sql`select e.id from fund_entries e join disclosures d on d.id = e.disclosure_id where d.village_code = '990121001202' and d.status = 'published' limit 1`);
+    const { status, html } = await render(Report, '/report', { ...form, formKey: 'route-test-key-000000000026', county: '990121000000', areaCode: '990121001201', fundEntryId: String(entry!.id) });
+    expect(status).toBe(400);
+    expect(html).toContain('不在该地区');
+    const { links, missing } = summaryTargets(html);
+    expect(links).toEqual(['field-fundEntryId']);
+    expect(missing).toEqual([]);
+  });
+
+  it('says nothing of a line that is not published', async () => {
+    const [draft] = await queryRows<{ id: number; line_no: number; village_code: string }>(
+      test.db,
+      sql`select e.id, e.line_no, d.village_code from fund_entries e join disclosures d on d.id = e.disclosure_id where d.status <> 'published' limit 1`,
+    );
+    const { html } = await render(Report, `/report?village=${draft!.village_code}&entry=${draft!.id}`);
+    expect(html).not.toContain('name="fundEntryId"');
+    expect(html).not.toContain('公开账目');
   });
 });
 

@@ -208,3 +208,24 @@ export async function latestPublishedAcross(db: DbOrTx, limit = 8): Promise<Arra
     .limit(limit);
   return rows.map((row) => ({ ...row, publishedAt: row.publishedAt! }));
 }
+
+/** A published ledger line as citizens saw it on the village page: where, which period, which row. */
+export interface PublishedEntryRef {
+  id: number;
+  villageCode: string;
+  villageName: string;
+  period: string;
+  lineNo: number;
+  voucherNo: string | null;
+}
+
+/** The published line with this id; undefined for drafts and periods under review (never shown). */
+export async function findPublishedEntry(db: DbOrTx, entryId: number): Promise<PublishedEntryRef | undefined> {
+  const [row] = await db
+    .select({ id: fundEntries.id, villageCode: disclosures.villageCode, villageName: areas.name, period: disclosures.period, lineNo: fundEntries.lineNo, voucherNo: fundEntries.voucherNo })
+    .from(fundEntries)
+    .innerJoin(disclosures, eq(disclosures.id, fundEntries.disclosureId))
+    .innerJoin(areas, eq(areas.code, disclosures.villageCode))
+    .where(and(eq(fundEntries.id, entryId), eq(disclosures.status, 'published')));
+  return row;
+}

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AreaRow } from '../../../../db/schema/areas.ts';
 import { getCounty, listCountiesByCity, type CityWithCounties } from '../areas/index.ts';
-import { listCountyVillages, type TownshipVillages } from '../accounts/ledger.ts';
+import { findPublishedEntry, listCountyVillages, type PublishedEntryRef, type TownshipVillages } from '../accounts/ledger.ts';
 import { levelOfCode, PREFIX_LENGTH } from '../areas/codes.ts';
 import type { DbOrTx } from '../db.ts';
 
@@ -17,14 +17,29 @@ export interface ReportFormContext {
   counties: CityWithCounties[];
   county: AreaRow | undefined;
   places: TownshipVillages[];
+  /** The published ledger line the complaint is about ("query this line"), as the citizen saw it. */
+  entry: PublishedEntryRef | undefined;
 }
 
-/** The county the form is about: chosen directly, or the county of a pre-filled village/area. */
-export async function loadReportForm(db: DbOrTx, params: URLSearchParams): Promise<ReportFormContext> {
-  const hint = params.get('county') ?? params.get('village') ?? params.get('area') ?? '';
-  const countyCode = /^\d{12}$/.test(hint) && levelOfCode(hint) !== 'province' && levelOfCode(hint) !== 'city' ? hint.slice(0, PREFIX_LENGTH.county).padEnd(12, '0') : '';
-  const [counties, county] = await Promise.all([listCountiesByCity(db), countyCode ? getCounty(db, countyCode) : Promise.resolve(undefined)]);
-  return { counties, county, places: county ? await listCountyVillages(db, county.code) : [] };
+function countyOf(code: string | null): string {
+  if (!code || !/^\d{12}$/.test(code) || levelOfCode(code) === 'province' || levelOfCode(code) === 'city') return '';
+  return code.slice(0, PREFIX_LENGTH.county).padEnd(12, '0');
+}
+
+/**
+ * The county the form is about: chosen directly, or the county of a pre-filled village/area. A form
+ * sent back with an empty or invalid place still carries its county, so the citizen stays on the
+ * place step with everything typed instead of being sent back to the county picker.
+ */
+export async function loadReportForm(db: DbOrTx, params: URLSearchParams, fundEntryId?: string): Promise<ReportFormContext> {
+  const countyCode = ['county', 'village', 'area'].map((name) => countyOf(params.get(name))).find(Boolean) ?? '';
+  const entryId = /^\d{1,15}$/.test(fundEntryId ?? '') ? Number(fundEntryId) : undefined;
+  const [counties, county, entry] = await Promise.all([
+    listCountiesByCity(db),
+    countyCode ? getCounty(db, countyCode) : Promise.resolve(undefined),
+    entryId ? findPublishedEntry(db, entryId) : Promise.resolve(undefined),
+  ]);
+  return { counties, county, places: county ? await listCountyVillages(db, county.code) : [], entry };
 }
 
 /** Form fields → the filing input (the domain validates it). */
