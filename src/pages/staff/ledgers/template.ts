@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { requireStaff } from '../../../lib/server/auth/guard.ts';
-import { fundEntriesTemplateCsv, fundEntriesTemplateXlsx } from '../../../lib/server/accounts/import.ts';
+import { fundEntriesTemplateCsv, fundEntriesTemplateXlsx } from '../../../lib/server/accounts/import/index.ts';
 
 /** The import template, as the spreadsheet the accounting software exports would look. */
 export const GET: APIRoute = async (context) => {

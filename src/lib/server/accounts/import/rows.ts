@@ -1,0 +1,306 @@
+/**
+ * The checks of every data row: each cell parsed by its column (dates, amounts, coded columns,
+ * text), the whole entry validated by the same schema as the form, duplicates within the file.
+ * A cell whose value is reinterpreted (an Excel serial date, a legacy subject) is kept with a
+ * notice, never silently altered.
+ */
+import {
+  DIRECTION_LABELS,
+  EXPENSE_SUBJECTS,
+  FundEntrySchema,
+  INCOME_SUBJECTS,
+  LEGACY_SUBJECTS,
+  MAX_AMOUNT_FEN,
+  SUBJECTS,
+  formatFen,
+  parseYuanToFen,
+} from '../model.ts';
+import type { Direction, FundEntryInput, PaymentMethod, Subject } from '../model.ts';
+import { looksLikeFormula } from '../../spreadsheet.ts';
+import { FIELD_COLUMNS, FUND_COLUMNS, mapHeader } from './columns.ts';
+import type { FundColumn } from './columns.ts';
+import { capIssues, cellIssue, fail } from './issues.ts';
+import type { ImportIssue, ImportResult } from './issues.ts';
+import { cellText, isBlank, isProblem, isoFromUtcDate } from './table.ts';
+import type { CellData, Table } from './table.ts';
+
+const DIRECTION_WORDS = new Map<string, Direction>([
+  ['收入', 'income'],
+  ['支出', 'expense'],
+]);
+const METHOD_WORDS = new Map<string, PaymentMethod>([
+  ['转账', 'transfer'],
+  ['转帐', 'transfer'],
+  ['银行转账', 'transfer'],
+  ['银行转帐', 'transfer'],
+  ['现金', 'cash'],
+]);
+
+/** Maps the header, checks every row and the file for duplicates: one error means no rows. */
+export function interpretTable(table: Table): ImportResult {
+  const headerResult = mapHeader(table);
+  if (!headerResult.ok) return { ok: false, errors: capIssues(headerResult.errors, '错误') };
+  const { columns } = headerResult;
+  if (table.body.length === 0) {
+    return fail(null, null, '文件只有表头，没有数据行。请从第2行起每行填写一笔收支后再上传。');
+  }
+
+  const errors: ImportIssue[] = [];
+  const notices: ImportIssue[] = [...table.notices];
+  const rows: Array<FundEntryInput & { sourceRow: number }> = [];
+  for (const { row, cells } of table.body) {
+    const result = interpretRow(row, table.date1904 === true, (column) => {
+      const index = columns.get(column);
+      return index === undefined ? null : (cells[index] ?? null);
+    });
+    errors.push(...result.errors);
+    notices.push(...result.notices);
+    if (result.entry) rows.push({ ...result.entry, sourceRow: row });
+  }
+  errors.push(...findDuplicates(rows));
+
+  if (errors.length > 0) {
+    errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    return { ok: false, errors: capIssues(errors, '错误') };
+  }
+  // File-level notices first, then by row (stable, so a row's notices keep their column order).
+  notices.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return { ok: true, rows, notices: capIssues(notices, '提示') };
+}
+
+type Parsed<T> = { ok: true; value: T; notice?: string } | { ok: false; message: string };
+
+// Tab and line breaks (Alt+Enter in Excel) are allowed in a cell; other control characters are not.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function interpretRow(
+  row: number,
+  date1904: boolean,
+  get: (column: FundColumn) => CellData,
+): { entry: FundEntryInput | null; errors: ImportIssue[]; notices: ImportIssue[] } {
+  const errors: ImportIssue[] = [];
+  const notices: ImportIssue[] = [];
+  const failed = new Set<string>();
+
+  function take<T>(column: FundColumn, parse: (cell: CellData) => Parsed<T>): T | undefined {
+    const cell = get(column);
+    const parsed: Parsed<T> = isProblem(cell)
+      ? { ok: false, message: cell.problem }
+      : typeof cell === 'string' && CONTROL_CHARACTERS.test(cell)
+        ? { ok: false, message: '含有看不见的控制字符（可能是从其他软件复制来的），请删除这一格的内容后重新输入' }
+        : parse(cell);
+    if (!parsed.ok) {
+      failed.add(column);
+      errors.push(cellIssue(row, column, parsed.message));
+      return undefined;
+    }
+    if (parsed.notice) notices.push(cellIssue(row, column, parsed.notice));
+    return parsed.value;
+  }
+  const text = (column: FundColumn) => take(column, parseText);
+
+  const entryDate = take('日期', (cell) => parseDate(cell, date1904));
+  const direction = take('收支', parseDirection);
+  const amountFen = take('金额（元）', parseAmount);
+  const subject = take('会计科目', parseSubject);
+  const summary = text('摘要');
+  const counterparty = text('对方单位或个人');
+  const voucherNo = text('凭证号');
+  const method = take('结算方式', parseMethod);
+  const decisionRef = text('决议文号');
+
+  if (direction && subject) {
+    const allowed: readonly string[] = direction === 'income' ? INCOME_SUBJECTS : EXPENSE_SUBJECTS;
+    if (!allowed.includes(subject)) {
+      failed.add('会计科目');
+      errors.push(
+        cellIssue(
+          row,
+          '会计科目',
+          `“${subject}”不能用于${DIRECTION_LABELS[direction]}。${DIRECTION_LABELS[direction]}的科目是：${allowed.join('、')}`,
+        ),
+      );
+    }
+  }
+
+  const result = FundEntrySchema.safeParse({
+    entryDate: entryDate ?? '',
+    direction,
+    amountFen,
+    subject,
+    summary: summary ?? '',
+    counterparty: counterparty ?? '',
+    voucherNo: voucherNo ?? '',
+    method,
+    decisionRef: decisionRef ?? '',
+  });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = issue.path[0];
+      const column = typeof field === 'string' ? FIELD_COLUMNS[field] : undefined;
+      if (column && failed.has(column)) continue;
+      if (column) failed.add(column);
+      errors.push(column ? cellIssue(row, column, issue.message) : { row, column: null, message: `第${row}行：${issue.message}` });
+    }
+  }
+  const order = (issue: ImportIssue) => FUND_COLUMNS.indexOf(issue.column as FundColumn);
+  errors.sort((a, b) => order(a) - order(b));
+  return { entry: errors.length === 0 && result.success ? result.data : null, errors, notices };
+}
+
+// -- text --
+
+/**
+ * Text cells are trimmed, but trimming must never create a formula: "\t=1+1" would become
+ * "=1+1", which a spreadsheet evaluates. Such a cell is refused (not silently altered) with what
+ * to do; text typed with the sign at the very start is kept as typed (CSV downloads neutralise it).
+ */
+function parseText(cell: CellData): Parsed<string> {
+  const value = cellText(cell);
+  if (typeof cell === 'string' && /^\s/.test(cell) && looksLikeFormula(value)) {
+    return {
+      ok: false,
+      message: `开头有制表符、换行或空格，去掉后以“${value[0]}”开头，电子表格会把它当成公式。请删除开头的这些空白字符；如果“${value[0]}”确是内容的一部分，请在它前面加上文字说明后重新上传`,
+    };
+  }
+  return { ok: true, value };
+}
+
+// -- dates --
+
+const DATE_FORMAT_HINT = '请写成 2026-07-15 这样的格式';
+const DAY_MS = 86_400_000;
+/** Only serial numbers between these dates are taken for dates; anything else is a mistake. */
+const SERIAL_FIRST_MS = Date.UTC(1990, 0, 1);
+const SERIAL_LAST_MS = Date.UTC(2099, 11, 31);
+
+function parseDate(cell: CellData, date1904: boolean): Parsed<string> {
+  if (isBlank(cell)) return { ok: false, message: '请填写日期' };
+  if (cell instanceof Date) return { ok: true, value: isoFromUtcDate(cell) };
+  if (typeof cell === 'number') {
+    // Serial day 1 is 1900-01-01 (counted from 1899-12-30 because of Excel's 1900 leap-year bug;
+    // irrelevant after 1900-03-01) or, in the 1904 system, 1904-01-02.
+    const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
+    const ms = epoch + cell * DAY_MS;
+    if (Number.isInteger(cell) && ms >= SERIAL_FIRST_MS && ms <= SERIAL_LAST_MS) {
+      const value = isoFromUtcDate(new Date(ms));
+      return { ok: true, value, notice: `单元格里是数字 ${cell}，已按 Excel 的日期序号理解为 ${value}，请核对` };
+    }
+    return { ok: false, message: `“${cell}”不是有效日期，${DATE_FORMAT_HINT}` };
+  }
+  const raw = cellText(cell);
+  const text = raw.normalize('NFKC').trim();
+  const match =
+    /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:\s+0?0:00(?::00)?)?$/.exec(text) ?? /^(\d{4})()年(\d{1,2})月(\d{1,2})日$/.exec(text);
+  if (!match) return { ok: false, message: `“${raw}”不是有效日期，${DATE_FORMAT_HINT}` };
+  const year = Number(match[1]);
+  const month = Number(match[3]);
+  const day = Number(match[4]);
+  const iso = `${match[1]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (month < 1 || month > 12) return { ok: false, message: `“${raw}”不是有效日期：月份应在1到12之间` };
+  if (Number.isNaN(date.getTime()) || isoFromUtcDate(date) !== iso) {
+    return { ok: false, message: `“${raw}”不是有效日期：${year}年${month}月没有${day}日` };
+  }
+  return { ok: true, value: iso };
+}
+
+// -- amounts --
+
+function parseAmount(cell: CellData): Parsed<number> {
+  if (isBlank(cell)) return { ok: false, message: '请填写金额' };
+  const maxYuan = formatFen(MAX_AMOUNT_FEN);
+  if (typeof cell === 'number') {
+    if (!Number.isFinite(cell)) return { ok: false, message: `“${cell}”不是有效金额` };
+    if (cell < 0) return { ok: false, message: negativeAmount(String(cell)) };
+    const fen = Math.round(cell * 100);
+    if (Math.abs(cell * 100 - fen) > 1e-6) {
+      return { ok: false, message: `单元格的值是 ${cell}，不是有效金额，最多两位小数（表格中显示的可能是四舍五入后的数，请用 ROUND 函数或直接填写金额）` };
+    }
+    if (fen === 0) return { ok: false, message: '金额应大于0' };
+    if (fen > MAX_AMOUNT_FEN) return { ok: false, message: `“${cell}”超过单笔金额上限（${maxYuan}元）` };
+    return { ok: true, value: fen };
+  }
+  if (typeof cell !== 'string') return { ok: false, message: `“${cellText(cell)}”不是有效金额，请只填写数字，如 1234.50` };
+
+  const raw = cell.trim();
+  const compact = raw.normalize('NFKC').replace(/[\s¥元]/g, '');
+  if (/^[-−–—]/.test(compact) || /^\(.*\)$/.test(compact)) return { ok: false, message: negativeAmount(raw) };
+  if (compact.includes(',') && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(compact)) {
+    return { ok: false, message: `“${raw}”不是有效金额：千位分隔的逗号位置不对（应为每三位一个，如 12,345.60），请检查是否把小数点写成了逗号` };
+  }
+  const fen = parseYuanToFen(raw);
+  if (fen !== null) return fen === 0 ? { ok: false, message: '金额应大于0' } : { ok: true, value: fen };
+  const plain = compact.replace(/,/g, '');
+  if (/^\d+\.\d{3,}$/.test(plain)) return { ok: false, message: `“${raw}”不是有效金额，最多两位小数` };
+  if (/^\d+(\.\d{1,2})?$/.test(plain)) return { ok: false, message: `“${raw}”超过单笔金额上限（${maxYuan}元）` };
+  return { ok: false, message: `“${raw}”不是有效金额，请只填写数字（单位：元），如 1234.50` };
+}
+
+function negativeAmount(raw: string): string {
+  return `“${raw}”是负数。金额请填写正数，支出在“收支”列写“支出”`;
+}
+
+// -- coded columns --
+
+function parseDirection(cell: CellData): Parsed<Direction> {
+  const raw = cellText(cell);
+  if (raw === '') return { ok: false, message: '请填写“收入”或“支出”' };
+  const direction = DIRECTION_WORDS.get(raw.normalize('NFKC').replace(/\s+/g, ''));
+  return direction ? { ok: true, value: direction } : { ok: false, message: `“${raw}”应为“收入”或“支出”` };
+}
+
+function parseMethod(cell: CellData): Parsed<PaymentMethod> {
+  const raw = cellText(cell);
+  if (raw === '') return { ok: false, message: '请填写结算方式（“转账”或“现金”）' };
+  const method = METHOD_WORDS.get(raw.normalize('NFKC').replace(/\s+/g, ''));
+  return method ? { ok: true, value: method } : { ok: false, message: `“${raw}”应为“转账”或“现金”` };
+}
+
+function parseSubject(cell: CellData): Parsed<Subject> {
+  const raw = cellText(cell);
+  if (raw === '') return { ok: false, message: '请填写会计科目' };
+  const key = raw.normalize('NFKC').replace(/\s+/g, '');
+  if ((SUBJECTS as readonly string[]).includes(key)) return { ok: true, value: key as Subject };
+  const mapped = Object.hasOwn(LEGACY_SUBJECTS, key) ? LEGACY_SUBJECTS[key] : undefined;
+  if (mapped) {
+    return {
+      ok: true,
+      value: mapped,
+      notice: `“${raw}”是2004年旧会计制度的科目，已按《农村集体经济组织会计制度》（2023年）改为“${mapped}”，请核对`,
+    };
+  }
+  return { ok: false, message: `“${raw}”不是会计科目。收入科目：${INCOME_SUBJECTS.join('、')}；支出科目：${EXPENSE_SUBJECTS.join('、')}` };
+}
+
+// -- duplicates --
+
+function findDuplicates(rows: Array<FundEntryInput & { sourceRow: number }>): ImportIssue[] {
+  const errors: ImportIssue[] = [];
+  const byContent = new Map<string, number>();
+  const byVoucher = new Map<string, number>();
+  for (const entry of rows) {
+    const voucher = (entry.voucherNo ?? '').normalize('NFKC').replace(/\s+/g, '');
+    const key = JSON.stringify([entry.entryDate, entry.direction, entry.amountFen, entry.counterparty, voucher]);
+    const same = byContent.get(key);
+    if (same !== undefined) {
+      errors.push({
+        row: entry.sourceRow,
+        column: null,
+        message: `第${entry.sourceRow}行与第${same}行重复：日期、收支、金额、对方单位或个人、凭证号都相同。如果是重复录入，请删除一行；如果确实是两笔，请分别填写各自的凭证号。`,
+      });
+      continue;
+    }
+    byContent.set(key, entry.sourceRow);
+    if (voucher === '') continue;
+    const reused = byVoucher.get(voucher);
+    if (reused !== undefined) {
+      errors.push(
+        cellIssue(entry.sourceRow, '凭证号', `“${entry.voucherNo ?? ''}”与第${reused}行的凭证号相同，同一凭证号只能用于一笔收支，请核对后改正`),
+      );
+    } else {
+      byVoucher.set(voucher, entry.sourceRow);
+    }
+  }
+  return errors;
+}
