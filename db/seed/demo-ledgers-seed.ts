@@ -34,7 +34,7 @@ export async function seedDemoLedgers(db: Db): Promise<number> {
     if (!opened.ok) continue;
     const id = opened.value.id;
     const first = ordered.find((d) => d.villageCode === demo.villageCode) === demo;
-    if (first) check(label, await setOpeningBalance(db, id, DEMO_OPENING_BALANCES[demo.villageCode] ?? 0));
+    if (first) check(label, await setOpeningBalance(db, null, { disclosureId: id, openingBalanceFen: DEMO_OPENING_BALANCES[demo.villageCode] ?? 0 }));
 
     const rows = [];
     for (const entry of demo.entries) {
@@ -50,19 +50,19 @@ export async function seedDemoLedgers(db: Db): Promise<number> {
       }
       rows.push({ ...rest, adjustsEntryId });
     }
-    check(label, await replaceFundEntries(db, null, id, rows));
+    check(label, await replaceFundEntries(db, null, { disclosureId: id, rows }));
     // The registers are given whole for each period: replace what was carried forward.
     await db.delete(assetItems).where(eq(assetItems.disclosureId, id));
     await db.delete(resourceContracts).where(eq(resourceContracts.disclosureId, id));
-    for (const asset of demo.assets) check(`${label} asset ${asset.name}`, await saveAsset(db, id, null, asset));
-    for (const contract of demo.resources) check(`${label} contract ${contract.name}`, await saveResource(db, id, null, contract));
+    for (const asset of demo.assets) check(`${label} asset ${asset.name}`, await saveAsset(db, null, { disclosureId: id, asset }));
+    for (const contract of demo.resources) check(`${label} contract ${contract.name}`, await saveResource(db, null, { disclosureId: id, resource: contract }));
 
     if (demo.status === 'draft') continue;
-    check(label, await submitDisclosure(db, null, id));
+    check(label, await submitDisclosure(db, null, { disclosureId: id }));
     if (demo.status === 'submitted') continue;
-    check(label, await countersignDisclosure(db, null, id));
+    check(label, await countersignDisclosure(db, null, { disclosureId: id }));
     if (demo.status === 'countersigned') continue;
-    check(label, await approveDisclosure(db, null, id));
+    check(label, await approveDisclosure(db, null, { disclosureId: id }));
   }
   return ordered.length;
 }

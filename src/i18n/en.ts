@@ -493,6 +493,7 @@ export const en: Record<MessageKey, string> = {
   'overdue.status.submitted': 'Awaiting supervisors',
   'overdue.status.countersigned': 'Awaiting review',
   'audit.disclosure.created': 'Opened disclosure',
+  'audit.disclosure.edited': 'Edited disclosure draft',
   'audit.disclosure.submitted': 'Submitted disclosure',
   'audit.disclosure.countersigned': 'Countersigned disclosure',
   'audit.disclosure.returned': 'Returned disclosure',

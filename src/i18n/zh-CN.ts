@@ -491,6 +491,7 @@ export const zhCN = {
   'overdue.status.submitted': '待签核',
   'overdue.status.countersigned': '待审核',
   'audit.disclosure.created': '建立三资公开',
+  'audit.disclosure.edited': '修改三资公开草稿',
   'audit.disclosure.submitted': '提交三资公开',
   'audit.disclosure.countersigned': '签核三资公开',
   'audit.disclosure.returned': '退回三资公开',

@@ -501,10 +501,10 @@ describe('through the middleware', () => {
     await test.db.update(users).set({ mustChangePassword: false }).where(eq(users.id, cadre!.id));
     const opened = await openDraft(test.db, null, '990121001201', '2024-Q3');
     if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
-    const added = await addFundEntry(test.db, opened.value.id, { entryDate: '2024-08-05', direction: 'income', amountFen: 80_000, subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', voucherNo: '记-2024Q3-001', method: 'transfer' });
+    const added = await addFundEntry(test.db, null, { disclosureId: opened.value.id, entry: { entryDate: '2024-08-05', direction: 'income', amountFen: 80_000, subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', voucherNo: '记-2024Q3-001', method: 'transfer' } });
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
     const scan = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#eee' } }).png().toBuffer();
-    const voucher = await addVoucher(test.db, { id: cadre!.id, username: cadre!.username }, opened.value.id, 1, new Uint8Array(scan));
+    const voucher = await addVoucher(test.db, cadre!, opened.value.id, 1, new Uint8Array(scan));
     if (!voucher.ok) throw new Error(JSON.stringify(voucher.errors));
     const token = generateSessionToken();
     await createSession(test.db, token, cadre!.id);

@@ -108,6 +108,7 @@ export const AUDIT_ACTIONS = [
   'countyList.customItemRemoved',
   'countyList.published',
   'disclosure.created',
+  'disclosure.edited',
   'disclosure.submitted',
   'disclosure.countersigned',
   'disclosure.returned',

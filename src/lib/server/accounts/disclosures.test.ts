@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { disclosures, fundEntries } from '../../../../db/schema/accounts.ts';
+import { queryRows } from '../db.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
 import {
   addFundEntry,
@@ -21,7 +22,7 @@ import { computeHeadHash, ensureDailyHead, formatVerification, runVerification, 
 
 // 南窑村 (白杨乡, 桑河县): no demo ledgers, so the periods below are free for this file.
 const VILLAGE = '990121003203';
-const cadre = { id: null as unknown as string, username: 'test.cadre' };
+const cadre = { id: null as unknown as string, username: 'test.cadre', role: 'cadre' as const, scopeCode: '990121003202' };
 let test: TestDatabase;
 
 beforeAll(async () => {
@@ -52,9 +53,9 @@ const entry = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function publish(id: number) {
-  expect((await submitDisclosure(test.db, null, id)).ok).toBe(true);
-  expect((await countersignDisclosure(test.db, null, id)).ok).toBe(true);
-  return approveDisclosure(test.db, null, id);
+  expect((await submitDisclosure(test.db, null, { disclosureId: id })).ok).toBe(true);
+  expect((await countersignDisclosure(test.db, null, { disclosureId: id })).ok).toBe(true);
+  return approveDisclosure(test.db, null, { disclosureId: id });
 }
 
 describe('opening a period', () => {
@@ -82,25 +83,25 @@ describe('the disclosure workflow and the hash chain', () => {
     if (!opened.ok) return;
     q1 = opened.value.id;
     expect((await openDraft(test.db, null, VILLAGE, '2024-Q1')).ok).toBe(false);
-    const outside = await addFundEntry(test.db, q1, entry({ entryDate: '2024-04-01' }));
+    const outside = await addFundEntry(test.db, null, { disclosureId: q1, entry: entry({ entryDate: '2024-04-01' }) });
     expect(outside.ok === false && outside.errors.entryDate).toMatch(/本期/);
-    const mismatch = await addFundEntry(test.db, q1, entry({ subject: '管理费用' }));
+    const mismatch = await addFundEntry(test.db, null, { disclosureId: q1, entry: entry({ subject: '管理费用' }) });
     expect(mismatch.ok === false && mismatch.errors.subject).toMatch(/不一致/);
-    const zero = await addFundEntry(test.db, q1, entry({ amountFen: 0 }));
+    const zero = await addFundEntry(test.db, null, { disclosureId: q1, entry: entry({ amountFen: 0 }) });
     expect(zero.ok).toBe(false);
-    expect(await addFundEntry(test.db, q1, entry())).toEqual({ ok: true, value: { lineNo: 1 } });
-    expect(await addFundEntry(test.db, q1, entry({ direction: 'expense', subject: '公益支出', amountFen: 350_000, summary: '维修村东机井水泵', counterparty: '桑河县白杨农机修理部', voucherNo: '记-2024Q1-002' }))).toEqual({ ok: true, value: { lineNo: 2 } });
-    expect((await saveAsset(test.db, q1, null, { name: '村东机井', assetType: '农业基础设施', quantity: 1, unit: '眼', originalValueFen: 4_500_000, acquiredOn: '2015-05-01', location: '村东大田', useStatus: '自用', bookAmountFen: 4_500_000, actualAmountFen: 4_500_000 })).ok).toBe(true);
-    expect((await saveResource(test.db, q1, null, { name: '南坡果园', landClass: '园地', areaMu: 36.5, location: '村南坡', contractor: '李德顺', termStart: '2020-01-01', termEnd: '2029-12-31', annualFeeFen: 1_200_000, awardMethod: '公开招标', feeStatus: 'paid', arrearsFen: 0 })).ok).toBe(true);
+    expect(await addFundEntry(test.db, null, { disclosureId: q1, entry: entry() })).toEqual({ ok: true, value: { lineNo: 1 } });
+    expect(await addFundEntry(test.db, null, { disclosureId: q1, entry: entry({ direction: 'expense', subject: '公益支出', amountFen: 350_000, summary: '维修村东机井水泵', counterparty: '桑河县白杨农机修理部', voucherNo: '记-2024Q1-002' }) })).toEqual({ ok: true, value: { lineNo: 2 } });
+    expect((await saveAsset(test.db, null, { disclosureId: q1, asset: { name: '村东机井', assetType: '农业基础设施', quantity: 1, unit: '眼', originalValueFen: 4_500_000, acquiredOn: '2015-05-01', location: '村东大田', useStatus: '自用', bookAmountFen: 4_500_000, actualAmountFen: 4_500_000 } })).ok).toBe(true);
+    expect((await saveResource(test.db, null, { disclosureId: q1, resource: { name: '南坡果园', landClass: '园地', areaMu: 36.5, location: '村南坡', contractor: '李德顺', termStart: '2020-01-01', termEnd: '2029-12-31', annualFeeFen: 1_200_000, awardMethod: '公开招标', feeStatus: 'paid', arrearsFen: 0 } })).ok).toBe(true);
   });
 
   it('lets the supervisor return a submitted period with a reason, back to draft', async () => {
-    expect((await countersignDisclosure(test.db, null, q1)).ok).toBe(false); // not submitted yet
-    expect((await submitDisclosure(test.db, null, q1)).ok).toBe(true);
-    expect((await addFundEntry(test.db, q1, entry({ voucherNo: 'x' }))).ok).toBe(false); // frozen while in review
-    const noReason = await returnDisclosure(test.db, null, q1, 'submitted', '');
+    expect((await countersignDisclosure(test.db, null, { disclosureId: q1 })).ok).toBe(false); // not submitted yet
+    expect((await submitDisclosure(test.db, null, { disclosureId: q1 })).ok).toBe(true);
+    expect((await addFundEntry(test.db, null, { disclosureId: q1, entry: entry({ voucherNo: 'x' }) })).ok).toBe(false); // frozen while in review
+    const noReason = await returnDisclosure(test.db, null, { disclosureId: q1, reason: '' });
     expect(noReason.ok === false && noReason.errors.reason).toBeTruthy();
-    expect((await returnDisclosure(test.db, null, q1, 'submitted', '2号凭证缺少维修验收单，请补附后再提交')).ok).toBe(true);
+    expect((await returnDisclosure(test.db, null, { disclosureId: q1, reason: '2号凭证缺少维修验收单，请补附后再提交' })).ok).toBe(true);
     const returned = await getDisclosure(test.db, q1);
     expect(returned).toMatchObject({ status: 'draft', returnReason: '2号凭证缺少维修验收单，请补附后再提交' });
   });
@@ -121,7 +122,7 @@ describe('the disclosure workflow and the hash chain', () => {
     expect(lines.assets.map((a) => a.name)).toEqual(['村东机井']);
     expect(lines.resources.map((r) => r.name)).toEqual(['南坡果园']);
     const [firstEntry] = await test.db.select().from(fundEntries).where(eq(fundEntries.disclosureId, q1));
-    const correction = await addFundEntry(test.db, q2, entry({ entryDate: '2024-04-08', direction: 'expense', subject: '其他支出', amountFen: 100, summary: '更正：1号凭证承包费多记1元', voucherNo: '记-2024Q2-001', adjustsEntryId: firstEntry!.id }));
+    const correction = await addFundEntry(test.db, null, { disclosureId: q2, entry: entry({ entryDate: '2024-04-08', direction: 'expense', subject: '其他支出', amountFen: 100, summary: '更正：1号凭证承包费多记1元', voucherNo: '记-2024Q2-001', adjustsEntryId: firstEntry!.id }) });
     expect(correction.ok).toBe(true);
     const result = await publish(q2);
     expect(result.ok).toBe(true);
@@ -182,15 +183,108 @@ describe('importing a funds ledger', () => {
     const opened = await openDraft(test.db, null, '990121003202', '2024-Q1');
     if (!opened.ok) throw new Error('open failed');
     const id = opened.value.id;
-    expect((await addFundEntry(test.db, id, entry({ voucherNo: 'keep-1' }))).ok).toBe(true);
-    const bad = await replaceFundEntries(test.db, cadre, id, [entry({ voucherNo: 'a' }), entry({ entryDate: '2025-01-01', voucherNo: 'b' })] as never);
+    expect((await addFundEntry(test.db, null, { disclosureId: id, entry: entry({ voucherNo: 'keep-1' }) })).ok).toBe(true);
+    const bad = await replaceFundEntries(test.db, cadre, { disclosureId: id, rows: [entry({ voucherNo: 'a' }), entry({ entryDate: '2025-01-01', voucherNo: 'b' })] as never });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors[0]).toMatchObject({ row: 3 });
     expect((await getLines(test.db, id)).funds.map((f) => f.voucherNo)).toEqual(['keep-1']);
-    const good = await replaceFundEntries(test.db, cadre, id, Array.from({ length: 1200 }, (_, i) => entry({ voucherNo: `记-${i}`, amountFen: 100 + i })) as never);
+    const good = await replaceFundEntries(test.db, cadre, { disclosureId: id, rows: Array.from({ length: 1200 }, (_, i) => entry({ voucherNo: `记-${i}`, amountFen: 100 + i })) as never });
     expect(good).toEqual({ ok: true, value: { count: 1200 } });
     const funds = (await getLines(test.db, id)).funds;
     expect(funds).toHaveLength(1200);
     expect(totalsOf(funds).incomeFen).toBe(Array.from({ length: 1200 }, (_, i) => 100 + i).reduce((a, b) => a + b, 0));
+  });
+});
+
+describe('an edit and a submit at the same moment', () => {
+  // 南窑村 again, in 2025: each case opens its own period.
+  const RACE_VILLAGE = VILLAGE;
+  const raceCadre = { id: null as unknown as string, username: 'test.cadre', role: 'cadre' as const, scopeCode: RACE_VILLAGE };
+  const lateEntry = (entryDate: string) => entry({ entryDate, voucherNo: '记-迟到-001', summary: '补记：收取村东鱼塘承包费' });
+  const count = async (query: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(test.db, query))[0]!.n;
+
+  async function openRacePeriod(period: string): Promise<number> {
+    const opened = await openDraft(test.db, null, RACE_VILLAGE, period);
+    if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+    return opened.value.id;
+  }
+
+  /** Resolves once `count` other sessions are waiting for a row lock (PostgreSQL only). */
+  async function lockWaiters(waiting: number): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const n = await count(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      if (n >= waiting) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`expected ${waiting} sessions waiting for the disclosure row lock`);
+  }
+
+  /**
+   * Runs the two commands concurrently. On PostgreSQL the test first holds the disclosure row lock
+   * itself and releases it only once both commands are queued behind it in the given order, which
+   * forces that interleaving; on PGlite (one connection) transactions run one after the other.
+   */
+  async function race(id: number, entryDate: string, first: 'edit' | 'submit') {
+    const edit = () => addFundEntry(test.db, raceCadre, { disclosureId: id, entry: lateEntry(entryDate) });
+    const submit = () => submitDisclosure(test.db, raceCadre, { disclosureId: id });
+    if (test.driver === 'pglite') {
+      const [a, b] = first === 'edit' ? await Promise.all([edit(), submit()]) : (await Promise.all([submit(), edit()])).reverse();
+      return { edit: a as Awaited<ReturnType<typeof edit>>, submit: b as Awaited<ReturnType<typeof submit>> };
+    }
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = test.db.transaction(async (tx) => {
+      await tx.select().from(disclosures).where(eq(disclosures.id, id)).for('update');
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const one = first === 'edit' ? edit() : submit();
+    await lockWaiters(1);
+    const two = first === 'edit' ? submit() : edit();
+    await lockWaiters(2);
+    release();
+    await holder;
+    const [a, b] = await Promise.all([one, two]);
+    return first === 'edit' ? { edit: a as Awaited<ReturnType<typeof edit>>, submit: b } : { edit: b as Awaited<ReturnType<typeof edit>>, submit: a };
+  }
+
+  it('refuses the edit when the submit takes the period first, so nothing lands in a submitted period', async () => {
+    const id = await openRacePeriod('2025-Q1');
+    const { edit, submit } = await race(id, '2025-02-15', 'submit');
+    expect(submit.ok).toBe(true);
+    expect(edit.ok === false && edit.errors.form).toMatch(/只有草稿状态可以修改/);
+    expect(await getDisclosure(test.db, id)).toMatchObject({ status: 'submitted' });
+    expect((await getLines(test.db, id)).funds).toHaveLength(0);
+  });
+
+  it('lets the edit land when it takes the period first, and the submit then carries it', async () => {
+    const id = await openRacePeriod('2025-Q2');
+    const { edit, submit } = await race(id, '2025-05-15', 'edit');
+    expect(edit).toEqual({ ok: true, value: { lineNo: 1 } });
+    expect(submit.ok).toBe(true);
+    expect(await getDisclosure(test.db, id)).toMatchObject({ status: 'submitted' });
+    expect((await getLines(test.db, id)).funds.map((f) => f.summary)).toEqual(['补记：收取村东鱼塘承包费']);
+  });
+
+  it('writes an event and an audit row with each edit, in the same transaction', async () => {
+    const id = await openRacePeriod('2025-Q3');
+    const added = await addFundEntry(test.db, raceCadre, { disclosureId: id, entry: entry({ entryDate: '2025-08-15' }) });
+    expect(added.ok).toBe(true);
+    // A refused edit (date outside the period) leaves no trace.
+    const refused = await addFundEntry(test.db, raceCadre, { disclosureId: id, entry: entry({ entryDate: '2025-01-01' }) });
+    expect(refused.ok).toBe(false);
+    expect(await count(sql`select count(*)::int as n from disclosure_events where disclosure_id = ${id} and kind = 'edited'`)).toBe(1);
+    expect(await count(sql`select count(*)::int as n from audit_events where action = 'disclosure.edited' and subject_id = ${String(id)}`)).toBe(1);
+  });
+
+  it('refuses an edit by a cadre of another village, checked inside the lock', async () => {
+    const id = await openRacePeriod('2025-Q4');
+    const other = { ...raceCadre, scopeCode: '990121003201' }; // 白杨村's cadre
+    const refused = await addFundEntry(test.db, other, { disclosureId: id, entry: entry({ entryDate: '2025-11-15' }) });
+    expect(refused).toMatchObject({ ok: false, status: 403 });
+    expect((await getLines(test.db, id)).funds).toHaveLength(0);
   });
 });

@@ -1,11 +1,14 @@
 /**
  * The disclosure workflow: a cadre opens a period and fills it, submits it; the village supervision
  * committee countersigns or returns it; a commission in scope approves (which publishes it into the
- * village's hash chain) or returns it. Every command validates, runs in one transaction with its
- * event and audit rows, and returns a typed result with Chinese messages. Permission is checked by
- * the caller with `can(user, 'ledger.*', { scopeCode: villageCode })`.
+ * village's hash chain) or returns it. Every command is `(db, actor, input)`: it validates (zod),
+ * runs in one transaction that locks the disclosure row and re-checks its status and the actor's
+ * permission inside the lock, writes its event and audit rows there, and returns a `Result` with
+ * Chinese messages (src/lib/server/result.ts). Pages ask `can()` first to decide what to show;
+ * the command's own check is what holds when two people act at the same moment.
  */
 import { and, asc, desc, eq, isNotNull, lt, max, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import {
   assetItems,
   disclosureEvents,
@@ -23,18 +26,11 @@ import { getArea } from '../areas/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
-import { AssetItemSchema, FundEntrySchema, ResourceContractSchema, type FundEntryInput } from './model.ts';
+import { AssetItemSchema, FundEntrySchema, ResourceContractSchema, type AssetItemInput, type FundEntryInput, type ResourceContractInput } from './model.ts';
 import { parsePeriod } from './periods.ts';
+import { can } from '../auth/permissions.ts';
+import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { fieldErrors } from '../validation.ts';
-
-export interface LedgerActor {
-  id: string;
-  username: string;
-}
-
-export type LedgerResult<T = null> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
-
-const fail = (errors: Record<string, string>) => ({ ok: false as const, errors });
 
 export interface DisclosureLines {
   funds: FundEntryRow[];
@@ -72,9 +68,9 @@ export async function listPublished(db: DbOrTx, villageCode: string): Promise<Di
 
 async function logTransition(
   tx: DbOrTx,
-  actor: LedgerActor | null,
+  actor: Actor | null,
   disclosure: DisclosureRow,
-  kind: 'created' | 'submitted' | 'countersigned' | 'returned' | 'published',
+  kind: 'created' | TransitionKind | 'published',
   toStatus: DisclosureRow['status'],
   reason: string | null = null,
 ): Promise<void> {
@@ -101,7 +97,7 @@ async function logTransition(
  * Opens the draft of a period. Assets and resource contracts are snapshots carried forward: the
  * draft starts with the register of the village's latest disclosure, to be updated.
  */
-export async function openDraft(db: Db, actor: LedgerActor | null, villageCode: string, periodCode: string, today = todayInShanghai()): Promise<LedgerResult<DisclosureRow>> {
+export async function openDraft(db: Db, actor: Actor | null, villageCode: string, periodCode: string, today = todayInShanghai()): Promise<Result<DisclosureRow>> {
   const period = parsePeriod(periodCode);
   if (!period) return fail({ period: '期间应写成 2026-Q3（季度）或 2026-09（月份）' });
   if (period.start > today) return fail({ period: '不能为尚未开始的期间建立公开' });
@@ -129,21 +125,83 @@ export async function openDraft(db: Db, actor: LedgerActor | null, villageCode: 
       }
     }
     await logTransition(tx, actor, { ...created!, status: 'draft' }, 'created', 'draft');
-    return { ok: true as const, value: created! };
+    return ok(created!);
   });
 }
 
-function requireDraft(disclosure: DisclosureRow | undefined): Record<string, string> | null {
-  if (!disclosure) return { form: '没有找到该期公开' };
-  if (disclosure.status !== 'draft') return { form: '只有草稿状态可以修改；已提交的请等待审核或退回' };
-  return null;
+// ------------------------------------------------------------------ draft edits
+
+/** Who may do what to a period, asked again inside the row lock (the page asked first). */
+function mayAct(actor: Actor | null, action: 'ledger.edit' | 'ledger.countersign' | 'ledger.review', villageCode: string): boolean {
+  // A null actor is the system itself (demo seed, tests): it acts on any village; pages always pass the user.
+  return actor === null || can(actor, action, { scopeCode: villageCode });
 }
 
-async function checkFundEntry(db: DbOrTx, disclosure: DisclosureRow, input: unknown): Promise<LedgerResult<FundEntryInput>> {
-  const parsed = FundEntrySchema.safeParse(input);
-  if (!parsed.success) {
-    return fail(fieldErrors(parsed.error));
+const NOT_FOUND = '没有找到该期公开';
+const NOT_DRAFT = '只有草稿状态可以修改；已提交的请等待审核或退回';
+
+/**
+ * The one shape of a draft edit: lock the disclosure row (`FOR UPDATE`), re-check inside the lock
+ * that it is still a draft and in the actor's village, make the change, then write the event and
+ * audit rows — all in one transaction. A submit, countersign or return takes the same row lock, so
+ * an edit either lands before the submit (and is in what was submitted) or sees that the period is
+ * no longer a draft and is refused. A change that fails throws its result out of the transaction,
+ * so nothing it wrote before failing stays.
+ */
+export async function editDraft<T, E = FieldErrors>(
+  db: Db,
+  actor: Actor | null,
+  disclosureId: number,
+  change: string,
+  apply: (tx: DbOrTx, disclosure: DisclosureRow) => Promise<Result<T, E> & { detail?: Record<string, unknown> }>,
+  refuse: (message: string) => E = (message) => ({ form: message }) as E,
+): Promise<Result<T, E>> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [locked] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId)).for('update');
+      if (!locked) return fail(refuse(NOT_FOUND), 404);
+      if (!mayAct(actor, 'ledger.edit', locked.villageCode)) return fail(refuse('只有本村报账员可以修改本村的公开'), 403);
+      if (locked.status !== 'draft') return fail(refuse(NOT_DRAFT));
+      const result = await apply(tx, locked);
+      if (!result.ok) throw new RolledBack(result);
+      await tx.insert(disclosureEvents).values({ disclosureId, actorId: actor?.id ?? null, kind: 'edited', fromStatus: 'draft', toStatus: 'draft' });
+      await recordAudit(tx, {
+        actor,
+        action: 'disclosure.edited',
+        subjectType: 'disclosure',
+        subjectId: String(disclosureId),
+        scopeCode: locked.villageCode,
+        detail: { period: locked.period, change, ...result.detail },
+      });
+      return ok(result.value);
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result as Result<T, E>;
+    throw error;
   }
+}
+
+/** Carries a failed change's result out of its transaction, which rolls it back. */
+class RolledBack extends Error {
+  readonly result: { ok: false };
+  constructor(result: { ok: false }) {
+    super('rolled back');
+    this.result = result;
+  }
+}
+
+const DisclosureRef = z.object({ disclosureId: z.number().int().positive() });
+const LineRef = DisclosureRef.extend({ lineNo: z.number({ message: '没有找到该条目' }).int().positive('没有找到该条目') });
+const OptionalLineRef = DisclosureRef.extend({ lineNo: z.number().int().positive().nullable().optional() });
+
+function parseRef<S extends z.ZodType>(schema: S, input: unknown): Result<z.infer<S>> {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? ok(parsed.data) : fail({ form: '没有找到该条目' });
+}
+
+async function checkFundEntry(db: DbOrTx, disclosure: DisclosureRow, input: unknown): Promise<Result<FundEntryInput>> {
+  const parsed = FundEntrySchema.safeParse(input);
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
   const entry = parsed.data;
   if (entry.entryDate < disclosure.periodStart || entry.entryDate > disclosure.periodEnd) {
     return fail({ entryDate: `日期应在本期（${disclosure.periodStart} 至 ${disclosure.periodEnd}）之内` });
@@ -158,7 +216,7 @@ async function checkFundEntry(db: DbOrTx, disclosure: DisclosureRow, input: unkn
       return fail({ adjustsEntryId: '更正分录只能指向本村已公开期间的分录' });
     }
   }
-  return { ok: true, value: entry };
+  return ok(entry);
 }
 
 function fundRow(disclosureId: number, lineNo: number, entry: FundEntryInput) {
@@ -183,193 +241,247 @@ async function nextLine(db: DbOrTx, table: typeof fundEntries | typeof assetItem
   return (row?.n ?? 0) + 1;
 }
 
-export async function addFundEntry(db: Db, disclosureId: number, input: unknown): Promise<LedgerResult<{ lineNo: number }>> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  const checked = await checkFundEntry(db, disclosure!, input);
-  if (!checked.ok) return checked;
-  return db.transaction(async (tx) => {
-    const lineNo = await nextLine(tx, fundEntries, disclosureId);
-    await tx.insert(fundEntries).values(fundRow(disclosureId, lineNo, checked.value));
-    return { ok: true as const, value: { lineNo } };
+export async function addFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; entry: unknown }): Promise<Result<{ lineNo: number }>> {
+  const ref = parseRef(DisclosureRef, input);
+  if (!ref.ok) return ref;
+  return editDraft(db, actor, ref.value.disclosureId, 'fundEntry.added', async (tx, disclosure) => {
+    const checked = await checkFundEntry(tx, disclosure, input.entry);
+    if (!checked.ok) return checked;
+    const lineNo = await nextLine(tx, fundEntries, disclosure.id);
+    await tx.insert(fundEntries).values(fundRow(disclosure.id, lineNo, checked.value));
+    return { ...ok({ lineNo }), detail: { lineNo } };
   });
 }
 
-export async function updateFundEntry(db: Db, disclosureId: number, lineNo: number, input: unknown): Promise<LedgerResult> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  const checked = await checkFundEntry(db, disclosure!, input);
-  if (!checked.ok) return checked;
-  const updated = await db
-    .update(fundEntries)
-    .set(fundRow(disclosureId, lineNo, checked.value))
-    .where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)))
-    .returning({ id: fundEntries.id });
-  return updated.length ? { ok: true, value: null } : fail({ form: '没有找到该分录' });
+export async function updateFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo: number; entry: unknown }): Promise<Result> {
+  const ref = parseRef(LineRef, input);
+  if (!ref.ok) return ref;
+  const { disclosureId, lineNo } = ref.value;
+  return editDraft(db, actor, disclosureId, 'fundEntry.updated', async (tx, disclosure) => {
+    const checked = await checkFundEntry(tx, disclosure, input.entry);
+    if (!checked.ok) return checked;
+    const updated = await tx
+      .update(fundEntries)
+      .set(fundRow(disclosureId, lineNo, checked.value))
+      .where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)))
+      .returning({ id: fundEntries.id });
+    return updated.length ? { ...ok(), detail: { lineNo } } : fail({ form: '没有找到该分录' });
+  });
 }
 
-export async function deleteFundEntry(db: Db, disclosureId: number, lineNo: number): Promise<LedgerResult> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  return db.transaction(async (tx) => {
+export async function deleteFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo: number }): Promise<Result> {
+  const ref = parseRef(LineRef, input);
+  if (!ref.ok) return ref;
+  const { disclosureId, lineNo } = ref.value;
+  return editDraft(db, actor, disclosureId, 'fundEntry.deleted', async (tx) => {
     const [entry] = await tx.select({ id: fundEntries.id }).from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
     if (!entry) return fail({ form: '没有找到该分录' });
     // The entry's voucher scans go with it (the period is still a draft).
     await tx.delete(attachments).where(eq(attachments.fundEntryId, entry.id));
     await tx.delete(fundEntries).where(eq(fundEntries.id, entry.id));
-    return { ok: true as const, value: null };
+    return { ...ok(), detail: { lineNo } };
   });
+}
+
+export interface ImportRowError {
+  row: number | null;
+  message: string;
 }
 
 /**
  * Replaces the draft's whole funds ledger with imported rows, all or nothing: every row is checked
- * first (date inside the period, voucher numbers unique) and nothing is written if any fails.
+ * (date inside the period, voucher numbers unique) and nothing is written if any fails.
  */
 export async function replaceFundEntries(
   db: Db,
-  actor: LedgerActor | null,
-  disclosureId: number,
-  rows: Array<FundEntryInput & { sourceRow?: number }>,
-): Promise<{ ok: true; value: { count: number } } | { ok: false; errors: Array<{ row: number | null; message: string }> }> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return { ok: false, errors: [{ row: null, message: notDraft.form! }] };
-  const errors: Array<{ row: number | null; message: string }> = [];
-  for (const [index, row] of rows.entries()) {
-    const checked = await checkFundEntry(db, disclosure!, row);
-    if (!checked.ok) for (const message of Object.values(checked.errors)) errors.push({ row: row.sourceRow ?? index + 2, message });
-  }
-  if (errors.length) return { ok: false, errors };
-  await db.transaction(async (tx) => {
-    await tx.delete(attachments).where(eq(attachments.disclosureId, disclosureId));
-    await tx.delete(fundEntries).where(eq(fundEntries.disclosureId, disclosureId));
-    for (let start = 0; start < rows.length; start += 500) {
-      await tx.insert(fundEntries).values(rows.slice(start, start + 500).map((row, offset) => fundRow(disclosureId, start + offset + 1, row)));
-    }
-    await recordAudit(tx, {
-      actor,
-      action: 'disclosure.imported',
-      subjectType: 'disclosure',
-      subjectId: String(disclosureId),
-      scopeCode: disclosure!.villageCode,
-      detail: { period: disclosure!.period, rows: rows.length },
-    });
-  });
-  return { ok: true, value: { count: rows.length } };
+  actor: Actor | null,
+  input: { disclosureId: number; rows: Array<FundEntryInput & { sourceRow?: number }> },
+): Promise<Result<{ count: number }, ImportRowError[]>> {
+  const ref = DisclosureRef.safeParse(input);
+  if (!ref.success) return fail([{ row: null, message: NOT_FOUND }], 404);
+  const { rows } = input;
+  return editDraft(
+    db,
+    actor,
+    ref.data.disclosureId,
+    'fundEntries.imported',
+    async (tx, disclosure) => {
+      const errors: ImportRowError[] = [];
+      for (const [index, row] of rows.entries()) {
+        const checked = await checkFundEntry(tx, disclosure, row);
+        if (!checked.ok) for (const message of Object.values(checked.errors)) errors.push({ row: row.sourceRow ?? index + 2, message });
+      }
+      if (errors.length) return fail(errors);
+      await tx.delete(attachments).where(eq(attachments.disclosureId, disclosure.id));
+      await tx.delete(fundEntries).where(eq(fundEntries.disclosureId, disclosure.id));
+      for (let start = 0; start < rows.length; start += 500) {
+        await tx.insert(fundEntries).values(rows.slice(start, start + 500).map((row, offset) => fundRow(disclosure.id, start + offset + 1, row)));
+      }
+      return { ...ok({ count: rows.length }), detail: { rows: rows.length } };
+    },
+    (message) => [{ row: null, message }],
+  );
 }
 
-export async function saveAsset(db: Db, disclosureId: number, lineNo: number | null, input: unknown): Promise<LedgerResult> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  const parsed = AssetItemSchema.safeParse(input);
-  if (!parsed.success) {
-    return fail(fieldErrors(parsed.error));
-  }
-  const a = parsed.data;
-  const values = {
+function assetValues(a: AssetItemInput) {
+  return {
     name: a.name, assetType: a.assetType, quantity: a.quantity, unit: a.unit, originalValueFen: a.originalValueFen,
     acquiredOn: a.acquiredOn ?? null, location: a.location, useStatus: a.useStatus, lessee: a.lessee ?? null,
     leaseStart: a.leaseStart ?? null, leaseEnd: a.leaseEnd ?? null, annualRentFen: a.annualRentFen ?? null,
     bookAmountFen: a.bookAmountFen, actualAmountFen: a.actualAmountFen, gapReason: a.gapReason ?? null,
   };
-  if (lineNo === null) {
-    await db.insert(assetItems).values({ ...values, disclosureId, lineNo: await nextLine(db, assetItems, disclosureId) });
-    return { ok: true, value: null };
-  }
-  const updated = await db.update(assetItems).set(values).where(and(eq(assetItems.disclosureId, disclosureId), eq(assetItems.lineNo, lineNo))).returning({ id: assetItems.id });
-  return updated.length ? { ok: true, value: null } : fail({ form: '没有找到该资产' });
 }
 
-export async function saveResource(db: Db, disclosureId: number, lineNo: number | null, input: unknown): Promise<LedgerResult> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  const parsed = ResourceContractSchema.safeParse(input);
-  if (!parsed.success) {
-    return fail(fieldErrors(parsed.error));
-  }
-  const r = parsed.data;
-  const values = {
+function resourceValues(r: ResourceContractInput) {
+  return {
     name: r.name, landClass: r.landClass, areaMu: r.areaMu, location: r.location, contractor: r.contractor,
     termStart: r.termStart, termEnd: r.termEnd, annualFeeFen: r.annualFeeFen, awardMethod: r.awardMethod,
     feeStatus: r.feeStatus, arrearsFen: r.arrearsFen,
   };
-  if (lineNo === null) {
-    await db.insert(resourceContracts).values({ ...values, disclosureId, lineNo: await nextLine(db, resourceContracts, disclosureId) });
-    return { ok: true, value: null };
-  }
-  const updated = await db.update(resourceContracts).set(values).where(and(eq(resourceContracts.disclosureId, disclosureId), eq(resourceContracts.lineNo, lineNo))).returning({ id: resourceContracts.id });
-  return updated.length ? { ok: true, value: null } : fail({ form: '没有找到该合同' });
 }
 
-export async function deleteLine(db: Db, disclosureId: number, kind: 'asset' | 'resource', lineNo: number): Promise<LedgerResult> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  const table = kind === 'asset' ? assetItems : resourceContracts;
-  const deleted = await db.delete(table).where(and(eq(table.disclosureId, disclosureId), eq(table.lineNo, lineNo))).returning({ id: table.id });
-  return deleted.length ? { ok: true, value: null } : fail({ form: '没有找到该条目' });
+/** Adds a register line (lineNo null) or replaces one, after its schema accepts the input. */
+async function saveRegisterLine<S extends z.ZodType>(
+  db: Db,
+  actor: Actor | null,
+  input: { disclosureId: number; lineNo?: number | null; item: unknown },
+  register: { table: typeof assetItems | typeof resourceContracts; schema: S; values: (parsed: z.infer<S>) => Record<string, unknown>; change: string; missing: string },
+): Promise<Result> {
+  const ref = parseRef(OptionalLineRef, input);
+  if (!ref.ok) return ref;
+  const { disclosureId, lineNo } = ref.value;
+  const { table } = register;
+  return editDraft(db, actor, disclosureId, register.change, async (tx) => {
+    const parsed = register.schema.safeParse(input.item);
+    if (!parsed.success) return fail(fieldErrors(parsed.error));
+    const values = register.values(parsed.data);
+    if (!lineNo) {
+      const next = await nextLine(tx, table, disclosureId);
+      await tx.insert(table).values({ ...values, disclosureId, lineNo: next } as never);
+      return { ...ok(), detail: { lineNo: next } };
+    }
+    const updated = await tx.update(table).set(values).where(and(eq(table.disclosureId, disclosureId), eq(table.lineNo, lineNo))).returning({ id: table.id });
+    return updated.length ? { ...ok(), detail: { lineNo } } : fail({ form: register.missing });
+  });
 }
+
+export function saveAsset(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo?: number | null; asset: unknown }): Promise<Result> {
+  return saveRegisterLine(db, actor, { ...input, item: input.asset }, { table: assetItems, schema: AssetItemSchema, values: assetValues, change: 'asset.saved', missing: '没有找到该资产' });
+}
+
+export function saveResource(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo?: number | null; resource: unknown }): Promise<Result> {
+  return saveRegisterLine(db, actor, { ...input, item: input.resource }, { table: resourceContracts, schema: ResourceContractSchema, values: resourceValues, change: 'resource.saved', missing: '没有找到该合同' });
+}
+
+export async function deleteLine(db: Db, actor: Actor | null, input: { disclosureId: number; kind: 'asset' | 'resource'; lineNo: number }): Promise<Result> {
+  const ref = parseRef(LineRef.extend({ kind: z.enum(['asset', 'resource']) }), input);
+  if (!ref.ok) return ref;
+  const { disclosureId, kind, lineNo } = ref.value;
+  const table = kind === 'asset' ? assetItems : resourceContracts;
+  return editDraft(db, actor, disclosureId, `${kind}.deleted`, async (tx) => {
+    const deleted = await tx.delete(table).where(and(eq(table.disclosureId, disclosureId), eq(table.lineNo, lineNo))).returning({ id: table.id });
+    return deleted.length ? { ...ok(), detail: { lineNo } } : fail({ form: '没有找到该条目' });
+  });
+}
+
+const OpeningBalance = DisclosureRef.extend({
+  openingBalanceFen: z.number({ message: '期初余额应为不小于0的金额' }).int('期初余额应为不小于0的金额').min(0, '期初余额应为不小于0的金额').max(Number.MAX_SAFE_INTEGER, '期初余额应为不小于0的金额'),
+});
 
 /** Sets the opening balance of a village's first period; later periods take the previous closing. */
-export async function setOpeningBalance(db: Db, disclosureId: number, openingBalanceFen: number): Promise<LedgerResult> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  const notDraft = requireDraft(disclosure);
-  if (notDraft) return fail(notDraft);
-  if (!Number.isSafeInteger(openingBalanceFen) || openingBalanceFen < 0) return fail({ openingBalance: '期初余额应为不小于0的金额' });
-  if ((await listPublished(db, disclosure!.villageCode)).length > 0) {
-    return fail({ openingBalance: '本村已有公开期间，期初余额按上期期末余额自动结转' });
-  }
-  await db.update(disclosures).set({ openingBalanceFen }).where(eq(disclosures.id, disclosureId));
-  return { ok: true, value: null };
+export async function setOpeningBalance(db: Db, actor: Actor | null, input: { disclosureId: number; openingBalanceFen: number }): Promise<Result> {
+  const parsed = OpeningBalance.safeParse(input);
+  if (!parsed.success) return fail({ openingBalance: parsed.error.issues[0]!.message });
+  const { disclosureId, openingBalanceFen } = parsed.data;
+  return editDraft(db, actor, disclosureId, 'openingBalance.set', async (tx, disclosure) => {
+    if ((await listPublished(tx, disclosure.villageCode)).length > 0) {
+      return fail({ openingBalance: '本村已有公开期间，期初余额按上期期末余额自动结转' });
+    }
+    await tx.update(disclosures).set({ openingBalanceFen }).where(eq(disclosures.id, disclosureId));
+    return { ...ok(), detail: { openingBalanceFen } };
+  });
 }
 
 // ------------------------------------------------------------------ transitions
 
+type TransitionKind = 'submitted' | 'countersigned' | 'returned';
+
+interface Step {
+  to: DisclosureRow['status'];
+  kind: TransitionKind;
+  permission: 'ledger.edit' | 'ledger.countersign' | 'ledger.review';
+  fields: Partial<DisclosureRow>;
+  reason?: string;
+}
+
+/**
+ * Moves a period from one status to the next under its row lock: the status and the actor's
+ * permission for that step are read again inside the lock, so two people acting at once (a cadre
+ * still editing, a supervisor countersigning) cannot both win.
+ */
 async function transition(
   db: Db,
-  actor: LedgerActor | null,
+  actor: Actor | null,
   disclosureId: number,
-  from: DisclosureRow['status'],
-  to: DisclosureRow['status'],
-  kind: 'submitted' | 'countersigned' | 'returned',
-  fields: Partial<DisclosureRow>,
-  reason: string | null = null,
-): Promise<LedgerResult> {
+  step: (current: DisclosureRow) => Step | FieldErrors,
+): Promise<Result> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId)).for('update');
-    if (!current) return fail({ form: '没有找到该期公开' });
-    if (current.status !== from) return fail({ form: '该期公开的状态已经改变，请刷新页面后再操作' });
-    await tx.update(disclosures).set({ ...fields, status: to }).where(eq(disclosures.id, disclosureId));
-    await logTransition(tx, actor, current, kind, to, reason);
-    return { ok: true as const, value: null };
+    if (!current) return fail({ form: NOT_FOUND }, 404);
+    const next = step(current);
+    if (!isStep(next)) return fail(next);
+    if (!mayAct(actor, next.permission, current.villageCode)) return fail({ form: '您没有权限对该期公开做这一步操作' }, 403);
+    await tx.update(disclosures).set({ ...next.fields, status: next.to }).where(eq(disclosures.id, disclosureId));
+    await logTransition(tx, actor, current, next.kind, next.to, next.reason ?? null);
+    return ok();
   });
 }
 
-export function submitDisclosure(db: Db, actor: LedgerActor | null, disclosureId: number): Promise<LedgerResult> {
-  return transition(db, actor, disclosureId, 'draft', 'submitted', 'submitted', { submittedAt: new Date(), submittedBy: actor?.id ?? null, returnReason: null });
+const isStep = (next: Step | FieldErrors): next is Step => typeof next.kind === 'string' && 'fields' in next;
+
+const STATE_CHANGED: FieldErrors = { form: '该期公开的状态已经改变，请刷新页面后再操作' };
+
+export function submitDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }): Promise<Result> {
+  return transition(db, actor, input.disclosureId, (current) =>
+    current.status !== 'draft'
+      ? STATE_CHANGED
+      : { to: 'submitted', kind: 'submitted', permission: 'ledger.edit', fields: { submittedAt: new Date(), submittedBy: actor?.id ?? null, returnReason: null } },
+  );
 }
 
-export function countersignDisclosure(db: Db, actor: LedgerActor | null, disclosureId: number): Promise<LedgerResult> {
-  return transition(db, actor, disclosureId, 'submitted', 'countersigned', 'countersigned', { countersignedAt: new Date(), countersignedBy: actor?.id ?? null });
+export function countersignDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }): Promise<Result> {
+  return transition(db, actor, input.disclosureId, (current) =>
+    current.status !== 'submitted'
+      ? STATE_CHANGED
+      : { to: 'countersigned', kind: 'countersigned', permission: 'ledger.countersign', fields: { countersignedAt: new Date(), countersignedBy: actor?.id ?? null } },
+  );
 }
 
-/** Sends a submitted (supervisor) or countersigned (commission) period back to draft, with a reason. */
-export async function returnDisclosure(db: Db, actor: LedgerActor | null, disclosureId: number, from: 'submitted' | 'countersigned', reason: string): Promise<LedgerResult> {
-  const trimmed = reason.trim();
-  if (trimmed.length < 4) return fail({ reason: '请写明退回原因（至少4个字），让报账员知道要改什么' });
-  if (trimmed.length > 500) return fail({ reason: '退回原因不超过500个字' });
-  return transition(db, actor, disclosureId, from, 'draft', 'returned', {
-    returnReason: trimmed,
-    submittedAt: null,
-    submittedBy: null,
-    countersignedAt: null,
-    countersignedBy: null,
-  }, trimmed);
+const ReturnReason = z
+  .string()
+  .trim()
+  .min(4, '请写明退回原因（至少4个字），让报账员知道要改什么')
+  .max(500, '退回原因不超过500个字');
+
+/**
+ * Sends a period under review back to draft, with a reason: a submitted one by the supervision
+ * committee, a countersigned one by the commission (which step it is, is read inside the lock).
+ */
+export async function returnDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number; reason: string }): Promise<Result> {
+  const reason = ReturnReason.safeParse(input.reason ?? '');
+  if (!reason.success) return fail({ reason: reason.error.issues[0]!.message });
+  const trimmed = reason.data;
+  return transition(db, actor, input.disclosureId, (current) =>
+    current.status !== 'submitted' && current.status !== 'countersigned'
+      ? STATE_CHANGED
+      : {
+          to: 'draft',
+          kind: 'returned',
+          permission: current.status === 'submitted' ? 'ledger.countersign' : 'ledger.review',
+          fields: { returnReason: trimmed, submittedAt: null, submittedBy: null, countersignedAt: null, countersignedBy: null },
+          reason: trimmed,
+        },
+  );
 }
 
 /** Sum of a set of entries: income, expense and net (fen). */
@@ -388,13 +500,15 @@ export function totalsOf(entries: Array<Pick<FundEntryRow, 'direction' | 'amount
  * published period's closing balance, and the content hash chains onto that period's hash. A
  * per-village advisory lock serialises concurrent approvals, so the chain cannot fork.
  */
-export async function approveDisclosure(db: Db, actor: LedgerActor | null, disclosureId: number): Promise<LedgerResult<{ contentHash: string; chainSeq: number }>> {
+export async function approveDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }): Promise<Result<{ contentHash: string; chainSeq: number }>> {
+  const { disclosureId } = input;
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId));
     if (!current) return fail({ form: '没有找到该期公开' });
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'ledger-chain:' + current.villageCode}))`);
     const [locked] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId)).for('update');
     if (!locked || locked.status !== 'countersigned') return fail({ form: '只有村务监督委员会已签核的公开才能审核通过' });
+    if (!mayAct(actor, 'ledger.review', locked.villageCode)) return fail({ form: '您没有权限对该期公开做这一步操作' }, 403);
     const [previous] = await tx
       .select()
       .from(disclosures)
@@ -420,6 +534,6 @@ export async function approveDisclosure(db: Db, actor: LedgerActor | null, discl
       .set({ status: 'published', publishedAt: new Date(), publishedBy: actor?.id ?? null, openingBalanceFen, prevHash, contentHash, chainSeq })
       .where(eq(disclosures.id, locked.id));
     await logTransition(tx, actor, locked, 'published', 'published');
-    return { ok: true as const, value: { contentHash, chainSeq } };
+    return ok({ contentHash, chainSeq });
   });
 }

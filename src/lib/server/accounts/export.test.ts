@@ -29,11 +29,11 @@ beforeAll(async () => {
     { ...base, summary: '收取南坡果园承包费', counterparty: '+1', voucherNo: '@SUM(A1:A9)', decisionRef: '-1+1' },
     { ...base, direction: 'expense', subject: '公益支出', amountFen: 1250, summary: '维修村东机井水泵', counterparty: '桑河县白杨农机修理部', voucherNo: '记-2024Q1-003' },
   ]) {
-    const added = await addFundEntry(test.db, id, input);
+    const added = await addFundEntry(test.db, null, { disclosureId: id, entry: input });
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
   }
   for (const step of [submitDisclosure, countersignDisclosure, approveDisclosure]) {
-    const result = await step(test.db, null, id);
+    const result = await step(test.db, null, { disclosureId: id });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
   }
 });

@@ -2,7 +2,32 @@
  * Workspace form fields → ledger inputs. Amounts are typed in yuan and become fen; an amount that
  * cannot be read becomes NaN so the schema reports it beside the field, with the typed text kept.
  */
-import { parseYuanToFen } from './model.ts';
+import type { FieldErrors } from '../result.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
+import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, FEE_STATUS_LABELS, LAND_CLASSES, parseYuanToFen } from './model.ts';
+
+/** The asset and resource forms share field names (name, location) on one page: their ids differ. */
+export const ASSET_ID_PREFIX = 'asset-';
+export const RESOURCE_ID_PREFIX = 'resource-';
+
+/** Schema field → the form field a person types it in (amounts are typed in yuan, held in fen). */
+const FORM_FIELD_OF: Record<string, string> = {
+  amountFen: 'amount',
+  originalValueFen: 'originalValue',
+  annualRentFen: 'annualRent',
+  bookAmountFen: 'bookAmount',
+  actualAmountFen: 'actualAmount',
+  annualFeeFen: 'annualFee',
+  arrearsFen: 'arrears',
+};
+
+/**
+ * A command's errors keyed by the form's field names, so each message sits beside the field it is
+ * about and the error summary links to an element that exists.
+ */
+export function formErrors(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [FORM_FIELD_OF[field] ?? field, message]));
+}
 
 const orNull = (value: string | undefined) => (value?.trim() ? value.trim() : null);
 const yuan = (value: string | undefined) => (value?.trim() ? (parseYuanToFen(value) ?? Number.NaN) : Number.NaN);
@@ -63,3 +88,54 @@ export function resourceFromForm(fields: Record<string, string>) {
     arrearsFen: fields.arrears?.trim() ? yuan(fields.arrears) : 0,
   };
 }
+
+/** One field of a register form (assets, resource contracts): its name, label key and kind. */
+export interface RegisterField {
+  name: string;
+  label: MessageKey;
+  required?: boolean;
+  kind?: 'date' | 'amount' | 'number';
+  options?: Array<{ value: string; label: string }>;
+}
+
+const plain = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+
+/** The register forms' fields in the order shown, each named as `assetFromForm`/`resourceFromForm` read them. */
+export const REGISTER_FIELDS: Record<'asset' | 'resource', { idPrefix: string; fields: RegisterField[] }> = {
+  asset: {
+    idPrefix: ASSET_ID_PREFIX,
+    fields: [
+      { name: 'name', label: 'ledger.assetName', required: true },
+      { name: 'assetType', label: 'ledger.assetType', options: plain(ASSET_TYPES) },
+      { name: 'quantity', label: 'ledger.quantity', kind: 'number', required: true },
+      { name: 'unit', label: 'ledger.unitName', required: true },
+      { name: 'originalValue', label: 'ledger.originalValue', kind: 'amount', required: true },
+      { name: 'acquiredOn', label: 'ledger.acquiredOn', kind: 'date' },
+      { name: 'location', label: 'ledger.location', required: true },
+      { name: 'useStatus', label: 'ledger.useStatus', options: plain(ASSET_USE_STATUSES) },
+      { name: 'lessee', label: 'ledger.lessee' },
+      { name: 'leaseStart', label: 'ledger.leaseStart', kind: 'date' },
+      { name: 'leaseEnd', label: 'ledger.leaseEnd', kind: 'date' },
+      { name: 'annualRent', label: 'ledger.annualRent', kind: 'amount' },
+      { name: 'bookAmount', label: 'ledger.book', kind: 'amount', required: true },
+      { name: 'actualAmount', label: 'ledger.actual', kind: 'amount', required: true },
+      { name: 'gapReason', label: 'ledger.gapReason' },
+    ],
+  },
+  resource: {
+    idPrefix: RESOURCE_ID_PREFIX,
+    fields: [
+      { name: 'name', label: 'ledger.resourceName', required: true },
+      { name: 'landClass', label: 'ledger.landClass', options: plain(LAND_CLASSES) },
+      { name: 'areaMu', label: 'ledger.areaMu', kind: 'number', required: true },
+      { name: 'location', label: 'ledger.location', required: true },
+      { name: 'contractor', label: 'ledger.contractor', required: true },
+      { name: 'termStart', label: 'ledger.termStart', kind: 'date', required: true },
+      { name: 'termEnd', label: 'ledger.termEnd', kind: 'date', required: true },
+      { name: 'annualFee', label: 'ledger.annualFee', kind: 'amount', required: true },
+      { name: 'awardMethod', label: 'ledger.awardMethod', options: plain(AWARD_METHODS) },
+      { name: 'feeStatus', label: 'ledger.feeStatus', options: Object.entries(FEE_STATUS_LABELS).map(([value, label]) => ({ value, label })) },
+      { name: 'arrears', label: 'ledger.arrearsAmount', kind: 'amount' },
+    ],
+  },
+};

@@ -7,7 +7,7 @@ import { addFundEntry, approveDisclosure, countersignDisclosure, deleteFundEntry
 import { addVoucher, getVoucher, listVouchers, MAX_VOUCHERS_PER_ENTRY, removeVoucher } from './vouchers.ts';
 
 const VILLAGE = '990121003201'; // 白杨村: no demo ledgers
-const actor = { id: null as unknown as string, username: 'test.cadre' };
+const actor = { id: null as unknown as string, username: 'test.cadre', role: 'cadre' as const, scopeCode: VILLAGE };
 let test: TestDatabase;
 let draftId = 0;
 let photo: Uint8Array;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   if (!opened.ok) throw new Error('open failed');
   draftId = opened.value.id;
   for (const [i, summary] of ['购买村委会办公桌椅', '修理村东路灯'].entries()) {
-    const added = await addFundEntry(test.db, draftId, { entryDate: '2024-02-0' + (i + 1), direction: 'expense', amountFen: 86_000 + i, subject: '管理费用', summary, counterparty: '桑河县白杨五金店', voucherNo: `记-2024Q1-00${i + 1}`, method: 'transfer' });
+    const added = await addFundEntry(test.db, null, { disclosureId: draftId, entry: { entryDate: '2024-02-0' + (i + 1), direction: 'expense', amountFen: 86_000 + i, subject: '管理费用', summary, counterparty: '桑河县白杨五金店', voucherNo: `记-2024Q1-00${i + 1}`, method: 'transfer' } });
     if (!added.ok) throw new Error('entry failed');
   }
   photo = new Uint8Array(
@@ -72,15 +72,15 @@ describe('voucher scans', () => {
   it('removes a scan, and an entry’s scans go with the entry', async () => {
     const entryTwo = [...(await listVouchers(test.db, draftId)).values()].find((list) => list.length === MAX_VOUCHERS_PER_ENTRY)!;
     expect((await removeVoucher(test.db, actor, draftId, entryTwo[0]!.id)).ok).toBe(true);
-    expect((await deleteFundEntry(test.db, draftId, 2)).ok).toBe(true);
+    expect((await deleteFundEntry(test.db, null, { disclosureId: draftId, lineNo: 2 })).ok).toBe(true);
     const left = await test.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.disclosureId, draftId));
     expect(left).toHaveLength(1);
   });
 
   it('keeps the scans of a published period for good', async () => {
-    await submitDisclosure(test.db, null, draftId);
-    await countersignDisclosure(test.db, null, draftId);
-    expect((await approveDisclosure(test.db, null, draftId)).ok).toBe(true);
+    await submitDisclosure(test.db, null, { disclosureId: draftId });
+    await countersignDisclosure(test.db, null, { disclosureId: draftId });
+    expect((await approveDisclosure(test.db, null, { disclosureId: draftId })).ok).toBe(true);
     const [kept] = await test.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.disclosureId, draftId));
     expect((await removeVoucher(test.db, actor, draftId, kept!.id)).ok).toBe(false);
     expect((await addVoucher(test.db, actor, draftId, 1, photo)).ok).toBe(false);

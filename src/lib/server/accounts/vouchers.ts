@@ -9,7 +9,8 @@ import { fundEntries } from '../../../../db/schema/accounts.ts';
 import { recordAudit } from '../audit.ts';
 import { cleanUpload } from '../attachments/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
-import { getDisclosure, type LedgerActor, type LedgerResult } from './disclosures.ts';
+import { getDisclosure } from './disclosures.ts';
+import type { Actor, Result } from '../result.ts';
 
 export const MAX_VOUCHERS_PER_ENTRY = 5;
 
@@ -42,7 +43,7 @@ export async function getVoucher(db: DbOrTx, disclosureId: number, attachmentId:
 }
 
 /** `name` is the uploaded file's name, used only to say which file was refused. */
-export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: number, lineNo: number, upload: Uint8Array, name?: string): Promise<LedgerResult<{ id: string }>> {
+export async function addVoucher(db: Db, actor: Actor, disclosureId: number, lineNo: number, upload: Uint8Array, name?: string): Promise<Result<{ id: string }>> {
   const disclosure = await getDisclosure(db, disclosureId);
   if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { file: '只有草稿状态可以上传凭证' } };
   const [entry] = await db.select().from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
@@ -79,7 +80,7 @@ export async function addVoucher(db: Db, actor: LedgerActor, disclosureId: numbe
   return { ok: true, value: { id } };
 }
 
-export async function removeVoucher(db: Db, actor: LedgerActor, disclosureId: number, attachmentId: string): Promise<LedgerResult> {
+export async function removeVoucher(db: Db, actor: Actor, disclosureId: number, attachmentId: string): Promise<Result> {
   const disclosure = await getDisclosure(db, disclosureId);
   if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { form: '只有草稿状态可以删除凭证' } };
   const voucher = await getVoucher(db, disclosureId, attachmentId);

@@ -1,7 +1,7 @@
 /**
  * What the staff ledger pages load: the queue for a role, and one disclosure's workspace.
  */
-import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne } from 'drizzle-orm';
 import { areas, type AreaRow } from '../../../../db/schema/areas.ts';
 import { disclosureEvents, disclosures, fundEntries, type DisclosureRow } from '../../../../db/schema/accounts.ts';
 import { users } from '../../../../db/schema/auth.ts';
@@ -79,7 +79,8 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
     .select({ at: disclosureEvents.at, kind: disclosureEvents.kind, reason: disclosureEvents.reason, actorName: users.displayName })
     .from(disclosureEvents)
     .leftJoin(users, eq(users.id, disclosureEvents.actorId))
-    .where(eq(disclosureEvents.disclosureId, disclosure.id))
+    // The history shows the period's steps; each draft edit's own event row is for the audit trail.
+    .where(and(eq(disclosureEvents.disclosureId, disclosure.id), ne(disclosureEvents.kind, 'edited')))
     .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id));
   let flags: RedFlag[] = [];
   if (withFlags) {

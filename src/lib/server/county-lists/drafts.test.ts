@@ -9,7 +9,7 @@ import { sangheItems } from '../../../../db/seed/demo-county-items.ts';
 
 const SANGHE = '990121000000';
 const ZAOLIN = '990221000000';
-const editor = { id: 'editor-1', username: 'sanghe.jw' };
+const editor = { id: 'editor-1', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
 
 let test: TestDatabase;
 beforeAll(async () => {

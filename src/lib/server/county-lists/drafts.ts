@@ -20,16 +20,11 @@ import { listCatalogItems, toCatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { isIsoDate } from '../time.ts';
+import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { fieldErrors } from '../validation.ts';
 import { createDraftList, getPublishedList, publishList, type DraftEntry } from './index.ts';
 import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
 
-export interface EditorActor {
-  id: string;
-  username: string;
-}
-
-export type EditResult<T = null> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
 export async function getDraft(db: DbOrTx, countyCode: string): Promise<CountyListRow | undefined> {
   const [draft] = await db
@@ -46,9 +41,9 @@ export async function getDraftEntries(db: DbOrTx, listId: number): Promise<Count
 }
 
 /** Starts the next draft from the list in force, or from the whole catalog when there is none. */
-export async function startDraft(db: Db, actor: EditorActor, countyCode: string): Promise<EditResult<{ listId: number; version: number }>> {
+export async function startDraft(db: Db, actor: Actor, countyCode: string): Promise<Result<{ listId: number; version: number }>> {
   const existing = await getDraft(db, countyCode);
-  if (existing) return { ok: false, errors: { form: `已有第${existing.version}版草稿，请继续编辑` } };
+  if (existing) return fail({ form: `已有第${existing.version}版草稿，请继续编辑` });
   const current = await getPublishedList(db, countyCode);
   let entries: DraftEntry[];
   if (current) {
@@ -59,7 +54,7 @@ export async function startDraft(db: Db, actor: EditorActor, countyCode: string)
   }
   return db.transaction(async (tx) => {
     const created = await createDraftList(tx, countyCode, entries);
-    if (!created.ok) return { ok: false as const, errors: { form: created.errors.join('；') } };
+    if (!created.ok) return fail({ form: created.errors.join('；') });
     await recordAudit(tx, {
       actor,
       action: 'countyList.draftStarted',
@@ -68,20 +63,20 @@ export async function startDraft(db: Db, actor: EditorActor, countyCode: string)
       scopeCode: countyCode,
       detail: { version: created.value.version, basedOn: current?.list.version ?? null },
     });
-    return { ok: true as const, value: created.value };
+    return ok(created.value);
   });
 }
 
 /** Sets which catalog items the draft adopts; kept items keep their overrides. */
-export async function setAdoptedItems(db: Db, actor: EditorActor, draft: CountyListRow, codes: string[]): Promise<EditResult<{ added: number; removed: number }>> {
+export async function setAdoptedItems(db: Db, actor: Actor, draft: CountyListRow, codes: string[]): Promise<Result<{ added: number; removed: number }>> {
   const wanted = new Set(codes);
   const known = wanted.size ? await db.select({ code: catalogItems.code }).from(catalogItems).where(inArray(catalogItems.code, [...wanted])) : [];
-  if (known.length !== wanted.size) return { ok: false, errors: { form: '包含省级目录中不存在的事项' } };
+  if (known.length !== wanted.size) return fail({ form: '包含省级目录中不存在的事项' });
   const entries = await getDraftEntries(db, draft.id);
   const current = new Set(entries.flatMap((entry) => (entry.itemCode ? [entry.itemCode] : [])));
   const toAdd = [...wanted].filter((code) => !current.has(code));
   const toRemove = [...current].filter((code) => !wanted.has(code));
-  if (wanted.size === 0 && entries.every((entry) => entry.itemCode)) return { ok: false, errors: { form: '清单至少包含一个事项' } };
+  if (wanted.size === 0 && entries.every((entry) => entry.itemCode)) return fail({ form: '清单至少包含一个事项' });
   await db.transaction(async (tx) => {
     if (toRemove.length) {
       await tx.delete(countyListItems).where(and(eq(countyListItems.listId, draft.id), inArray(countyListItems.itemCode, toRemove)));
@@ -101,7 +96,7 @@ export async function setAdoptedItems(db: Db, actor: EditorActor, draft: CountyL
       });
     }
   });
-  return { ok: true, value: { added: toAdd.length, removed: toRemove.length } };
+  return ok({ added: toAdd.length, removed: toRemove.length });
 }
 
 /** Keeps catalog order for adopted items and puts county items after them. */
@@ -119,17 +114,17 @@ async function renumber(db: DbOrTx, listId: number): Promise<void> {
 
 export async function setItemOverrides(
   db: Db,
-  actor: EditorActor,
+  actor: Actor,
   draft: CountyListRow,
   itemCode: string,
   raw: Record<string, string>,
-): Promise<EditResult> {
+): Promise<Result> {
   const [row] = await db
     .select({ entry: countyListItems, catalog: catalogItems })
     .from(countyListItems)
     .innerJoin(catalogItems, eq(catalogItems.code, countyListItems.itemCode))
     .where(and(eq(countyListItems.listId, draft.id), eq(countyListItems.itemCode, itemCode)));
-  if (!row) return { ok: false, errors: { form: '该事项不在草稿中' } };
+  if (!row) return fail({ form: '该事项不在草稿中' });
   const overrides: Record<string, unknown> = {};
   for (const key of ['responsibleUnit', 'contactPhone', 'localNote'] as const) {
     if (raw[key]?.trim()) overrides[key] = raw[key].trim();
@@ -139,7 +134,7 @@ export async function setItemOverrides(
     overrides.timeLimitDays = Number.isFinite(days) ? days : NaN;
   }
   const checked = validateOverrides(toCatalogItem(row.catalog), overrides);
-  if (!checked.ok) return { ok: false, errors: checked.errors as Record<string, string> };
+  if (!checked.ok) return fail(checked.errors as FieldErrors);
   await db.transaction(async (tx) => {
     await tx.update(countyListItems).set({ overrides: checked.overrides }).where(eq(countyListItems.id, row.entry.id));
     await recordAudit(tx, {
@@ -151,14 +146,14 @@ export async function setItemOverrides(
       detail: { version: draft.version, itemCode, before: row.entry.overrides, after: checked.overrides },
     });
   });
-  return { ok: true, value: null };
+  return ok();
 }
 
 /** Adds a county item, or replaces the one with the same code. */
-export async function saveCustomItem(db: Db, actor: EditorActor, draft: CountyListRow, item: CustomItem): Promise<EditResult> {
+export async function saveCustomItem(db: Db, actor: Actor, draft: CountyListRow, item: CustomItem): Promise<Result> {
   const parsed = CustomItemSchema.safeParse(item);
   if (!parsed.success) {
-    return { ok: false, errors: fieldErrors(parsed.error) };
+    return fail(fieldErrors(parsed.error));
   }
   const custom = parsed.data as CustomItem;
   await db.transaction(async (tx) => {
@@ -178,14 +173,14 @@ export async function saveCustomItem(db: Db, actor: EditorActor, draft: CountyLi
       detail: { version: draft.version, code: custom.code, name: custom.name, replaced: Boolean(existing) },
     });
   });
-  return { ok: true, value: null };
+  return ok();
 }
 
-export async function removeCustomItem(db: Db, actor: EditorActor, draft: CountyListRow, code: string): Promise<EditResult> {
+export async function removeCustomItem(db: Db, actor: Actor, draft: CountyListRow, code: string): Promise<Result> {
   const entries = await getDraftEntries(db, draft.id);
   const target = entries.find((entry) => entry.customCode === code);
-  if (!target) return { ok: false, errors: { form: '该县级事项不在草稿中' } };
-  if (entries.length === 1) return { ok: false, errors: { form: '清单至少包含一个事项' } };
+  if (!target) return fail({ form: '该县级事项不在草稿中' });
+  if (entries.length === 1) return fail({ form: '清单至少包含一个事项' });
   await db.transaction(async (tx) => {
     await tx.delete(countyListItems).where(eq(countyListItems.id, target.id));
     await recordAudit(tx, {
@@ -197,7 +192,7 @@ export async function removeCustomItem(db: Db, actor: EditorActor, draft: County
       detail: { version: draft.version, code, name: target.custom?.name },
     });
   });
-  return { ok: true, value: null };
+  return ok();
 }
 
 /** The next free county-item code of a draft (DF-01, DF-02 …). */
@@ -225,17 +220,17 @@ export async function previewDraft(db: DbOrTx, draft: CountyListRow): Promise<Re
 
 export async function publishDraft(
   db: Db,
-  actor: EditorActor,
+  actor: Actor,
   draft: CountyListRow,
   input: { effectiveOn: string; note: string },
-): Promise<EditResult<{ version: number }>> {
-  const errors: Record<string, string> = {};
+): Promise<Result<{ version: number }>> {
+  const errors: FieldErrors = {};
   if (!isIsoDate(input.effectiveOn)) errors.effectiveOn = '请填写生效日期，格式如 2027-01-01';
   if (input.note.trim().length < 4) errors.note = '请填写发文字号或版本说明（至少4个字）';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return fail(errors);
   return db.transaction(async (tx) => {
     const published = await publishList(tx, draft.id, { effectiveOn: input.effectiveOn, note: input.note.trim(), publishedBy: actor.id });
-    if (!published.ok) return { ok: false as const, errors: { form: published.errors.join('；') } };
+    if (!published.ok) return fail({ form: published.errors.join('；') });
     await recordAudit(tx, {
       actor,
       action: 'countyList.published',

@@ -6,6 +6,7 @@ import { toCatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
 import { getArea, getCounty } from '../areas/index.ts';
+import { fail, ok, type Result } from '../result.ts';
 import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
 
 export * from './resolve.ts';
@@ -93,7 +94,6 @@ export async function listCurrentVersions(db: DbOrTx, today = todayInShanghai())
 
 export type DraftEntry = { itemCode: string; overrides?: ItemOverrides } | { custom: CustomItem };
 
-export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 /**
  * Creates the next draft version of a county's list from entries, validating every entry.
@@ -103,7 +103,7 @@ export async function createDraftList(
   db: DbOrTx,
   countyCode: string,
   entries: DraftEntry[],
-): Promise<CommandResult<{ listId: number; version: number }>> {
+): Promise<Result<{ listId: number; version: number }, string[]>> {
   const errors: string[] = [];
   const catalogCodes = entries.flatMap((entry) => ('itemCode' in entry ? [entry.itemCode] : []));
   const catalogRows = catalogCodes.length
@@ -129,7 +129,7 @@ export async function createDraftList(
     }
   }
   if (entries.length === 0) errors.push('清单至少包含一个事项');
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return fail(errors);
 
   const result = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'county-list:' + countyCode}))`);
@@ -148,7 +148,7 @@ export async function createDraftList(
     );
     return { listId: list!.id, version };
   });
-  return { ok: true, value: result };
+  return ok(result);
 }
 
 /**
@@ -159,12 +159,12 @@ export async function publishList(
   db: DbOrTx,
   listId: number,
   input: { effectiveOn: string; note?: string; publishedBy: string },
-): Promise<CommandResult<{ version: number }>> {
-  if (!isIsoDate(input.effectiveOn)) return { ok: false, errors: ['生效日期格式应为 YYYY-MM-DD'] };
+): Promise<Result<{ version: number }, string[]>> {
+  if (!isIsoDate(input.effectiveOn)) return fail(['生效日期格式应为 YYYY-MM-DD']);
   return db.transaction(async (tx) => {
     const [list] = await tx.select().from(countyLists).where(eq(countyLists.id, listId)).for('update');
-    if (!list) return { ok: false as const, errors: ['清单不存在'] };
-    if (list.status === 'published') return { ok: false as const, errors: ['该版本已发布，不能再次发布'] };
+    if (!list) return fail(['清单不存在']);
+    if (list.status === 'published') return fail(['该版本已发布，不能再次发布']);
     const rows = await tx
       .select({ entry: countyListItems, catalog: catalogItems })
       .from(countyListItems)
@@ -186,7 +186,7 @@ export async function publishList(
         publishedBy: input.publishedBy,
       })
       .where(eq(countyLists.id, listId));
-    return { ok: true as const, value: { version: list.version } };
+    return ok({ version: list.version });
   });
 }
 

@@ -1,0 +1,153 @@
+/**
+ * What the ledger workspace page (/staff/ledgers/[id]) can be asked to do, as one table: each form's
+ * `action` → the permission it needs → how its fields become the command's input → the command.
+ * The page calls `runLedgerAction` once per POST and either redirects or re-renders with what this
+ * returns; the commands themselves re-check state and permission inside their row lock.
+ */
+import type { DisclosureRow } from '../../../../db/schema/accounts.ts';
+import type { Translate } from '../../../i18n/index.ts';
+import { can, type Action } from '../auth/permissions.ts';
+import type { Db } from '../db.ts';
+import { readForm } from '../forms.ts';
+import type { Actor, FieldErrors, Result } from '../result.ts';
+import {
+  addFundEntry,
+  approveDisclosure,
+  countersignDisclosure,
+  deleteFundEntry,
+  deleteLine,
+  replaceFundEntries,
+  returnDisclosure,
+  saveAsset,
+  saveResource,
+  setOpeningBalance,
+  submitDisclosure,
+} from './disclosures.ts';
+import { ASSET_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
+import { parseFundEntriesFile, type ImportIssue } from './import/index.ts';
+import { parseYuanToFen } from './model.ts';
+
+/** Row-level problems of an import, listed under the error summary. */
+export type ImportProblem = Pick<ImportIssue, 'row' | 'message'> & { column?: string | null };
+
+export type LedgerActionOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'forbidden' }
+  | {
+      kind: 'invalid';
+      /** Which form failed, so the page opens it and puts the typed values back. */
+      action: string;
+      values: Record<string, string>;
+      /** Keyed by the form's field names. */
+      errors: FieldErrors;
+      /** Field name → element id, for the error summary's links. */
+      errorIds: Record<string, string>;
+      importErrors: ImportProblem[];
+      importNotices: ImportProblem[];
+    };
+
+interface Context {
+  db: Db;
+  actor: Actor;
+  disclosure: DisclosureRow;
+  fields: Record<string, string>;
+  request: Request;
+  t: Translate;
+}
+
+type Ran = Result<unknown> | { imported: { count: number; notices: number } } | { importFailed: { errors: FieldErrors; problems: ImportProblem[]; notices: ImportProblem[] } };
+
+interface LedgerAction {
+  permission: (disclosure: DisclosureRow) => Action;
+  /** Prefix of the form's element ids (forms on one page that share field names need their own). */
+  idPrefix?: string;
+  run: (context: Context) => Promise<Ran>;
+}
+
+const line = (fields: Record<string, string>) => Number(fields.line);
+
+const ACTIONS: Record<string, LedgerAction> = {
+  'set-opening': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => setOpeningBalance(db, actor, { disclosureId: disclosure.id, openingBalanceFen: parseYuanToFen(fields.openingBalance ?? '') ?? Number.NaN }),
+  },
+  'add-entry': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => addFundEntry(db, actor, { disclosureId: disclosure.id, entry: fundEntryFromForm(fields) }),
+  },
+  'delete-entry': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => deleteFundEntry(db, actor, { disclosureId: disclosure.id, lineNo: line(fields) }),
+  },
+  'add-asset': {
+    permission: () => 'ledger.edit',
+    idPrefix: ASSET_ID_PREFIX,
+    run: ({ db, actor, disclosure, fields }) => saveAsset(db, actor, { disclosureId: disclosure.id, asset: assetFromForm(fields) }),
+  },
+  'delete-asset': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => deleteLine(db, actor, { disclosureId: disclosure.id, kind: 'asset', lineNo: line(fields) }),
+  },
+  'add-resource': {
+    permission: () => 'ledger.edit',
+    idPrefix: RESOURCE_ID_PREFIX,
+    run: ({ db, actor, disclosure, fields }) => saveResource(db, actor, { disclosureId: disclosure.id, resource: resourceFromForm(fields) }),
+  },
+  'delete-resource': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => deleteLine(db, actor, { disclosureId: disclosure.id, kind: 'resource', lineNo: line(fields) }),
+  },
+  import: { permission: () => 'ledger.edit', run: importFile },
+  submit: {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure }) => submitDisclosure(db, actor, { disclosureId: disclosure.id }),
+  },
+  countersign: {
+    permission: () => 'ledger.countersign',
+    run: ({ db, actor, disclosure }) => countersignDisclosure(db, actor, { disclosureId: disclosure.id }),
+  },
+  approve: {
+    permission: () => 'ledger.review',
+    run: ({ db, actor, disclosure }) => approveDisclosure(db, actor, { disclosureId: disclosure.id }),
+  },
+  return: {
+    // The supervision committee returns what was submitted; the commission what was countersigned.
+    permission: (disclosure) => (disclosure.status === 'submitted' ? 'ledger.countersign' : 'ledger.review'),
+    run: ({ db, actor, disclosure, fields }) => returnDisclosure(db, actor, { disclosureId: disclosure.id, reason: fields.reason ?? '' }),
+  },
+};
+
+/** The import form: a file, a confirmation that it replaces the ledger, then the all-or-nothing import. */
+async function importFile({ db, actor, disclosure, request, t }: Context): Promise<Ran> {
+  const form = await request.formData();
+  const file = form.get('file');
+  if (!(file instanceof File) || file.size === 0) return { ok: false, errors: { file: t('ledger.import.noFile') } };
+  if (form.get('replace') !== 'yes') return { ok: false, errors: { replace: t('ledger.import.confirmReplace') } };
+  const parsed = await parseFundEntriesFile(new Uint8Array(await file.arrayBuffer()), file.name);
+  if (!parsed.ok) {
+    return { importFailed: { errors: { file: t('ledger.import.rejected', { count: parsed.errors.length }) }, problems: parsed.errors, notices: [] } };
+  }
+  const replaced = await replaceFundEntries(db, actor, { disclosureId: disclosure.id, rows: parsed.rows });
+  if (replaced.ok) return { imported: { count: replaced.value.count, notices: parsed.notices.length } };
+  return { importFailed: { errors: { file: t('ledger.import.rejected', { count: replaced.errors.length }) }, problems: replaced.errors, notices: parsed.notices } };
+}
+
+/** Runs the workspace form that was posted, for `actor` on `disclosure`. */
+export async function runLedgerAction(db: Db, actor: Actor, disclosure: DisclosureRow, request: Request, t: Translate): Promise<LedgerActionOutcome> {
+  const { fields } = await readForm(request.clone());
+  const name = fields.action ?? '';
+  const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+  const invalid = (errors: FieldErrors, importErrors: ImportProblem[] = [], importNotices: ImportProblem[] = []): LedgerActionOutcome => {
+    const formKeyed = formErrors(errors);
+    const errorIds = Object.fromEntries(Object.keys(formKeyed).map((field) => [field, `${action?.idPrefix ?? ''}field-${field}`]));
+    return { kind: 'invalid', action: name, values: fields, errors: formKeyed, errorIds, importErrors, importNotices };
+  };
+  if (!action) return invalid({ form: t('staff.unknownAction') });
+  if (!can(actor, action.permission(disclosure), { scopeCode: disclosure.villageCode })) return { kind: 'forbidden' };
+  const ran = await action.run({ db, actor, disclosure, fields, request, t });
+  if ('imported' in ran) return { kind: 'redirect', location: `/staff/ledgers/${disclosure.id}?imported=${ran.imported.count}&notices=${ran.imported.notices}` };
+  if ('importFailed' in ran) return invalid(ran.importFailed.errors, ran.importFailed.problems, ran.importFailed.notices);
+  if (!ran.ok) return ran.status === 403 ? { kind: 'forbidden' } : invalid(ran.errors);
+  const location = name === 'approve' ? `/villages/${disclosure.villageCode}?period=${disclosure.period}` : `/staff/ledgers/${disclosure.id}?done=${name}`;
+  return { kind: 'redirect', location };
+}
