@@ -90,6 +90,18 @@ describe('the ledger workspace’s error summary', () => {
     expect(idCount(html, 'field-file')).toBe(1);
   });
 
+  it('a refused import lists its problems under the summary, which links to the file field', async () => {
+    const body = new FormData();
+    body.set('action', 'import');
+    body.set('replace', 'yes');
+    body.set('file', new File(['日期,金额\n2024-11-05,一百元\n'], '前营村2024年第四季度.csv', { type: 'text/csv' }));
+    const { status, html } = await post(draftId, 'qianying.kj', body);
+    expect(status).toBe(400);
+    expect(summaryTargets(html)).toEqual(['field-file']);
+    expect(html).toContain('文件中的问题（文件未导入，草稿未改动）');
+    expect((await getLines(test.db, draftId)).funds).toHaveLength(0);
+  });
+
   it('the return form: a missing reason links to the reason field', async () => {
     const { status, html } = await post(submittedId, 'qianying.jd', form({ action: 'return', reason: '' }), FORM);
     expect(status).toBe(400);
