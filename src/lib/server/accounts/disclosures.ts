@@ -138,7 +138,8 @@ function mayAct(actor: Actor | null, action: 'ledger.edit' | 'ledger.countersign
 }
 
 const NOT_FOUND = '没有找到该期公开';
-const NOT_DRAFT = '只有草稿状态可以修改；已提交的请等待审核或退回';
+export const NOT_DRAFT_MESSAGE = '只有草稿状态可以修改；已提交的请等待审核或退回';
+const NOT_DRAFT = NOT_DRAFT_MESSAGE;
 
 /**
  * The one shape of a draft edit: lock the disclosure row (`FOR UPDATE`), re-check inside the lock
@@ -154,8 +155,14 @@ export async function editDraft<T, E = FieldErrors>(
   disclosureId: number,
   change: string,
   apply: (tx: DbOrTx, disclosure: DisclosureRow) => Promise<Result<T, E> & { detail?: Record<string, unknown> }>,
-  refuse: (message: string) => E = (message) => ({ form: message }) as E,
+  options: {
+    /** How a refusal (not found, not permitted, not a draft) is put, for forms whose errors are not field-keyed. */
+    refuse?: (message: string) => E;
+    /** The audit action; changes with an audit name of their own (voucher scans) keep theirs. */
+    auditAction?: 'disclosure.edited' | 'disclosure.voucherAdded' | 'disclosure.voucherRemoved';
+  } = {},
 ): Promise<Result<T, E>> {
+  const refuse = options.refuse ?? ((message: string) => ({ form: message }) as E);
   try {
     return await db.transaction(async (tx) => {
       const [locked] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId)).for('update');
@@ -167,7 +174,7 @@ export async function editDraft<T, E = FieldErrors>(
       await tx.insert(disclosureEvents).values({ disclosureId, actorId: actor?.id ?? null, kind: 'edited', fromStatus: 'draft', toStatus: 'draft' });
       await recordAudit(tx, {
         actor,
-        action: 'disclosure.edited',
+        action: options.auditAction ?? 'disclosure.edited',
         subjectType: 'disclosure',
         subjectId: String(disclosureId),
         scopeCode: locked.villageCode,
@@ -319,7 +326,7 @@ export async function replaceFundEntries(
       }
       return { ...ok({ count: rows.length }), detail: { rows: rows.length } };
     },
-    (message) => [{ row: null, message }],
+    { refuse: (message) => [{ row: null, message }] },
   );
 }
 

@@ -69,6 +69,14 @@ describe('voucher scans', () => {
     expect(byEntry.values().next().value![0]).not.toHaveProperty('bytes');
   });
 
+  it('refuses a scan from a cadre of another village, checked under the disclosure row lock', async () => {
+    const other = { ...actor, scopeCode: '990121003202' }; // 柿子沟村's cadre
+    expect(await addVoucher(test.db, other, draftId, 1, photo)).toMatchObject({ ok: false, status: 403 });
+    const entryOne = [...(await listVouchers(test.db, draftId)).values()].flat();
+    expect(await removeVoucher(test.db, other, draftId, entryOne[0]!.id)).toMatchObject({ ok: false, status: 403 });
+    expect([...(await listVouchers(test.db, draftId)).values()].flat()).toHaveLength(entryOne.length);
+  });
+
   it('removes a scan, and an entry’s scans go with the entry', async () => {
     const entryTwo = [...(await listVouchers(test.db, draftId)).values()].find((list) => list.length === MAX_VOUCHERS_PER_ENTRY)!;
     expect((await removeVoucher(test.db, actor, draftId, entryTwo[0]!.id)).ok).toBe(true);

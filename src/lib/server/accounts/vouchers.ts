@@ -6,10 +6,9 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import { attachments, type AttachmentRow } from '../../../../db/schema/attachments.ts';
 import { fundEntries } from '../../../../db/schema/accounts.ts';
-import { recordAudit } from '../audit.ts';
 import { cleanUpload } from '../attachments/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
-import { getDisclosure } from './disclosures.ts';
+import { editDraft, getDisclosure, NOT_DRAFT_MESSAGE } from './disclosures.ts';
 import type { Actor, Result } from '../result.ts';
 
 export const MAX_VOUCHERS_PER_ENTRY = 5;
@@ -42,59 +41,61 @@ export async function getVoucher(db: DbOrTx, disclosureId: number, attachmentId:
   return row;
 }
 
-/** `name` is the uploaded file's name, used only to say which file was refused. */
+/**
+ * Attaches a scan to a draft's entry. The file is cleaned first (slow, outside any lock); then, as
+ * every draft edit, under the disclosure row lock with the draft status and the actor's village
+ * checked again (`editDraft`). `name` is the uploaded file's name, used only in messages.
+ */
 export async function addVoucher(db: Db, actor: Actor, disclosureId: number, lineNo: number, upload: Uint8Array, name?: string): Promise<Result<{ id: string }>> {
+  const refuse = (message: string) => ({ file: message === NOT_DRAFT_MESSAGE ? '只有草稿状态可以上传凭证' : message });
   const disclosure = await getDisclosure(db, disclosureId);
   if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { file: '只有草稿状态可以上传凭证' } };
-  const [entry] = await db.select().from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
-  if (!entry) return { ok: false, errors: { file: '没有找到该分录' } };
-  const [existing] = await db.select({ n: count() }).from(attachments).where(eq(attachments.fundEntryId, entry.id));
-  if ((existing?.n ?? 0) >= MAX_VOUCHERS_PER_ENTRY) return { ok: false, errors: { file: `每笔分录最多上传${MAX_VOUCHERS_PER_ENTRY}个凭证文件` } };
   const cleaned = await cleanUpload(upload);
   if (!cleaned.ok) return { ok: false, errors: { file: name ? `文件“${name.slice(0, 60)}”：${cleaned.message}` : cleaned.message } };
   const id = crypto.randomUUID();
-  await db.transaction(async (tx) => {
-    await tx.insert(attachments).values({
-      id,
-      kind: 'voucher',
-      disclosureId,
-      fundEntryId: entry.id,
-      mime: cleaned.mime,
-      sizeBytes: cleaned.bytes.byteLength,
-      sha256: cleaned.sha256,
-      stripped: cleaned.stripped,
-      bytes: cleaned.bytes,
-      // Voucher scans keep their upload time; complaint files may not have one (a CHECK enforces both).
-      createdAt: new Date(),
-      createdBy: actor.id,
-    });
-    await recordAudit(tx, {
-      actor,
-      action: 'disclosure.voucherAdded',
-      subjectType: 'disclosure',
-      subjectId: String(disclosureId),
-      scopeCode: disclosure.villageCode,
-      detail: { line: lineNo, attachment: id, mime: cleaned.mime, sha256: cleaned.sha256 },
-    });
-  });
-  return { ok: true, value: { id } };
+  return editDraft(
+    db,
+    actor,
+    disclosureId,
+    'voucher.added',
+    async (tx) => {
+      const [entry] = await tx.select().from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
+      if (!entry) return { ok: false, errors: { file: '没有找到该分录' } };
+      const [existing] = await tx.select({ n: count() }).from(attachments).where(eq(attachments.fundEntryId, entry.id));
+      if ((existing?.n ?? 0) >= MAX_VOUCHERS_PER_ENTRY) return { ok: false, errors: { file: `每笔分录最多上传${MAX_VOUCHERS_PER_ENTRY}个凭证文件` } };
+      await tx.insert(attachments).values({
+        id,
+        kind: 'voucher',
+        disclosureId,
+        fundEntryId: entry.id,
+        mime: cleaned.mime,
+        sizeBytes: cleaned.bytes.byteLength,
+        sha256: cleaned.sha256,
+        stripped: cleaned.stripped,
+        bytes: cleaned.bytes,
+        // Voucher scans keep their upload time; complaint files may not have one (a CHECK enforces both).
+        createdAt: new Date(),
+        createdBy: actor.id,
+      });
+      return { ok: true, value: { id }, detail: { line: lineNo, attachment: id, mime: cleaned.mime, sha256: cleaned.sha256 } };
+    },
+    { refuse, auditAction: 'disclosure.voucherAdded' },
+  );
 }
 
 export async function removeVoucher(db: Db, actor: Actor, disclosureId: number, attachmentId: string): Promise<Result> {
-  const disclosure = await getDisclosure(db, disclosureId);
-  if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { form: '只有草稿状态可以删除凭证' } };
-  const voucher = await getVoucher(db, disclosureId, attachmentId);
-  if (!voucher) return { ok: false, errors: { form: '没有找到该凭证' } };
-  await db.transaction(async (tx) => {
-    await tx.delete(attachments).where(eq(attachments.id, attachmentId));
-    await recordAudit(tx, {
-      actor,
-      action: 'disclosure.voucherRemoved',
-      subjectType: 'disclosure',
-      subjectId: String(disclosureId),
-      scopeCode: disclosure.villageCode,
-      detail: { attachment: attachmentId, sha256: voucher.sha256 },
-    });
-  });
-  return { ok: true, value: null };
+  const refuse = (message: string) => ({ form: message === NOT_DRAFT_MESSAGE ? '只有草稿状态可以删除凭证' : message });
+  return editDraft(
+    db,
+    actor,
+    disclosureId,
+    'voucher.removed',
+    async (tx) => {
+      const voucher = await getVoucher(tx, disclosureId, attachmentId);
+      if (!voucher) return { ok: false, errors: { form: '没有找到该凭证' } };
+      await tx.delete(attachments).where(eq(attachments.id, attachmentId));
+      return { ok: true, value: null, detail: { attachment: attachmentId, sha256: voucher.sha256 } };
+    },
+    { refuse, auditAction: 'disclosure.voucherRemoved' },
+  );
 }
