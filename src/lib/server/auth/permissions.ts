@@ -15,13 +15,14 @@
 import { and, eq, gte, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Role } from '../../../../db/schema/auth.ts';
 import { isWithin, levelOfCode, subtreeRange } from '../areas/codes.ts';
+import type { Actor as StaffActor } from '../result.ts';
 
-export interface Actor {
-  id: string;
-  role: Role;
-  /** Null for administrators. */
-  scopeCode: string | null;
-}
+/**
+ * What a permission question needs to know of whoever asks: the part of the one `Actor`
+ * (src/lib/server/result.ts) that the rules read, so any staff member, session user or command
+ * actor can be passed as it is.
+ */
+export type Actor = Pick<StaffActor, 'id' | 'role' | 'scopeCode'>;
 
 export type Action =
   | 'staff.enter'
