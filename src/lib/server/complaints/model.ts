@@ -40,11 +40,16 @@ export const ComplaintInputSchema = z
     name: visibleText({ label: '姓名', max: 40 }).nullable().optional(),
     phone: z.string().trim().nullable().optional(),
   })
-  .superRefine((input, context) => {
-    if (!input.anonymous) {
-      if (!input.name || input.name.length < 2) context.addIssue({ code: 'custom', path: ['name'], message: '实名反映请填写您的姓名' });
-      if (!input.phone || !PHONE.test(input.phone)) context.addIssue({ code: 'custom', path: ['phone'], message: '实名反映请填写能联系到您的手机或固定电话' });
-    }
-  });
+  .superRefine(
+    (input, context) => {
+      if (!input.anonymous) {
+        if (typeof input.name !== 'string' || input.name.length < 2) context.addIssue({ code: 'custom', path: ['name'], message: '实名反映请填写您的姓名' });
+        if (typeof input.phone !== 'string' || !PHONE.test(input.phone)) context.addIssue({ code: 'custom', path: ['phone'], message: '实名反映请填写能联系到您的手机或固定电话' });
+      }
+    },
+    // Runs even when other fields failed, so a real-name reporter hears about name and phone in
+    // the same round as everything else (zod skips refinements on a failed object otherwise).
+    { when: (payload) => typeof (payload.value as { anonymous?: unknown } | null)?.anonymous === 'boolean' },
+  );
 
 export type ComplaintInput = z.infer<typeof ComplaintInputSchema>;
