@@ -184,6 +184,7 @@ export const zhCN = {
   'staff.signIn.lead': '纪委监委、村干部和村务监督委员会成员使用本单位分配的账号登录。',
   'staff.signIn.submit': '登录',
   'staff.signIn.help': '忘记密码请联系为您开设账号的上级纪委监委工作人员重置。群众反映问题无需登录。',
+  'staff.signIn.tooMany': '尝试次数过多，请在{wait}后再试。',
   'staff.password.title': '修改密码',
   'staff.password.mustChange': '这是您首次登录或密码刚被重置，请先设置只有您自己知道的新密码。',
   'staff.password.changed': '密码已修改，其他设备上的登录已全部退出。',
@@ -534,7 +535,7 @@ export const zhCN = {
   'ledger.reportEntry': '有疑问',
   'ledger.reportEntryLabel': '对第{line}行有疑问，我要反映',
   'report.refused': '提交没有成功，请刷新页面后重新填写。',
-  'report.tooMany': '提交过于频繁，请稍后再试。已填写的内容仍在下面。',
+  'report.tooMany': '这个网络近一小时提交的反映太多，请在{wait}后再试。已填写的内容仍在下面。',
   'report.receiptTitle': '已收到您反映的问题',
   'report.receiptLead': '这是您的查询码，只显示这一次：',
   'report.receiptRepeated': '这份表格已经提交过，没有重复登记。您的查询码是：',
@@ -548,7 +549,7 @@ export const zhCN = {
   'track.receipt': '查询码（16位数字）',
   'track.submit': '查询',
   'track.notFound': '没有找到这个查询码，请核对后再输入。',
-  'track.tooMany': '查询失败次数过多，请稍后再试。',
+  'track.tooMany': '查询失败次数过多，请在{wait}后再试。',
   'track.filedOn': '{date}受理登记',
   'track.reply': '纪委监委的答复',
   'track.another': '查询其他查询码',
@@ -712,6 +713,8 @@ export const zhCN = {
   'common.yes': '是',
   'common.choose': '请选择',
   'common.none': '无',
+  'common.waitSeconds': '{n}秒',
+  'common.waitMinutes': '{n}分钟',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

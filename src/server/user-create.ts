@@ -4,34 +4,16 @@
  *   npm run user:create -- --role admin --username wang.admin --name 王管理
  *   npm run user:create -- --role commission --username sanghe.jw --name 桑河县纪委 --scope 990121000000
  *
- * The password is read from standard input (piped) or typed at a hidden prompt, never taken from
- * the command line, where it would land in shell history and the process list.
+ * The password is read from standard input — the first line of a pipe (a second line must repeat
+ * it), or a hidden prompt asked twice — never from the command line, where it would land in shell
+ * history and the process list (see password-input.ts).
+ *
+ *   printf '%s\n' 'the-password' | npm run user:create -- --role admin --username wang.admin
  */
 import { parseArgs } from 'node:util';
-import { createInterface } from 'node:readline';
 import { closeDatabase, getDatabase } from '../lib/server/db.ts';
 import { createUser } from '../lib/server/auth/users.ts';
-
-async function readPassword(): Promise<string> {
-  if (!process.stdin.isTTY) {
-    let data = '';
-    for await (const chunk of process.stdin) data += chunk;
-    return data.replace(/\r?\n$/, '');
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  const output = rl as unknown as { _writeToOutput: (text: string) => void; output: NodeJS.WriteStream };
-  let prompted = false;
-  output._writeToOutput = (text: string) => {
-    if (!prompted) output.output.write(text);
-  };
-  const answer = await new Promise<string>((resolve) => {
-    rl.question('密码 (password): ', resolve);
-    prompted = true;
-  });
-  rl.close();
-  process.stdout.write('\n');
-  return answer;
-}
+import { PasswordInputError, readNewPassword } from './password-input.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +27,14 @@ if (!values.role || !values.username) {
   console.error('usage: npm run user:create -- --role admin|commission|cadre|supervisor --username NAME [--name 姓名] [--scope 12-digit code]');
   process.exit(64);
 }
-const password = await readPassword();
+let password: string;
+try {
+  password = await readNewPassword();
+} catch (error) {
+  if (!(error instanceof PasswordInputError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const { db } = await getDatabase();
 const result = await createUser(
   db,

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.ts';
 
-const KEYS = { COMPLAINT_KEY: Buffer.alloc(32, 1).toString('base64'), RECEIPT_KEY: Buffer.alloc(32, 2).toString('base64') };
+const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64') };
 const PROD = { APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'https://ydt.example.gov.cn', ...KEYS };
 
 describe('configuration', () => {
@@ -40,6 +41,39 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...PROD, RECEIPT_KEY: undefined })).toThrow(/RECEIPT_KEY/);
     expect(() => parseConfig({ ...PROD, RECEIPT_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/32 random bytes/);
     expect(parseConfig(PROD).complaintKey).toHaveLength(32);
+  });
+
+  it('refuses one key used for both purposes in production', () => {
+    // One leaked secret would then both decrypt identities and let anyone test receipt codes offline.
+    expect(() => parseConfig({ ...PROD, RECEIPT_KEY: PROD.COMPLAINT_KEY })).toThrow(/COMPLAINT_KEY and RECEIPT_KEY must be different/);
+    expect(parseConfig({ ...KEYS, RECEIPT_KEY: KEYS.COMPLAINT_KEY }).receiptKey).toHaveLength(32);
+  });
+
+  it('refuses keys in production that were typed or patterned rather than generated', () => {
+    const zero = Buffer.alloc(32).toString('base64');
+    const repeated = Buffer.alloc(32, 0xab).toString('base64');
+    const twoBytes = Buffer.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? 0x5a : 0xa5))).toString('base64');
+    const phrase = Buffer.from('sanghe-county-commission-key-26!').toString('base64');
+    for (const weak of [zero, repeated, twoBytes, phrase]) {
+      expect(() => parseConfig({ ...PROD, COMPLAINT_KEY: weak })).toThrow(/COMPLAINT_KEY does not look random/);
+      expect(() => parseConfig({ ...PROD, RECEIPT_KEY: weak })).toThrow(/RECEIPT_KEY does not look random/);
+      // Outside production fixed keys stay usable (the tests themselves run on typed keys).
+      expect(parseConfig({ ...KEYS, COMPLAINT_KEY: weak }).complaintKey).toHaveLength(32);
+    }
+    for (let i = 0; i < 200; i++) {
+      expect(parseConfig({ ...PROD, COMPLAINT_KEY: randomBytes(32).toString('base64') }).complaintKey).toHaveLength(32);
+    }
+  });
+
+  it('trusts no forwarding proxy unless told, and validates the list it is given', () => {
+    expect(parseConfig(KEYS).trustedProxies).toEqual([]);
+    expect(parseConfig({ ...KEYS, TRUSTED_PROXIES: ' ' }).trustedProxies).toEqual([]);
+    expect(parseConfig({ ...KEYS, TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12 ::1,loopback' }).trustedProxies).toEqual(['10.0.0.5', '172.16.0.0/12', '::1', 'loopback']);
+    expect(() => parseConfig({ ...KEYS, TRUSTED_PROXIES: '10.0.0.5,nginx.internal' })).toThrow(/TRUSTED_PROXIES: "nginx.internal" is not an IP address/);
+    expect(() => parseConfig({ ...KEYS, TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES: "10.0.0.0\/33"/);
+    // Trusting every address would let any client write its own address into X-Forwarded-For.
+    expect(() => parseConfig({ ...KEYS, TRUSTED_PROXIES: '0.0.0.0/0' })).toThrow(/TRUSTED_PROXIES: "0.0.0.0\/0" would trust every address/);
+    expect(() => parseConfig({ ...KEYS, TRUSTED_PROXIES: '::/0' })).toThrow(/would trust every address/);
   });
 
   it('refuses the test-only proof-of-work switch in production', () => {

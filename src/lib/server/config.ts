@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const optionalString = z
@@ -36,6 +37,11 @@ const EnvSchema = z.object({
   COMPLAINT_KEY: optionalString,
   /** 32 random bytes, base64: keys the hash under which receipt codes are stored. */
   RECEIPT_KEY: optionalString,
+  /**
+   * Forwarding proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, or loopback /
+   * linklocal / uniquelocal), separated by commas or spaces. Unset: the header is ignored.
+   */
+  TRUSTED_PROXIES: optionalString,
   /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
   PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
@@ -63,6 +69,8 @@ export interface AppConfig {
   receiptKey: Buffer;
   complaintConcludeDays: number;
   proofOfWork: boolean;
+  /** Proxies whose X-Forwarded-For is believed (see client-address.ts); empty = none. */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {}
@@ -89,12 +97,17 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   }
   const complaintKey = secretKey('COMPLAINT_KEY', e.COMPLAINT_KEY, isProduction, dataDirOf(e.DATA_DIR));
   const receiptKey = secretKey('RECEIPT_KEY', e.RECEIPT_KEY, isProduction, dataDirOf(e.DATA_DIR));
+  if (isProduction && complaintKey.equals(receiptKey)) {
+    // One secret for both would let whoever holds the receipt key also decrypt identities.
+    throw new ConfigError('COMPLAINT_KEY and RECEIPT_KEY must be different keys (generate each with openssl rand -base64 32).');
+  }
   return {
     env: e.APP_ENV,
     complaintKey,
     receiptKey,
     complaintConcludeDays: e.COMPLAINT_CONCLUDE_DAYS,
     proofOfWork: e.PROOF_OF_WORK === 'on',
+    trustedProxies: trustedProxiesOf(e.TRUSTED_PROXIES),
     isProduction,
     port: e.PORT,
     host: e.HOST,
@@ -110,6 +123,24 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   };
 }
 
+/** The TRUSTED_PROXIES list, each entry checked by the same library that later applies it. */
+function trustedProxiesOf(value: string | undefined): string[] {
+  const entries = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const entry of entries) {
+    if (/\/0+$/.test(entry)) {
+      throw new ConfigError(`TRUSTED_PROXIES: "${entry}" would trust every address, so any client could choose its own; list the proxy's own address or network.`);
+    }
+    try {
+      proxyaddr.compile([entry]);
+    } catch {
+      throw new ConfigError(
+        `TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR range such as 10.0.0.0/8, or one of loopback, linklocal, uniquelocal.`,
+      );
+    }
+  }
+  return entries;
+}
+
 function dataDirOf(value: string | undefined): string {
   return path.resolve(process.cwd(), value ?? 'data');
 }
@@ -122,6 +153,9 @@ function secretKey(name: string, value: string | undefined, isProduction: boolea
   if (value) {
     const key = Buffer.from(value, 'base64');
     if (key.length !== 32) throw new ConfigError(`${name} must be 32 random bytes in base64 (openssl rand -base64 32)`);
+    if (isProduction && !looksRandom(key)) {
+      throw new ConfigError(`${name} does not look random (repeated bytes or typed text); generate one with openssl rand -base64 32`);
+    }
     return key;
   }
   if (isProduction) throw new ConfigError(`APP_ENV=production requires ${name} (openssl rand -base64 32); generated keys are for development only`);
@@ -134,6 +168,17 @@ function secretKey(name: string, value: string | undefined, isProduction: boolea
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   }
   return Buffer.from(keys[name]!, 'base64');
+}
+
+/**
+ * Catches keys that were typed or patterned instead of generated: all-zero or repeated bytes, and
+ * text (every byte printable ASCII). 32 random bytes have about 30 distinct values; fewer than 16
+ * or all-printable happens by chance far less than once in 10^13, so no real key is refused.
+ */
+function looksRandom(key: Buffer): boolean {
+  const distinct = new Set(key).size;
+  const printable = key.every((byte) => byte >= 0x20 && byte <= 0x7e);
+  return distinct >= 16 && !printable;
 }
 
 let cached: AppConfig | undefined;

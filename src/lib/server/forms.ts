@@ -24,12 +24,3 @@ export async function readForm(request: Request): Promise<{ fields: Record<strin
     all: (name) => data.getAll(name).flatMap((value) => (typeof value === 'string' ? [removeControlChars(value)] : [])),
   };
 }
-
-/** The client address for in-memory throttling only (never stored or logged). */
-export function clientKeyOf(context: { clientAddress?: string; request: Request }): string {
-  try {
-    return context.clientAddress ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { sessions, users } from '../../../../db/schema/auth.ts';
 import { auditEvents } from '../../../../db/schema/audit.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
-import { Throttle } from './throttle.ts';
+import { SignInThrottle } from './throttle.ts';
 import {
   changeOwnPassword,
   createUser,
@@ -42,7 +42,7 @@ const client = (n: number) => `198.51.100.${n}`;
 
 describe('sign-in', () => {
   it('signs a demo account in and stores only the hash of the token', async () => {
-    const result = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2026', clientKey: client(1) }, new Throttle());
+    const result = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2026', clientKey: client(1) }, new SignInThrottle());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.token).toMatch(/^[a-z2-7]{32}$/);
@@ -52,7 +52,7 @@ describe('sign-in', () => {
   });
 
   it('gives the same answer for an unknown user and a wrong password', async () => {
-    const throttle = new Throttle();
+    const throttle = new SignInThrottle();
     const unknown = await signIn(test.db, { username: 'no.such.user', password: 'whatever-it-is', clientKey: client(2) }, throttle);
     const wrong = await signIn(test.db, { username: 'qianying.kj', password: 'not-the-password', clientKey: client(3) }, throttle);
     expect(unknown).toEqual({ ok: false, status: 401, errors: { form: GENERIC_SIGN_IN_ERROR } });
@@ -60,30 +60,53 @@ describe('sign-in', () => {
   });
 
   it('accepts usernames typed with capitals or full-width letters', async () => {
-    const result = await signIn(test.db, { username: ' ＱianYing.KJ ', password: 'yidiantong-baozhang-2026', clientKey: client(4) }, new Throttle());
+    const result = await signIn(test.db, { username: ' ＱianYing.KJ ', password: 'yidiantong-baozhang-2026', clientKey: client(4) }, new SignInThrottle());
     expect(result.ok).toBe(true);
   });
 
-  it('throttles an account after repeated failures, even for the right password', async () => {
-    const throttle = new Throttle();
+  it('makes the right password wait after repeated failures for the same account from the same client', async () => {
+    const throttle = new SignInThrottle();
     for (let i = 0; i < 4; i++) {
-      await signIn(test.db, { username: 'qianying.jd', password: `guess-${i}-wrong`, clientKey: client(10 + i) }, throttle);
+      await signIn(test.db, { username: 'qianying.jd', password: `guess-${i}-wrong`, clientKey: client(10) }, throttle);
     }
-    const blocked = await signIn(test.db, { username: 'qianying.jd', password: 'yidiantong-jiandu-2026', clientKey: client(20) }, throttle);
+    const blocked = await signIn(test.db, { username: 'qianying.jd', password: 'yidiantong-jiandu-2026', clientKey: client(10) }, throttle);
     expect(blocked.ok).toBe(false);
     if (!blocked.ok) {
       expect(blocked.status).toBe(429);
-      expect(blocked.errors.form).toMatch(/后再试/);
+      expect(blocked.errors.form).toMatch(/请在\d+秒后再试/);
+      expect(blocked.retryAfterMs).toBeGreaterThan(0);
+      expect(blocked.retryAfterMs).toBeLessThanOrEqual(1000);
     }
+    // The same person at another desk (another client) is not held up by those guesses.
+    const elsewhere = await signIn(test.db, { username: 'qianying.jd', password: 'yidiantong-jiandu-2026', clientKey: client(11) }, throttle);
+    expect(elsewhere.ok).toBe(true);
   });
 
-  it('throttles one client guessing many accounts', async () => {
-    const throttle = new Throttle();
-    for (let i = 0; i < 4; i++) {
-      await signIn(test.db, { username: `someone${i}`, password: 'wrong-password-x', clientKey: client(99) }, throttle);
+  it('holds an account guessed from many clients, even for the right password', async () => {
+    const throttle = new SignInThrottle();
+    for (let i = 0; i < 11; i++) {
+      await signIn(test.db, { username: 'qianying.jd', password: `guess-${i}-wrong`, clientKey: client(40 + i) }, throttle);
     }
-    const blocked = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2026', clientKey: client(99) }, throttle);
+    const blocked = await signIn(test.db, { username: 'qianying.jd', password: 'yidiantong-jiandu-2026', clientKey: client(60) }, throttle);
     expect(blocked.ok === false && blocked.status).toBe(429);
+  });
+
+  it("never refuses a correct password because of other accounts' failures from the same client", async () => {
+    // Behind one proxy or office NAT everybody is one client: one person's guesses must not lock out the rest.
+    const throttle = new SignInThrottle();
+    const wrong = [];
+    for (let i = 0; i < 14; i++) {
+      wrong.push(await signIn(test.db, { username: `someone${i}`, password: 'wrong-password-x', clientKey: client(99) }, throttle));
+    }
+    // The client is asked to slow down for wrong or unknown combinations …
+    const last = wrong.at(-1)!;
+    expect(last).toMatchObject({ ok: false, status: 429 });
+    expect(!last.ok && last.errors.form).toMatch(/后再试/);
+    // … but the right password of another account still signs in from that same address.
+    const colleague = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2026', clientKey: client(99) }, throttle);
+    expect(colleague.ok).toBe(true);
+    const typo = await signIn(test.db, { username: 'qianying.kj', password: 'yidiantong-baozhang-2025', clientKey: client(99) }, throttle);
+    expect(typo).toMatchObject({ ok: false, status: 429 });
   });
 });
 
@@ -151,6 +174,17 @@ describe('account management', () => {
     if (!result.ok) expect(result.errors[field]).toMatch(message);
   });
 
+  it('refuses a password with control characters wherever a password is set (create, reset, change)', async () => {
+    const created = await createUser(test.db, sanghe, { ...base, username: 'zhoujia.kj', password: 'zhou-jia-2026-mima\nzhou-jia-2026-mima' });
+    expect(created.ok === false && created.errors.password).toMatch(/控制字符/);
+    const [qianying] = await test.db.select().from(users).where(eq(users.username, 'qianying.kj'));
+    const reset = await resetPassword(test.db, sanghe, qianying!.id, { password: 'qian-ying\tbao-zhang-26', reason: '本人忘记密码，电话核实后重置' });
+    expect(reset.ok === false && reset.errors.password).toMatch(/控制字符/);
+    const own = await actor('qianying.kj');
+    const changed = await changeOwnPassword(test.db, own, { currentPassword: 'yidiantong-baozhang-2026', newPassword: 'qian-ying-xin\u0000mima', confirmPassword: 'qian-ying-xin\u0000mima' });
+    expect(changed.ok === false && changed.errors.newPassword).toMatch(/控制字符/);
+  });
+
   it('refuses to create accounts outside the creator’s scope', async () => {
     const result = await createUser(test.db, sanghe, { ...base, username: 'liugang.kj', scopeCode: '990122001201' });
     expect(result).toMatchObject({ ok: false, status: 403 });
@@ -169,7 +203,7 @@ describe('account management', () => {
   });
 
   it('forces the first password change, which ends every other session', async () => {
-    const first = await signIn(test.db, { username: 'houying.kj', password: base.password, clientKey: client(30) }, new Throttle());
+    const first = await signIn(test.db, { username: 'houying.kj', password: base.password, clientKey: client(30) }, new SignInThrottle());
     expect(first.ok && first.value.user.mustChangePassword).toBe(true);
     const me = await actor('houying.kj');
     const mismatch = await changeOwnPassword(test.db, me, { currentPassword: base.password, newPassword: 'hou-ying-xin-mima-1', confirmPassword: 'different-one-here' });
@@ -186,12 +220,12 @@ describe('account management', () => {
 
   it('disables an account: its very next request fails and it cannot sign in again', async () => {
     const me = await actor('houying.kj');
-    const session = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(31) }, new Throttle());
+    const session = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(31) }, new SignInThrottle());
     expect(session.ok).toBe(true);
     expect((await disableUser(test.db, sanghe, me.id, '')).ok).toBe(false); // a reason is required
     expect((await disableUser(test.db, sanghe, me.id, '调离岗位，停用账号')).ok).toBe(true);
     if (session.ok) expect(await validateSessionToken(test.db, session.value.token)).toBeNull();
-    const again = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(32) }, new Throttle());
+    const again = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(32) }, new SignInThrottle());
     expect(again).toMatchObject({ ok: false, errors: { form: GENERIC_SIGN_IN_ERROR } });
     const [row] = await test.db.select().from(users).where(eq(users.id, me.id));
     expect(row!.disabledAt).not.toBeNull(); // disabled, not deleted

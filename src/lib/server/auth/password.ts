@@ -1,6 +1,7 @@
 /**
  * Passwords: argon2id hashes (OWASP parameters: 19 MiB, 2 passes, 1 lane) and a policy that
- * refuses short passwords, the 49,000 most common ones and ones built on the username.
+ * refuses short passwords, the 49,000 most common ones, ones built on the username, and control
+ * characters.
  */
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
@@ -35,6 +36,10 @@ export function dummyPasswordHash(): Promise<string> {
 
 /** Returns a Chinese message saying what is wrong, or null when the password is acceptable. */
 export function passwordProblem(password: string, username: string): string | null {
+  // A newline or tab cannot be typed into the sign-in field, so such a password could never be used
+  // (it happens when a password is piped twice into user:create). Control characters of any kind,
+  // and Unicode line and paragraph separators, are refused wherever a password is set.
+  if (/[\p{Cc}\u2028\u2029]/u.test(password)) return '密码不能包含换行、制表符等控制字符';
   if (password.length < PASSWORD_MIN_LENGTH) return `密码至少${PASSWORD_MIN_LENGTH}个字符`;
   if (password.length > PASSWORD_MAX_LENGTH) return `密码不超过${PASSWORD_MAX_LENGTH}个字符`;
   const lowered = password.toLowerCase();

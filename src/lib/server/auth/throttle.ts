@@ -1,34 +1,35 @@
 /**
- * Sign-in throttling without storing anyone's address. Counters live in memory, keyed by an
- * HMAC of the username or client address under a random key that rotates every few hours; the
- * raw values are never kept, logged or written to the database. After a few failures each further
- * attempt must wait longer (1 s, 2 s, 4 s … capped at 15 minutes); a success clears the account's
- * counter. Restarting the process forgets everything, which is acceptable: the delays only need to
- * make online guessing slow, and argon2 makes each guess expensive anyway.
+ * Throttling without storing anyone's address or username. Counters live in memory, keyed by an
+ * HMAC of the value under a random key that rotates every few hours; the raw values are never
+ * kept, logged or written to the database. Restarting the process forgets everything, which is
+ * acceptable: the limits only need to make online guessing and flooding slow.
+ *
+ * Two shapes:
+ * - BackoffThrottle (sign-in): a few failures pass, then each attempt waits longer (1 s, 2 s, 4 s …
+ *   capped at 15 minutes), forgotten after an hour without failures.
+ * - WindowThrottle (citizen routes): at most N events per client in any sliding hour. A village
+ *   sharing one Wi-Fi gets a generous burst, and the wait ends as soon as the oldest event leaves
+ *   the hour, instead of growing exponentially for everyone behind one address.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Translate } from '../../../i18n/index.ts';
 
 const ROTATE_MS = 6 * 60 * 60 * 1000;
-const FREE_FAILURES = 3;
-const MAX_DELAY_MS = 15 * 60 * 1000;
-const FORGET_AFTER_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
-interface Counter {
-  failures: number;
-  blockedUntil: number;
-  lastFailure: number;
-}
-
-export class Throttle {
+/** Counters under rotating keyed hashes; entries under the previous key are honoured until they age out. */
+class KeyedCounters<T extends { last: number }> {
   #key = randomBytes(32);
   #previousKey: Buffer | undefined;
   #rotatedAt: number;
-  #counters = new Map<string, Counter>();
-
+  #counters = new Map<string, T>();
   readonly now: () => number;
+  readonly #forgetAfterMs: number;
 
-  constructor(now: () => number = Date.now) {
+  // No parameter properties: the CLIs run this file under Node's type stripping.
+  constructor(now: () => number, forgetAfterMs: number) {
     this.now = now;
+    this.#forgetAfterMs = forgetAfterMs;
     this.#rotatedAt = now();
   }
 
@@ -38,50 +39,37 @@ export class Throttle {
     this.#previousKey = this.#key;
     this.#key = randomBytes(32);
     this.#rotatedAt = now;
-    // Entries under the previous key are still honoured until they age out.
     for (const [key, counter] of this.#counters) {
-      if (now - counter.lastFailure > FORGET_AFTER_MS) this.#counters.delete(key);
+      if (now - counter.last > this.#forgetAfterMs) this.#counters.delete(key);
     }
   }
 
-  #keysFor(kind: string, value: string): string[] {
-    const keys = [createHmac('sha256', this.#key).update(`${kind}:${value}`).digest('base64url')];
-    if (this.#previousKey) keys.push(createHmac('sha256', this.#previousKey).update(`${kind}:${value}`).digest('base64url'));
-    return keys;
+  #hashes(kind: string, value: string): string[] {
+    const keys = [this.#key, this.#previousKey].filter((key): key is Buffer => key !== undefined);
+    return keys.map((key) => createHmac('sha256', key).update(`${kind}:${value}`).digest('base64url'));
   }
 
-  /** Milliseconds the caller must still wait before another attempt (0 = go ahead). */
-  retryAfter(kind: string, value: string): number {
+  /** The counters held for this value, under the current and the previous key. */
+  find(kind: string, value: string): T[] {
     this.#rotate();
-    const now = this.now();
-    let wait = 0;
-    for (const key of this.#keysFor(kind, value)) {
-      const counter = this.#counters.get(key);
-      if (counter) wait = Math.max(wait, counter.blockedUntil - now);
-    }
-    return Math.max(0, wait);
+    return this.#hashes(kind, value).flatMap((key) => this.#counters.get(key) ?? []);
   }
 
-  recordFailure(kind: string, value: string): void {
+  /** The counter under the current key, created when missing. */
+  current(kind: string, value: string, fresh: () => T): T {
     this.#rotate();
-    const now = this.now();
-    const key = this.#keysFor(kind, value)[0]!;
-    const counter = this.#counters.get(key) ?? { failures: 0, blockedUntil: 0, lastFailure: now };
-    if (now - counter.lastFailure > FORGET_AFTER_MS) counter.failures = 0;
-    counter.failures += 1;
-    counter.lastFailure = now;
-    const over = counter.failures - FREE_FAILURES;
-    counter.blockedUntil = over > 0 ? now + Math.min(1000 * 2 ** (over - 1), MAX_DELAY_MS) : 0;
-    this.#counters.set(key, counter);
+    const key = this.#hashes(kind, value)[0]!;
+    let counter = this.#counters.get(key);
+    if (!counter) this.#counters.set(key, (counter = fresh()));
+    return counter;
   }
 
-  reset(kind: string, value: string): void {
-    for (const key of this.#keysFor(kind, value)) this.#counters.delete(key);
+  delete(kind: string, value: string): void {
+    for (const key of this.#hashes(kind, value)) this.#counters.delete(key);
   }
 
-  /** How many counters are held (memory bound, tests). */
-  get size(): number {
-    return this.#counters.size;
+  values(): IterableIterator<T> {
+    return this.#counters.values();
   }
 
   /** The keys counters are held under, to show no raw username or address is kept. */
@@ -90,5 +78,157 @@ export class Throttle {
   }
 }
 
-/** The process-wide sign-in throttle. */
-export const signInThrottle = new Throttle();
+interface Failures {
+  failures: number;
+  blockedUntil: number;
+  last: number;
+}
+
+export class BackoffThrottle {
+  #counters: KeyedCounters<Failures>;
+  readonly #freeFailures: number;
+  static readonly MAX_DELAY_MS = 15 * 60 * 1000;
+
+  constructor(options: { freeFailures: number }, now: () => number = Date.now) {
+    this.#freeFailures = options.freeFailures;
+    this.#counters = new KeyedCounters(now, HOUR_MS);
+  }
+
+  /** Milliseconds the caller must still wait before another attempt (0 = go ahead). */
+  retryAfter(kind: string, value: string): number {
+    const now = this.#counters.now();
+    return Math.max(0, ...this.#counters.find(kind, value).map((counter) => counter.blockedUntil - now));
+  }
+
+  recordFailure(kind: string, value: string): void {
+    const now = this.#counters.now();
+    const counter = this.#counters.current(kind, value, () => ({ failures: 0, blockedUntil: 0, last: now }));
+    if (now - counter.last > HOUR_MS) counter.failures = 0;
+    counter.failures += 1;
+    counter.last = now;
+    const over = counter.failures - this.#freeFailures;
+    counter.blockedUntil = over > 0 ? now + Math.min(1000 * 2 ** (over - 1), BackoffThrottle.MAX_DELAY_MS) : 0;
+  }
+
+  reset(kind: string, value: string): void {
+    this.#counters.delete(kind, value);
+  }
+
+  heldKeys(): string[] {
+    return this.#counters.heldKeys();
+  }
+}
+
+interface Events {
+  /** Times of the events in the window, oldest first, at most `limit` of them. */
+  times: number[];
+  last: number;
+}
+
+export class WindowThrottle {
+  #counters: KeyedCounters<Events>;
+  readonly limit: number;
+  readonly windowMs: number;
+
+  constructor(options: { limit: number; windowMs: number }, now: () => number = Date.now) {
+    this.limit = options.limit;
+    this.windowMs = options.windowMs;
+    this.#counters = new KeyedCounters(now, options.windowMs);
+  }
+
+  /** Milliseconds until one more event fits in the window (0 = go ahead). */
+  retryAfter(kind: string, value: string): number {
+    const now = this.#counters.now();
+    const times = this.#counters
+      .find(kind, value)
+      .flatMap((counter) => counter.times)
+      .filter((time) => now - time < this.windowMs)
+      .sort((a, b) => a - b);
+    if (times.length < this.limit) return 0;
+    // The event that must leave the window before there is room for one more.
+    return times[times.length - this.limit]! + this.windowMs - now;
+  }
+
+  record(kind: string, value: string, weight = 1): void {
+    const now = this.#counters.now();
+    const counter = this.#counters.current(kind, value, () => ({ times: [], last: now }));
+    for (let i = 0; i < weight; i++) counter.times.push(now);
+    counter.times = counter.times.filter((time) => now - time < this.windowMs).slice(-this.limit);
+    counter.last = now;
+  }
+
+  reset(kind: string, value: string): void {
+    this.#counters.delete(kind, value);
+  }
+
+  heldKeys(): string[] {
+    return this.#counters.heldKeys();
+  }
+
+  /** How many event times are held in all (memory bound, tests). */
+  heldEvents(): number {
+    let total = 0;
+    for (const counter of this.#counters.values()) total += counter.times.length;
+    return total;
+  }
+}
+
+/**
+ * The sign-in limits. Behind one proxy or office NAT many people share an address, so nothing
+ * keyed by the client alone may refuse a correct password:
+ * - account + client: 3 free failures, then growing waits — checked before the password is;
+ * - account, from anywhere: 10 free failures an hour, then growing waits — against one account
+ *   being guessed from many addresses (the price: someone can delay that one account, not others);
+ * - client, across accounts: 10 free failures; beyond that a wrong or unknown combination is
+ *   answered "wait" instead of "wrong", while a correct password still signs in.
+ */
+export class SignInThrottle {
+  #pair: BackoffThrottle;
+  #account: BackoffThrottle;
+  #client: BackoffThrottle;
+
+  constructor(now: () => number = Date.now) {
+    this.#pair = new BackoffThrottle({ freeFailures: 3 }, now);
+    this.#account = new BackoffThrottle({ freeFailures: 10 }, now);
+    this.#client = new BackoffThrottle({ freeFailures: 10 }, now);
+  }
+
+  /** How long before this account may be tried from this client at all (0 = check the password). */
+  waitBefore(username: string, client: string): number {
+    return Math.max(this.#account.retryAfter('account', username), this.#pair.retryAfter('pair', pairOf(username, client)));
+  }
+
+  /** Counts a wrong or unknown combination; returns how long this client is asked to slow down. */
+  failed(username: string, client: string): number {
+    this.#pair.recordFailure('pair', pairOf(username, client));
+    this.#account.recordFailure('account', username);
+    this.#client.recordFailure('client', client);
+    return this.#client.retryAfter('client', client);
+  }
+
+  /**
+   * A correct password clears this client's count for the account. The per-account count stays:
+   * otherwise each real sign-in would hand someone guessing from elsewhere ten fresh tries.
+   */
+  succeeded(username: string, client: string): void {
+    this.#pair.reset('pair', pairOf(username, client));
+  }
+}
+
+function pairOf(username: string, client: string): string {
+  return `${username}\n${client}`;
+}
+
+/** The process-wide sign-in limits. */
+export const signInThrottle = new SignInThrottle();
+
+/** "30秒" / "5分钟" (English "30 s" / "5 min"), rounded up, for "try again in …" messages. */
+export function formatWait(t: Translate, ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 60 ? t('common.waitSeconds', { n: seconds }) : t('common.waitMinutes', { n: Math.ceil(seconds / 60) });
+}
+
+/** Whole seconds for a Retry-After header. */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}

@@ -13,11 +13,12 @@ import type { Db, DbOrTx } from '../db.ts';
 import { can, inScope, type Actor } from './permissions.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, generateSessionToken, invalidateUserSessions } from './sessions.ts';
-import { signInThrottle, type Throttle } from './throttle.ts';
+import { formatWait, signInThrottle, type SignInThrottle } from './throttle.ts';
+import { translator } from '../../../i18n/index.ts';
 import { fieldErrors } from '../validation.ts';
 
 export type FieldErrors = Record<string, string>;
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; status?: number };
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; status?: number; retryAfterMs?: number };
 
 export interface AuditActor extends Actor {
   username: string;
@@ -42,23 +43,22 @@ export interface SignInInput {
 export async function signIn(
   db: Db,
   input: SignInInput,
-  throttle: Throttle = signInThrottle,
+  throttle: SignInThrottle = signInThrottle,
 ): Promise<Result<{ token: string; user: UserRow }>> {
   const username = normaliseUsername(input.username);
-  const wait = Math.max(throttle.retryAfter('account', username), throttle.retryAfter('client', input.clientKey));
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    return { ok: false, status: 429, errors: { form: `尝试次数过多，请${seconds > 60 ? `${Math.ceil(seconds / 60)}分钟` : `${seconds}秒`}后再试` } };
-  }
+  // Only this account's own limits are checked before the password: see SignInThrottle.
+  const wait = throttle.waitBefore(username, input.clientKey);
+  if (wait > 0) return tooManyAttempts(wait);
   const [user] = USERNAME.test(username) ? await db.select().from(users).where(eq(users.username, username)) : [];
   // Verify against a real hash even for unknown users, so both cases take the same time.
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !valid || user.disabledAt) {
-    throttle.recordFailure('account', username);
-    throttle.recordFailure('client', input.clientKey);
+    // Unknown user and wrong password are counted and answered alike.
+    const slowDown = throttle.failed(username, input.clientKey);
+    if (slowDown > 0) return tooManyAttempts(slowDown);
     return { ok: false, status: 401, errors: { form: GENERIC_SIGN_IN_ERROR } };
   }
-  throttle.reset('account', username);
+  throttle.succeeded(username, input.clientKey);
   const token = generateSessionToken();
   await db.transaction(async (tx) => {
     await createSession(tx, token, user.id);
@@ -71,6 +71,11 @@ export async function signIn(
     });
   });
   return { ok: true, value: { token, user } };
+}
+
+function tooManyAttempts(wait: number): Result<never> {
+  const zh = translator('zh-CN');
+  return { ok: false, status: 429, retryAfterMs: wait, errors: { form: zh('staff.signIn.tooMany', { wait: formatWait(zh, wait) }) } };
 }
 
 // ---------------------------------------------------------------- own password

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../../lib/server/db.ts';
-import { clientKeyOf } from '../../../../lib/server/forms.ts';
+import { clientKeyOf } from '../../../../lib/server/client-address.ts';
 import { trackComplaint } from '../../../../lib/server/complaints/filing.ts';
-import { trackingThrottle } from '../../../../lib/server/complaints/throttles.ts';
+import { rateLimited, trackingThrottle } from '../../../../lib/server/complaints/throttles.ts';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
@@ -10,10 +10,11 @@ const json = (status: number, body: unknown) =>
 /** GET /api/v1/complaints/{receipt} — the citizen-level status; misses are throttled like the form. */
 export const GET: APIRoute = async (context) => {
   const client = clientKeyOf(context);
-  if (trackingThrottle.retryAfter('client', client) > 0) return json(429, { error: { code: 'rate_limited', message: '查询过于频繁，请稍后再试' } });
+  const wait = trackingThrottle.retryAfter('client', client);
+  if (wait > 0) return rateLimited(wait, '查询失败次数过多');
   const view = await trackComplaint(await getDb(), context.params.receipt);
   if (!view) {
-    trackingThrottle.recordFailure('client', client);
+    trackingThrottle.record('client', client);
     return json(404, { error: { code: 'not_found', message: '查询码不正确' } });
   }
   return json(200, view);

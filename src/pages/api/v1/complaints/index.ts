@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../../lib/server/db.ts';
-import { clientKeyOf } from '../../../../lib/server/forms.ts';
+import { clientKeyOf } from '../../../../lib/server/client-address.ts';
 import { fileComplaint } from '../../../../lib/server/complaints/filing.ts';
-import { filingThrottle } from '../../../../lib/server/complaints/throttles.ts';
+import { filingThrottle, rateLimited } from '../../../../lib/server/complaints/throttles.ts';
 import { acceptPow, powEnabled } from '../../../../lib/server/complaints/pow.ts';
 
 const json = (status: number, body: unknown) =>
@@ -14,7 +14,8 @@ const json = (status: number, body: unknown) =>
  */
 export const POST: APIRoute = async (context) => {
   const client = clientKeyOf(context);
-  if (filingThrottle.retryAfter('client', client) > 0) return json(429, { error: { code: 'rate_limited', message: '提交过于频繁，请稍后再试' } });
+  const wait = filingThrottle.retryAfter('client', client);
+  if (wait > 0) return rateLimited(wait, '这个网络近一小时提交的反映太多');
   let body: unknown;
   try {
     body = await context.request.json();
@@ -27,6 +28,6 @@ export const POST: APIRoute = async (context) => {
   const idempotencyKey = context.request.headers.get('Idempotency-Key') ?? undefined;
   const result = await fileComplaint(await getDb(), body, { idempotencyKey });
   if (!result.ok) return json(400, { error: { code: 'invalid', message: '提交的内容有误', fields: result.errors } });
-  if (!result.repeated) filingThrottle.recordFailure('client', client);
+  if (!result.repeated) filingThrottle.record('client', client);
   return json(result.repeated ? 200 : 201, { receipt: result.receipt });
 };
