@@ -71,9 +71,10 @@ describe('village accounts on a desktop', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby'))).toBe('h-assets');
     const scrollable = await region.evaluate((el) => el.scrollWidth > el.clientWidth);
     if (scrollable) {
-      await page.keyboard.press('End');
       await page.keyboard.press('ArrowRight');
-      expect(await region.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+      await page.keyboard.press('ArrowRight');
+      // Keyboard scrolling is animated: wait for it rather than read the position at once.
+      await expect.poll(() => region.evaluate((el) => el.scrollLeft), { timeout: 5_000 }).toBeGreaterThan(0);
     }
     await page.context().close();
   });
