@@ -1,6 +1,7 @@
 // @ts-check
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 
@@ -12,6 +13,22 @@ const vendorHtmx = {
       const target = path.resolve('public/vendor');
       mkdirSync(target, { recursive: true });
       copyFileSync(path.resolve('node_modules/htmx.org/dist/htmx.min.js'), path.join(target, 'htmx.min.js'));
+    },
+  },
+};
+
+/**
+ * `astro dev` has no start script, so this is its entry point for start-up: it runs the same
+ * bootstrap as `npm start` (open → migrate → seed) when the dev server starts. Imported natively by
+ * file URL (Node strips the types), outside Vite; the handle is kept on globalThis, so the pages'
+ * own copy of db.ts finds this one instead of opening a second database on the same directory.
+ */
+const devBootstrap = {
+  name: 'dev-bootstrap',
+  hooks: {
+    'astro:server:start': async () => {
+      const { bootstrap } = await import(pathToFileURL(path.resolve('src/lib/server/bootstrap.ts')).href);
+      await bootstrap();
     },
   },
 };
@@ -30,7 +47,7 @@ export default defineConfig({
   // query's parameters (complaint text, receipt hash): its log lines go through our redaction.
   logger: { entrypoint: './src/server/astro-log.mjs' },
   build: { inlineStylesheets: 'never' },
-  integrations: [vendorHtmx],
+  integrations: [vendorHtmx, devBootstrap],
   vite: {
     build: { assetsInlineLimit: 0 },
   },

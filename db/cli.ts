@@ -3,8 +3,8 @@
  * Both go through the same module the server uses, so they see the same configuration.
  */
 import { getConfig } from '../src/lib/server/config.ts';
-import { closeDatabase, getDatabase, migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
-import { seedCatalog, seedDemo } from './seed/index.ts';
+import { bootstrap } from '../src/lib/server/bootstrap.ts';
+import { closeDatabase, migrateDatabase, openDatabase } from '../src/lib/server/db.ts';
 
 const command = process.argv[2];
 const config = getConfig();
@@ -17,9 +17,8 @@ if (command === 'migrate') {
   await handle.close();
   console.log('migrations applied');
 } else if (command === 'seed') {
-  const { db } = await getDatabase(); // migrates and seeds as at start-up
-  const catalog = await seedCatalog(db);
-  const demo = config.seedDemo ? await seedDemo(db) : 'skipped (production or DEMO_SEED=off)';
+  // The same start-up as the server (open → migrate → seed), run once; it reports what it inserted.
+  const { catalog, demo } = await bootstrap();
   await closeDatabase();
   console.log(JSON.stringify({ catalog, demo }));
 } else {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import type { RiskPoint, Step } from '../seed/catalog/types.ts';
+import type { RiskPoint, Step } from '../../src/lib/server/catalog/types.ts';
 
 /** The 4 categories of the provincial catalog. */
 export const catalogCategories = pgTable('catalog_categories', {

@@ -12,7 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
 import { catalogCategories, catalogItems } from './catalog.ts';
-import type { CatalogItemSeed } from '../seed/catalog/types.ts';
+import type { CatalogItemSeed } from '../../src/lib/server/catalog/types.ts';
 
 /**
  * A county's micro-power list. Each version is a row; once published it never changes

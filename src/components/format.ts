@@ -1,5 +1,5 @@
 /** Presentation helpers shared by components (no I/O). */
-import type { TimeLimit } from '../../db/seed/catalog/types.ts';
+import type { TimeLimit } from '../lib/server/catalog/types.ts';
 import type { Translate } from '../i18n/index.ts';
 
 export function formatTimeLimit(t: Translate, limit: TimeLimit): string {

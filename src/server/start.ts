@@ -6,10 +6,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/server/config.ts';
-import { closeDatabase, getDatabase } from '../lib/server/db.ts';
-import { deleteExpiredSessions } from '../lib/server/auth/sessions.ts';
-import { ensureDailyHead } from '../lib/server/accounts/verify.ts';
-import { todayInShanghai } from '../lib/server/time.ts';
+import { bootstrap } from '../lib/server/bootstrap.ts';
+import { closeDatabase } from '../lib/server/db.ts';
+import { startHourlyJobs } from '../lib/server/jobs.ts';
 import { describeError, logger } from '../lib/server/logger.ts';
 import { installClientErrorPages } from './client-errors.ts';
 
@@ -27,13 +26,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { db } = await getDatabase();
-  // Expired sessions are refused on use anyway; this only keeps the table small.
-  const sweep = () => deleteExpiredSessions(db).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
-  // The province-wide head hash is fixed once a day; the first check after midnight records it.
-  const recordHead = () => ensureDailyHead(db, todayInShanghai()).catch((error: unknown) => logger.warn(describeError(error), 'head hash failed'));
-  await Promise.all([sweep(), recordHead()]);
-  setInterval(() => void Promise.all([sweep(), recordHead()]), 60 * 60 * 1000).unref();
+  const { handle } = await bootstrap();
+  await startHourlyJobs(handle.db);
 
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;

@@ -11,7 +11,8 @@
  *   printf '%s\n' 'the-password' | npm run user:create -- --role admin --username wang.admin
  */
 import { parseArgs } from 'node:util';
-import { closeDatabase, getDatabase } from '../lib/server/db.ts';
+import { bootstrap } from '../lib/server/bootstrap.ts';
+import { closeDatabase } from '../lib/server/db.ts';
 import { createUser } from '../lib/server/auth/users.ts';
 import { PasswordInputError, readNewPassword } from './password-input.ts';
 
@@ -35,7 +36,8 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-const { db } = await getDatabase();
+// An entry point: the same start-up as the server (open → migrate → seed).
+const { db } = (await bootstrap()).handle;
 const result = await createUser(
   db,
   null,

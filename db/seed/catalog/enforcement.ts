@@ -1,4 +1,4 @@
-import type { CatalogItemSeed } from './types';
+import type { CatalogItemSeed } from '../../../src/lib/server/catalog/types.ts';
 
 /**
  * 行政执法类（ZF-01 … ZF-24）：乡镇综合行政执法队及乡镇相关办公室实施的

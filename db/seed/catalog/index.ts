@@ -2,7 +2,7 @@
  * The provincial catalog: 110 items in 4 categories, authored in Chinese.
  * Each category file holds the items of one area of work; the order here is the display order.
  */
-import type { CatalogItemSeed, CategoryCode } from './types.ts';
+import type { CatalogItemSeed, CategoryCode } from '../../../src/lib/server/catalog/types.ts';
 import { items as enforcement } from './enforcement.ts';
 import { items as approval } from './approval.ts';
 import { items as managementVillage } from './management-village.ts';

@@ -1,4 +1,4 @@
-import type { CatalogItemSeed } from './types';
+import type { CatalogItemSeed } from '../../../src/lib/server/catalog/types.ts';
 
 /**
  * 公共管理类（management）GL-18 … GL-34：乡镇组织实施（村级协助）的涉农资金、用人和基层治理事项。

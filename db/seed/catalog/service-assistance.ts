@@ -1,4 +1,4 @@
-import type { CatalogItemSeed } from './types';
+import type { CatalogItemSeed } from '../../../src/lib/server/catalog/types.ts';
 
 export const items: CatalogItemSeed[] = [
   {

@@ -1,4 +1,4 @@
-import type { CatalogItemSeed } from './types';
+import type { CatalogItemSeed } from '../../../src/lib/server/catalog/types.ts';
 
 /**
  * 公共服务（便民服务类）：FW-16 … FW-30。

@@ -3,8 +3,8 @@
  * postgres.js when it is set. Both give the same drizzle pg-core API, so every query is written once.
  *
  * The handle lives on globalThis under a registry symbol: `astro dev` reloads modules, and the
- * production start-up script (src/server/start.ts) opens and migrates the database before the
- * bundled Astro app, which has its own copy of this module, asks for it. Two PGlite instances on
+ * production start-up script (src/server/start.ts, through bootstrap.ts) opens and migrates the
+ * database before the bundled Astro app, which has its own copy of this module, asks for it. Two PGlite instances on
  * one data directory would corrupt it, so there must be exactly one per process.
  */
 import { mkdirSync } from 'node:fs';
@@ -105,7 +105,10 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 const REGISTRY_KEY = Symbol.for('yidiantong.db');
 type Registry = { [REGISTRY_KEY]?: Promise<DbHandle> };
 
-/** Opens (once per process), migrates and seeds the configured database. */
+/**
+ * Opens (once per process) and migrates the configured database. Seeding is not done here: it needs
+ * the domain, which needs this module, so it lives in bootstrap.ts, which the entry points call.
+ */
 export function getDatabase(): Promise<DbHandle> {
   const registry = globalThis as Registry;
   registry[REGISTRY_KEY] ??= (async () => {
@@ -114,11 +117,7 @@ export function getDatabase(): Promise<DbHandle> {
       ? await openDatabase({ driver: 'postgres', url: config.databaseUrl })
       : await openDatabase({ driver: 'pglite', dataDir: config.dataDir });
     await migrateDatabase(handle);
-    // Imported lazily: the seed carries the whole catalog text, needed only at start-up.
-    const { seedCatalog, seedDemo } = await import('../../../db/seed/index.ts');
-    const catalog = await seedCatalog(handle.db);
-    const demo = config.seedDemo ? await seedDemo(handle.db) : undefined;
-    logger.info({ driver: handle.driver, catalogInserted: catalog.inserted, demo }, 'database ready');
+    logger.info({ driver: handle.driver }, 'database open and migrated');
     return handle;
   })();
   return registry[REGISTRY_KEY];

@@ -22,8 +22,7 @@ export const ATTACHMENT_LIMITS = {
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
-/** What the PDF and video cleaners give back. */
-export type CleanedBytes = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
+export type { CleanedBytes } from './cleaned.ts';
 
 export type CleanedFile =
   | { ok: true; mime: string; bytes: Uint8Array; sha256: string; stripped: boolean }

@@ -26,7 +26,7 @@ import {
   type PDFContext,
   type PDFObject,
 } from '@cantoo/pdf-lib';
-import type { CleanedBytes } from './index.ts';
+import type { CleanedBytes } from './cleaned.ts';
 
 const PDF_MESSAGES = {
   unreadable: 'PDF 文件已损坏或结构无法检查，请用“打印为PDF”或“另存为PDF”重新保存后再上传',

@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CleanedBytes } from './index.ts';
+import type { CleanedBytes } from './cleaned.ts';
 
 const VIDEO_MESSAGES = {
   noTool: '本站暂不接收视频（服务器未安装视频处理程序，无法去除视频里的拍摄地点和手机信息）。请改传照片，或在内容里说明视频所拍的情况',

@@ -5,7 +5,7 @@ import {
   type CatalogItemRow,
   type CategoryRow,
 } from '../../../../db/schema/catalog.ts';
-import type { CatalogItemSeed, CategoryCode } from '../../../../db/seed/catalog/types.ts';
+import type { CatalogItemSeed, CategoryCode } from './types.ts';
 import type { DbOrTx } from '../db.ts';
 
 export { searchItems, type SearchResult, type SearchHit } from './search.ts';

@@ -12,7 +12,7 @@
  * - 1 character: refused with a hint; it would match almost everything.
  */
 import { sql } from 'drizzle-orm';
-import type { CategoryCode } from '../../../../db/seed/catalog/types.ts';
+import type { CategoryCode } from './types.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 

@@ -1,7 +1,8 @@
 /**
  * Shape of one provincial catalog item as authored in the seed files.
  * The seed is the source of truth for the provincial catalog; `db/seed/catalog/index.ts`
- * gathers the category files and the seeder writes them into `catalog_items`.
+ * gathers the category files and the seeder writes them into `catalog_items`. The types live here,
+ * in the catalog module, so the domain and the schema never import from the seed.
  */
 export type CategoryCode = 'enforcement' | 'approval' | 'management' | 'service';
 
