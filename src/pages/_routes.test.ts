@@ -4,9 +4,9 @@
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { queryRows, useDatabaseForTests } from '../lib/server/db.ts';
-import { createTestDatabase, type TestDatabase } from '../lib/server/testing/test-db.ts';
-import { translator, type Lang } from '../i18n/index.ts';
+import { queryRows } from '../lib/server/db.ts';
+import type { TestDatabase } from '../lib/server/testing/test-db.ts';
+import { createPageTester, type PageTester } from '../lib/server/testing/pages.ts';
 import Home from './index.astro';
 import Catalog from './catalog/index.astro';
 import CatalogItem from './catalog/[code].astro';
@@ -55,25 +55,15 @@ import { addFundEntry, openDraft } from '../lib/server/accounts/disclosures.ts';
 const DEMO_COUNTIES = ['990121000000', '990122000000', '990123000000'];
 
 let test: TestDatabase;
-let container: AstroContainer;
+let pages: PageTester;
 
 beforeAll(async () => {
-  test = await createTestDatabase();
-  useDatabaseForTests(test);
-  container = await AstroContainer.create();
-  container.insertPageRoute('/404', NotFound);
+  pages = await createPageTester();
+  test = pages.test;
 });
 afterAll(async () => test?.dispose());
 
-async function render(page: Parameters<AstroContainer['renderToResponse']>[0], url: string, params: Record<string, string> = {}, language: Lang = 'zh-CN') {
-  const response = await container.renderToResponse(page, {
-    request: new Request(`http://localhost${url}`),
-    params,
-    partial: false,
-    locals: { lang: language, t: translator(language), user: null, sessionId: null },
-  });
-  return { status: response.status, html: await response.text(), headers: response.headers };
-}
+const render: PageTester['render'] = (...args) => pages.render(...args);
 
 describe('public pages', () => {
   it('home shows the search, the three doors and counties grouped by city', async () => {
