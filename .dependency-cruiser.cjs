@@ -3,11 +3,12 @@
  * - no-circular: a cycle means two modules cannot be understood, loaded or tested apart
  *   (db.ts once reached the seed, the seed the domain, the domain db.ts again).
  * - lib-not-into-pages / lib-not-into-components: pages and components sit on top of the
- *   domain; the domain never reaches up into them. Test files and the test support folder are left
- *   out: page tests render pages by design (test support moves to tests/support/, issue 9 item 6).
+ *   domain; the domain never reaches up into them. Page tests live beside the pages (src/pages/_*.test.ts)
+ *   and test support in tests/support/, so no exception is needed.
+ * - no-test-support-in-production: production code never imports tests/ (it once held the hook that
+ *   swaps the database).
  * dependency-cruiser reads .ts/.mjs/.js sources; imports inside .astro files are not parsed.
  */
-const TESTS = '(\\.test\\.ts$|^src/lib/server/testing/)';
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -22,15 +23,22 @@ module.exports = {
       name: 'lib-not-into-pages',
       severity: 'error',
       comment: 'src/lib is the domain; it must not import from src/pages.',
-      from: { path: '^src/lib/', pathNot: TESTS },
+      from: { path: '^src/lib/' },
       to: { path: '^src/pages/' },
     },
     {
       name: 'lib-not-into-components',
       severity: 'error',
       comment: 'src/lib is the domain; it must not import from src/components.',
-      from: { path: '^src/lib/', pathNot: TESTS },
+      from: { path: '^src/lib/' },
       to: { path: '^src/components/' },
+    },
+    {
+      name: 'no-test-support-in-production',
+      severity: 'error',
+      comment: 'Only test files may import from tests/.',
+      from: { path: '^(src|db)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^tests/' },
     },
   ],
   options: {

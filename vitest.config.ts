@@ -4,16 +4,16 @@ import { getViteConfig } from 'astro/config';
 /**
  * Unit and integration tests run on PGlite; when TEST_DATABASE_URL is set, the same files run a
  * second time as the `postgres` project against that server. Each test file gets its own database
- * cloned from a migrated, seeded template built once per run (see testing/global-setup.ts).
+ * cloned from a migrated, seeded template built once per run (see tests/support/global-setup.ts).
  */
 const include = ['src/**/*.test.ts', 'db/**/*.test.ts'];
 const projects = [
-  { extends: true, test: { name: 'pglite', include, globalSetup: ['src/lib/server/testing/global-setup.ts'] } },
+  { extends: true, test: { name: 'pglite', include, globalSetup: ['tests/support/global-setup.ts'] } },
 ];
 if (process.env.TEST_DATABASE_URL) {
   projects.push({
     extends: true,
-    test: { name: 'postgres', include, globalSetup: ['src/lib/server/testing/global-setup.ts'] },
+    test: { name: 'postgres', include, globalSetup: ['tests/support/global-setup.ts'] },
   });
 }
 

@@ -6,8 +6,7 @@
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useDatabaseForTests } from '../lib/server/db.ts';
-import { createTestDatabase, type TestDatabase } from '../lib/server/testing/test-db.ts';
+import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../tests/support/test-db.ts';
 import { translator, type Lang } from '../i18n/index.ts';
 import { filingThrottle } from '../lib/server/complaints/throttles.ts';
 import SignIn from './staff/sign-in.astro';

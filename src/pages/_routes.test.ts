@@ -5,8 +5,8 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../lib/server/db.ts';
-import type { TestDatabase } from '../lib/server/testing/test-db.ts';
-import { createPageTester, type PageTester } from '../lib/server/testing/pages.ts';
+import type { TestDatabase } from '../../tests/support/test-db.ts';
+import { createPageTester, type PageTester } from '../../tests/support/pages.ts';
 import Home from './index.astro';
 import Catalog from './catalog/index.astro';
 import CatalogItem from './catalog/[code].astro';

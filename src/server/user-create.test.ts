@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openDatabase, type DbHandle } from '../lib/server/db.ts';
-import { createTestDatabase } from '../lib/server/testing/test-db.ts';
+import { createTestDatabase } from '../../tests/support/test-db.ts';
 import { GENERIC_SIGN_IN_ERROR, signIn } from '../lib/server/auth/users.ts';
 import { SignInThrottle } from '../lib/server/auth/throttle.ts';
 

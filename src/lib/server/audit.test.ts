@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from './testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../tests/support/test-db.ts';
 import { AUDIT_ACTIONS, auditActionsFor, listAuditEvents, recordAudit, type AuditFilters } from './audit.ts';
 import { queryRows } from './db.ts';
 import type { Actor } from './auth/permissions.ts';

@@ -102,6 +102,8 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(query));
 }
 
+// A global symbol, not a module variable: Astro's dev server and the test runner may load this module
+// twice, and both copies must share one handle. tests/support/test-db.ts puts a test database here.
 const REGISTRY_KEY = Symbol.for('yidiantong.db');
 type Registry = { [REGISTRY_KEY]?: Promise<DbHandle> };
 
@@ -125,11 +127,6 @@ export function getDatabase(): Promise<DbHandle> {
 
 export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
-}
-
-/** Lets tests put their own database behind getDb() (used by route tests). */
-export function useDatabaseForTests(handle: DbHandle): void {
-  (globalThis as Registry)[REGISTRY_KEY] = Promise.resolve(handle);
 }
 
 export async function closeDatabase(): Promise<void> {

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from './testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../tests/support/test-db.ts';
 import { createLogger, describeError, logger, redactAstroMessage } from './logger.ts';
 import { fileComplaint } from './complaints/filing.ts';
 import astroLogDestination from '../../server/astro-log.mjs';

@@ -5,8 +5,8 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { queryRows, useDatabaseForTests } from '../../lib/server/db.ts';
-import { createTestDatabase, type TestDatabase } from '../../lib/server/testing/test-db.ts';
+import { queryRows } from '../../lib/server/db.ts';
+import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../../tests/support/test-db.ts';
 import { filingThrottle } from '../../lib/server/complaints/throttles.ts';
 import { translator } from '../../i18n/index.ts';
 import Report from './index.astro';

@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPageTester, type PageTester } from '../../lib/server/testing/pages.ts';
+import { createPageTester, type PageTester } from '../../../tests/support/pages.ts';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import { lastClosedMonth, type ComplaintStatistics, type Figures } from '../../lib/server/complaints/statistics.ts';
 import { todayInShanghai } from '../../lib/server/time.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { disclosures, fundEntries } from '../../../../db/schema/accounts.ts';
 import { queryRows } from '../db.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import {
   addFundEntry,
   approveDisclosure,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { queryRows } from '../db.ts';
 import { listCountyVillages, loadVillagePage, searchVillages } from './ledger.ts';
 import { listOverdueVillages } from './overdue.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { attachments } from '../../../../db/schema/attachments.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { addFundEntry, approveDisclosure, countersignDisclosure, deleteFundEntry, openDraft, submitDisclosure } from './disclosures.ts';
 import { addVoucher, getVoucher, listVouchers, MAX_VOUCHERS_PER_ENTRY, removeVoucher } from './vouchers.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
 import { users } from '../../../../db/schema/auth.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { actOnComplaint, findLikelyDuplicates, getComplaint, listComplaintQueue, mergeComplaint, queueCsv, revealIdentity } from './console.ts';
 import { nextDeadline } from './deadlines.ts';
 import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { complaintIdentities, complaints, complaintSubmissions } from '../../../../db/schema/complaints.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { queryRows } from '../db.ts';
 import { getConfig } from '../config.ts';
 import { decryptBytes, decryptJson, formatReceipt, normaliseReceipt } from './crypto.ts';

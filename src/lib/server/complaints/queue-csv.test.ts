@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { listComplaintQueue, queueCsv } from './console.ts';
 import { fileComplaint } from './filing.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { solveBySubtraction } from '../testing/subtraction-attack.ts';
+import { solveBySubtraction } from '../../../../tests/support/subtraction-attack.ts';
 import { SMALL, WITHHELD, findExposures, gridSystem, suppress, suppressGrid, type Published, type Relation } from './suppression.ts';
 
 /** A published grid as rows of text, for readable assertions: cells, then the row total; last row the column totals. */

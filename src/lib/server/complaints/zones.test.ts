@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../../../../db/schema/auth.ts';
 import { complaintEvents } from '../../../../db/schema/complaints.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { actOnComplaint, listComplaintQueue } from './console.ts';
 import { fileComplaint, trackComplaint } from './filing.ts';
 import { assignZone, createZone, listZones, zoneFigures } from './zones.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { getDraft, getDraftEntries, previewDraft, publishDraft, removeCustomItem, saveCustomItem, setAdoptedItems, setItemOverrides, startDraft } from './drafts.ts';
 import { parseCustomItemFields, customItemToFields } from './custom-form.ts';
 import { getPublishedList } from './index.ts';

@@ -4,12 +4,12 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPageTester, type PageTester } from '../testing/pages.ts';
-import Village from '../../../pages/villages/[code]/index.astro';
-import * as download from '../../../pages/villages/[code]/download.ts';
-import { addFundEntry, approveDisclosure, countersignDisclosure, openDraft, submitDisclosure } from './disclosures.ts';
-import { loadVillagePage } from './ledger.ts';
-import { fundsCsv } from './export.ts';
+import { createPageTester, type PageTester } from '../../../../tests/support/pages.ts';
+import Village from './index.astro';
+import * as download from './download.ts';
+import { addFundEntry, approveDisclosure, countersignDisclosure, openDraft, submitDisclosure } from '../../../lib/server/accounts/disclosures.ts';
+import { loadVillagePage } from '../../../lib/server/accounts/ledger.ts';
+import { fundsCsv } from '../../../lib/server/accounts/export.ts';
 
 // 南窑村 (白杨乡, 桑河县) has no demo ledgers.
 const VILLAGE = '990121003203';

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../src/lib/server/db.ts';
-import { adminUrl, databaseUrl } from '../src/lib/server/testing/pg-urls.ts';
+import { queryRows, type Db } from '../../src/lib/server/db.ts';
+import { adminUrl, databaseUrl } from '../../tests/support/pg-urls.ts';
 
 const MIGRATIONS = path.resolve('db/migrations');
 let db: Db;

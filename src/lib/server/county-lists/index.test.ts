@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
 import { countyLists } from '../../../../db/schema/county-lists.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { createDraftList, getPublishedList, listCurrentVersions, loadCountyList, publishList } from './index.ts';
 import { compareWithCatalog } from './resolve.ts';
 import { listCatalogItems } from '../catalog/index.ts';

@@ -3,10 +3,9 @@
  * visitor, the way the public sees them.
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
-import { useDatabaseForTests } from '../db.ts';
-import { createTestDatabase, type TestDatabase } from './test-db.ts';
-import { translator, type Lang } from '../../../i18n/index.ts';
-import NotFound from '../../../pages/404.astro';
+import { createTestDatabase, type TestDatabase, useDatabaseForTests } from './test-db.ts';
+import { translator, type Lang } from '../../src/i18n/index.ts';
+import NotFound from '../../src/pages/404.astro';
 
 export interface PageTester {
   test: TestDatabase;

@@ -4,7 +4,7 @@
  * every relation that has exactly one unknown, again and again until nothing new comes out, and
  * returns the masked cells it worked out with their values. A safe publication gives an empty map.
  */
-import type { Published, Relation } from '../complaints/suppression.ts';
+import type { Published, Relation } from '../../src/lib/server/complaints/suppression.ts';
 
 export function solveBySubtraction(view: readonly Published[], relations: readonly Relation[]): Map<number, number> {
   const known = new Map<number, number>();

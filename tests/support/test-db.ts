@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { openDatabase, type DbHandle } from '../db.ts';
+import { openDatabase, type DbHandle } from '../../src/lib/server/db.ts';
 import { adminUrl, databaseUrl } from './pg-urls.ts';
 
 export interface TestDatabase extends DbHandle {
@@ -41,4 +41,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin.end();
     },
   };
+}
+
+/**
+ * Puts a test database behind getDb(), for tests that go through pages or endpoints. db.ts keeps its
+ * handle under this global symbol; production code has no way to swap it.
+ */
+export function useDatabaseForTests(handle: DbHandle): void {
+  (globalThis as { [key: symbol]: unknown })[Symbol.for('yidiantong.db')] = Promise.resolve(handle);
 }

@@ -5,15 +5,14 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { users } from '../../../../db/schema/auth.ts';
-import { useDatabaseForTests } from '../db.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db.ts';
-import type { SessionUser } from '../auth/sessions.ts';
-import { translator } from '../../../i18n/index.ts';
-import NotFound from '../../../pages/404.astro';
-import Forbidden from '../../../pages/403.astro';
-import LedgerWorkspace from '../../../pages/staff/ledgers/[id]/index.astro';
-import { getDisclosureByPeriod, getLines, openDraft } from './disclosures.ts';
+import { users } from '../../../../../db/schema/auth.ts';
+import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../../../../tests/support/test-db.ts';
+import type { SessionUser } from '../../../../lib/server/auth/sessions.ts';
+import { translator } from '../../../../i18n/index.ts';
+import NotFound from '../../../404.astro';
+import Forbidden from '../../../403.astro';
+import LedgerWorkspace from './index.astro';
+import { getDisclosureByPeriod, getLines, openDraft } from '../../../../lib/server/accounts/disclosures.ts';
 
 const QIANYING = '990121001201'; // 前营村: demo ledgers, 2026-Q3 submitted
 let test: TestDatabase;
