@@ -29,9 +29,15 @@ export async function requireStaff(context: GuardContext, action: Action, resour
   if (user.mustChangePassword && context.url.pathname !== PASSWORD_PAGE) {
     return context.redirect(PASSWORD_PAGE, 303);
   }
-  if (!can(user, action, resource)) {
-    const response = await context.rewrite('/403');
-    return new Response(response.body, { status: 403, headers: response.headers });
-  }
+  if (!can(user, action, resource)) return forbidden(context);
   return user;
+}
+
+/**
+ * The 403 page with a 403 status, for a refusal found after the guard (an action the user may not
+ * take on a page they may see). Astro.rewrite alone would answer 200.
+ */
+export async function forbidden(context: Pick<GuardContext, 'rewrite'>): Promise<Response> {
+  const response = await context.rewrite('/403');
+  return new Response(response.body, { status: 403, headers: response.headers });
 }
