@@ -17,15 +17,15 @@ import {
   listUsers,
   resetPassword,
   signIn,
-  type AuditActor,
 } from './users.ts';
+import type { Actor } from '../result.ts';
 import { sessionIdOf, validateSessionToken } from './sessions.ts';
 
 let test: TestDatabase;
-let sanghe: AuditActor;
-let admin: AuditActor;
+let sanghe: Actor;
+let admin: Actor;
 
-async function actor(username: string): Promise<AuditActor> {
+async function actor(username: string): Promise<Actor> {
   const [row] = await test.db.select().from(users).where(eq(users.username, username));
   return { id: row!.id, username: row!.username, role: row!.role, scopeCode: row!.scopeCode };
 }
@@ -133,7 +133,7 @@ describe('account management', () => {
     const created = await createUser(test.db, sanghe, { ...base, username: 'zhoujia.kj', password: 'zhou-jia-2026-mima\nzhou-jia-2026-mima' });
     expect(created.ok === false && created.errors.password).toMatch(/控制字符/);
     const [qianying] = await test.db.select().from(users).where(eq(users.username, 'qianying.kj'));
-    const reset = await resetPassword(test.db, sanghe, qianying!.id, { password: 'qian-ying\tbao-zhang-26', reason: '本人忘记密码，电话核实后重置' });
+    const reset = await resetPassword(test.db, sanghe, { userId: qianying!.id, password: 'qian-ying\tbao-zhang-26', reason: '本人忘记密码，电话核实后重置' });
     expect(reset.ok === false && reset.errors.password).toMatch(/控制字符/);
     const own = await actor('qianying.kj');
     const changed = await changeOwnPassword(test.db, own, { currentPassword: 'yidiantong-baozhang-2026', newPassword: 'qian-ying-xin\u0000mima', confirmPassword: 'qian-ying-xin\u0000mima' });
@@ -177,8 +177,8 @@ describe('account management', () => {
     const me = await actor('houying.kj');
     const session = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(31) }, new SignInThrottle());
     expect(session.ok).toBe(true);
-    expect((await disableUser(test.db, sanghe, me.id, '')).ok).toBe(false); // a reason is required
-    expect((await disableUser(test.db, sanghe, me.id, '调离岗位，停用账号')).ok).toBe(true);
+    expect((await disableUser(test.db, sanghe, { userId: me.id, reason: '' })).ok).toBe(false); // a reason is required
+    expect((await disableUser(test.db, sanghe, { userId: me.id, reason: '调离岗位，停用账号' })).ok).toBe(true);
     if (session.ok) expect(await validateSessionToken(test.db, session.value.token)).toBeNull();
     const again = await signIn(test.db, { username: 'houying.kj', password: 'hou-ying-xin-mima-1', clientKey: client(32) }, new SignInThrottle());
     expect(again).toMatchObject({ ok: false, errors: { form: GENERIC_SIGN_IN_ERROR } });
@@ -188,9 +188,9 @@ describe('account management', () => {
 
   it('resets a password with a reason, forcing a change at next sign-in', async () => {
     const cadre = await actor('qianying.kj');
-    const noReason = await resetPassword(test.db, sanghe, cadre.id, { password: 'qian-ying-chong-zhi-1', reason: '' });
+    const noReason = await resetPassword(test.db, sanghe, { userId: cadre.id, password: 'qian-ying-chong-zhi-1', reason: '' });
     expect(noReason.ok === false && noReason.errors.reason).toBeTruthy();
-    expect((await resetPassword(test.db, sanghe, cadre.id, { password: 'qian-ying-chong-zhi-1', reason: '本人遗忘密码，电话核实身份后重置' })).ok).toBe(true);
+    expect((await resetPassword(test.db, sanghe, { userId: cadre.id, password: 'qian-ying-chong-zhi-1', reason: '本人遗忘密码，电话核实身份后重置' })).ok).toBe(true);
     const [row] = await test.db.select().from(users).where(eq(users.id, cadre.id));
     expect(row!.mustChangePassword).toBe(true);
   });
@@ -202,9 +202,56 @@ describe('account management', () => {
     const cadre = await actor('qianying.jd');
     expect(await getUserForViewer(test.db, other, cadre.id)).toBeUndefined();
     expect(await getUserForViewer(test.db, sanghe, cadre.id)).toBeDefined();
-    expect((await disableUser(test.db, other, cadre.id, '越权停用尝试')).ok).toBe(false);
+    expect((await disableUser(test.db, other, { userId: cadre.id, reason: '越权停用尝试' })).ok).toBe(false);
     const visible = await listUsers(test.db, other, { includeDisabled: true });
     expect(visible.map((user) => user.username)).toEqual(['liugang.jw']);
     expect(visible[0]).not.toHaveProperty('passwordHash');
+  });
+
+  it('two creations racing for one username: one account, the other told the name is taken', async () => {
+    const attempt = { ...base, username: 'dongzhuang.kj', displayName: '东庄村报账员', scopeCode: '990121001203', password: 'dong-zhuang-cun-2026' };
+    const results = await Promise.all([createUser(test.db, sanghe, attempt), createUser(test.db, sanghe, attempt)]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.find((result) => !result.ok)).toMatchObject({ ok: false, errors: { username: '该用户名已被使用' } });
+    const rows = await test.db.select().from(users).where(eq(users.username, 'dongzhuang.kj'));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('disabling twice at once: one succeeds, the other finds it already disabled, one audit entry', async () => {
+    const created = await createUser(test.db, sanghe, { ...base, username: 'xizhuang.kj', displayName: '西庄村报账员', scopeCode: '990121001203', password: 'xi-zhuang-cun-2026' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const userId = created.value.id;
+    const results = await Promise.all([
+      disableUser(test.db, sanghe, { userId, reason: '换届离任，停用账号' }),
+      disableUser(test.db, sanghe, { userId, reason: '换届离任，停用账号' }),
+    ]);
+    expect(results.map((result) => result.ok).sort()).toEqual([false, true]);
+    expect(results.find((result) => !result.ok)).toMatchObject({ errors: { form: '该账号已停用' } });
+    const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, userId));
+    expect(audit.filter((entry) => entry.action === 'user.disabled')).toHaveLength(1);
+  });
+
+  it('a reset that lands while the person changes their own password makes the change start over', async () => {
+    const created = await createUser(test.db, sanghe, { ...base, username: 'nanzhuang.kj', displayName: '南庄村报账员', scopeCode: '990121001203', password: 'nan-zhuang-cun-2026' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const me = await actor('nanzhuang.kj');
+    const [changed, reset] = await Promise.all([
+      changeOwnPassword(test.db, me, { currentPassword: 'nan-zhuang-cun-2026', newPassword: 'nan-zhuang-xin-mima-7', confirmPassword: 'nan-zhuang-xin-mima-7' }),
+      resetPassword(test.db, sanghe, { userId: me.id, password: 'nan-zhuang-chong-zhi-8', reason: '本人来电称密码泄露，核实后重置' }),
+    ]);
+    expect(reset.ok).toBe(true);
+    const [row] = await test.db.select().from(users).where(eq(users.id, me.id));
+    // Either order is possible; what is impossible is both claiming to have set the password
+    // while the change's check was made against a hash the reset had already replaced.
+    if (changed.ok) expect(row!.mustChangePassword).toBe(true); // the change went first, the reset after
+    else expect(changed.errors.currentPassword).toBeTruthy();
+  });
+
+  it('refuses management commands out of reach as "not found", before any password rule', async () => {
+    const other = await actor('liugang.jw');
+    const cadre = await actor('qianying.jd');
+    const weak = await resetPassword(test.db, other, { userId: cadre.id, password: '123', reason: '越权重置尝试' });
+    expect(weak).toMatchObject({ ok: false, status: 404, errors: { form: '没有找到该账号' } });
+    expect(await resetPassword(test.db, other, { userId: 'not-a-uuid', password: 'liu-gang-chong-zhi-9', reason: '格式错误的编号' })).toMatchObject({ ok: false, status: 404 });
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Account commands: sign-in, password change, create, disable, reset. Each one validates its input,
- * asks the permission module, runs in one transaction with its audit entry, and returns a typed
- * result whose errors are Chinese messages keyed by form field.
+ * Account commands: sign-in, password change, create, disable, reset. Each has the one write shape
+ * (result.ts): validate, then one transaction that locks the account row and re-checks its state and
+ * the actor's permission inside the lock, with its audit entry, returning a Result whose errors are
+ * Chinese messages keyed by form field. Accounts have no event table: the audit log is their history.
  */
 import { and, asc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -10,19 +11,13 @@ import { recordAudit } from '../audit.ts';
 import { getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import type { Db, DbOrTx } from '../db.ts';
-import { can, inScope, type Actor } from './permissions.ts';
+import { can, inScope, type Actor as Viewer } from './permissions.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, generateSessionToken, invalidateUserSessions } from './sessions.ts';
 import { formatWait, signInThrottle, type SignInThrottle } from './throttle.ts';
 import { translator } from '../../../i18n/index.ts';
 import { fieldErrors } from '../validation.ts';
-
-export type FieldErrors = Record<string, string>;
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; status?: number; retryAfterMs?: number };
-
-export interface AuditActor extends Actor {
-  username: string;
-}
+import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{2,31}$/;
 export const GENERIC_SIGN_IN_ERROR = '用户名或密码不正确';
@@ -70,7 +65,7 @@ export async function signIn(
       scopeCode: user.scopeCode,
     });
   });
-  return { ok: true, value: { token, user } };
+  return ok({ token, user });
 }
 
 function tooManyAttempts(wait: number): Result<never> {
@@ -82,21 +77,26 @@ function tooManyAttempts(wait: number): Result<never> {
 
 export async function changeOwnPassword(
   db: Db,
-  actor: AuditActor,
+  actor: Actor,
   input: { currentPassword: string; newPassword: string; confirmPassword: string },
 ): Promise<Result<{ token: string }>> {
   const [user] = await db.select().from(users).where(and(eq(users.id, actor.id), isNull(users.disabledAt)));
-  if (!user) return { ok: false, status: 401, errors: { form: '账号不可用，请重新登录' } };
+  if (!user) return unavailable();
   const errors: FieldErrors = {};
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) errors.currentPassword = '当前密码不正确';
   const problem = passwordProblem(input.newPassword, user.username);
   if (problem) errors.newPassword = problem;
   else if (input.newPassword === input.currentPassword) errors.newPassword = '新密码不能与当前密码相同';
   if (input.confirmPassword !== input.newPassword) errors.confirmPassword = '两次输入的新密码不一致';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return fail(errors);
+  // Hashing takes a moment, so it happens before the lock; inside it the account must still be
+  // enabled and hold the very hash the current password was checked against.
   const passwordHash = await hashPassword(input.newPassword);
   const token = generateSessionToken();
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(users).where(eq(users.id, user.id)).for('update');
+    if (!locked || locked.disabledAt) return unavailable();
+    if (locked.passwordHash !== user.passwordHash) return fail({ currentPassword: '密码刚刚已被修改，请重新输入当前密码' });
     await tx
       .update(users)
       .set({ passwordHash, mustChangePassword: false, passwordChangedAt: new Date() })
@@ -111,8 +111,12 @@ export async function changeOwnPassword(
       subjectId: user.id,
       scopeCode: user.scopeCode,
     });
+    return ok({ token });
   });
-  return { ok: true, value: { token } };
+}
+
+function unavailable(): Result<never> {
+  return fail({ form: '账号不可用，请重新登录' }, 401);
 }
 
 // ---------------------------------------------------------------- account management
@@ -140,12 +144,12 @@ const REQUIRED_LEVEL: Record<Role, string[]> = {
 /** Creates an account; the person must choose their own password at first sign-in. */
 export async function createUser(
   db: Db,
-  actor: AuditActor | null,
+  actor: Actor | null,
   input: CreateUserInput,
   options: { mustChangePassword?: boolean } = {},
 ): Promise<Result<{ id: string }>> {
   const parsed = CreateUserSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
   const { username, displayName, role, password } = parsed.data;
   const scopeCode = role === 'admin' ? null : parsed.data.scopeCode || null;
   const errors: FieldErrors = {};
@@ -158,18 +162,22 @@ export async function createUser(
   }
   // A null actor is the command line bootstrap (npm run user:create), run by whoever runs the server.
   if (actor && !errors.scopeCode && !can(actor, 'user.manage', { role, scopeCode })) {
-    return { ok: false, status: 403, errors: { form: '您无权在该辖区创建此类账号' } };
+    return fail({ form: '您无权在该辖区创建此类账号' }, 403);
   }
   const problem = passwordProblem(password, username);
   if (problem) errors.password = problem;
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
-  if (taken) errors.username = '该用户名已被使用';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (taken) errors.username = USERNAME_TAKEN;
+  if (Object.keys(errors).length > 0) return fail(errors);
 
   const id = crypto.randomUUID();
   const passwordHash = await hashPassword(password);
-  await db.transaction(async (tx) => {
-    await tx.insert(users).values({
+  return db.transaction(async (tx) => {
+    // The check above is for the form; two creations racing for one name meet here instead of
+    // at the unique index, which would surface as a 500.
+    const inserted = await tx
+      .insert(users)
+      .values({
       id,
       username,
       displayName,
@@ -178,7 +186,10 @@ export async function createUser(
       passwordHash,
       mustChangePassword: options.mustChangePassword ?? true,
       createdBy: actor?.id ?? null,
-    });
+      })
+      .onConflictDoNothing({ target: users.username })
+      .returning({ id: users.id });
+    if (inserted.length === 0) return fail({ username: USERNAME_TAKEN });
     await recordAudit(tx, {
       actor,
       action: 'user.created',
@@ -187,25 +198,35 @@ export async function createUser(
       scopeCode,
       detail: { username, role },
     });
+    return ok({ id });
   });
-  return { ok: true, value: { id } };
 }
 
-async function loadManageable(db: DbOrTx, actor: AuditActor, userId: string): Promise<Result<UserRow>> {
-  const [target] = await db.select().from(users).where(eq(users.id, userId));
-  // Outside the actor's reach looks exactly like "no such account".
+const USERNAME_TAKEN = '该用户名已被使用';
+
+/** Locks the account for a management command; outside the actor's reach looks like "no such account". */
+async function lockManageable(tx: DbOrTx, actor: Actor, userId: string, { lock = true } = {}): Promise<Result<UserRow>> {
+  const query = tx.select().from(users).where(eq(users.id, userId));
+  const [target] = /^[0-9a-f-]{36}$/.test(userId) ? await (lock ? query.for('update') : query) : [];
   if (!target || !can(actor, 'user.manage', { role: target.role, scopeCode: target.scopeCode, userId: target.id })) {
-    return { ok: false, status: 404, errors: { form: '没有找到该账号' } };
+    return fail({ form: '没有找到该账号' }, 404);
   }
-  return { ok: true, value: target };
+  return ok(target);
 }
 
-export async function disableUser(db: Db, actor: AuditActor, userId: string, reason: string): Promise<Result<null>> {
-  const target = await loadManageable(db, actor, userId);
-  if (!target.ok) return target;
-  if (reason.trim().length < 4) return { ok: false, errors: { reason: '请写明停用原因（至少4个字）' } };
-  if (target.value.disabledAt) return { ok: false, errors: { form: '该账号已停用' } };
-  await db.transaction(async (tx) => {
+const DisableSchema = z.object({
+  userId: z.string(),
+  reason: z.string().trim().min(4, '请写明停用原因（至少4个字）'),
+});
+
+export async function disableUser(db: Db, actor: Actor, input: z.input<typeof DisableSchema>): Promise<Result> {
+  const parsed = DisableSchema.safeParse(input);
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
+  const { userId, reason } = parsed.data;
+  return db.transaction(async (tx) => {
+    const target = await lockManageable(tx, actor, userId);
+    if (!target.ok) return target;
+    if (target.value.disabledAt) return fail({ form: '该账号已停用' });
     await tx.update(users).set({ disabledAt: new Date(), disabledBy: actor.id }).where(eq(users.id, userId));
     await invalidateUserSessions(tx, userId);
     await recordAudit(tx, {
@@ -214,41 +235,58 @@ export async function disableUser(db: Db, actor: AuditActor, userId: string, rea
       subjectType: 'user',
       subjectId: userId,
       scopeCode: target.value.scopeCode,
-      reason: reason.trim(),
+      reason,
       detail: { username: target.value.username },
     });
+    return ok();
   });
-  return { ok: true, value: null };
 }
 
-export async function resetPassword(
-  db: Db,
-  actor: AuditActor,
-  userId: string,
-  input: { password: string; reason: string },
-): Promise<Result<null>> {
-  const target = await loadManageable(db, actor, userId);
-  if (!target.ok) return target;
-  const errors: FieldErrors = {};
-  const problem = passwordProblem(input.password, target.value.username);
+const ResetSchema = z.object({
+  userId: z.string(),
+  password: z.string(),
+  reason: z.string().trim().min(4, '请写明重置原因（至少4个字）'),
+});
+
+export async function resetPassword(db: Db, actor: Actor, input: z.input<typeof ResetSchema>): Promise<Result> {
+  // The password rules need the username, so the account is read first (unlocked: only to check
+  // the form), and an account out of reach is "not found" before any rule can say otherwise.
+  const found = await lockManageable(db, actor, input.userId, { lock: false });
+  if (!found.ok) return found;
+  const parsed = ResetSchema.safeParse(input);
+  const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
+  const problem = passwordProblem(input.password, found.value.username);
   if (problem) errors.password = problem;
-  if (input.reason.trim().length < 4) errors.reason = '请写明重置原因（至少4个字）';
-  if (target.value.disabledAt) errors.form = '该账号已停用，不能重置密码';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const passwordHash = await hashPassword(input.password);
-  await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, userId));
-    await invalidateUserSessions(tx, userId);
+  if (!parsed.success || problem) return fail(errors);
+  const passwordHash = await hashPassword(parsed.data.password);
+  return db.transaction(async (tx) => {
+    const target = await lockManageable(tx, actor, parsed.data.userId);
+    if (!target.ok) return target;
+    if (target.value.disabledAt) return fail({ form: '该账号已停用，不能重置密码' });
+    await tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, target.value.id));
+    await invalidateUserSessions(tx, target.value.id);
     await recordAudit(tx, {
       actor,
       action: 'user.passwordReset',
       subjectType: 'user',
-      subjectId: userId,
+      subjectId: target.value.id,
       scopeCode: target.value.scopeCode,
-      reason: input.reason.trim(),
+      reason: parsed.data.reason,
     });
+    return ok();
   });
-  return { ok: true, value: null };
+}
+
+/** What the account page's forms can do: the page calls this once per POST. */
+export async function runUserAction(db: Db, actor: Actor, userId: string, fields: Record<string, string>): Promise<Result> {
+  switch (fields.action) {
+    case 'disable':
+      return disableUser(db, actor, { userId, reason: fields.reason ?? '' });
+    case 'reset':
+      return resetPassword(db, actor, { userId, password: fields.password ?? '', reason: fields.reason ?? '' });
+    default:
+      return fail({ form: '无法识别的操作' });
+  }
 }
 
 export type UserSummary = Omit<UserRow, 'passwordHash'>;
@@ -271,7 +309,7 @@ const publicColumns = {
 /** Accounts inside the viewer's scope (administrators: all), newest scope first. */
 export async function listUsers(
   db: DbOrTx,
-  viewer: Actor,
+  viewer: Viewer,
   filters: { role?: Role; q?: string; includeDisabled?: boolean } = {},
 ): Promise<UserSummary[]> {
   const conditions: SQL[] = [];
@@ -294,7 +332,7 @@ export async function listUsers(
 }
 
 /** One account for the detail page, or undefined when it is outside the viewer's scope. */
-export async function getUserForViewer(db: DbOrTx, viewer: Actor, userId: string): Promise<UserSummary | undefined> {
+export async function getUserForViewer(db: DbOrTx, viewer: Viewer, userId: string): Promise<UserSummary | undefined> {
   if (!/^[0-9a-f-]{36}$/.test(userId)) return undefined;
   const [user] = await db.select(publicColumns).from(users).where(eq(users.id, userId));
   if (!user) return undefined;
