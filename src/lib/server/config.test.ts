@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.ts';
+import { ConfigError, logLevelOf, parseConfig } from './config.ts';
 
 const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64') };
 const PROD = { APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'https://ydt.example.gov.cn', ...KEYS };
@@ -88,5 +88,13 @@ describe('configuration', () => {
 
   it('rejects an unknown APP_ENV rather than guessing', () => {
     expect(() => parseConfig({ APP_ENV: 'prod', ...KEYS })).toThrow(/APP_ENV/);
+  });
+
+  it('gives the logger its level from LOG_LEVEL, and `info` for a bad one that the full check then refuses', () => {
+    expect(logLevelOf({ LOG_LEVEL: 'error' })).toBe('error');
+    expect(logLevelOf({})).toBe('info');
+    expect(logLevelOf({ LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(() => parseConfig({ ...KEYS, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+    expect(parseConfig({ ...KEYS, LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
   });
 });

@@ -15,6 +15,9 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const EnvSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(4321),
@@ -23,7 +26,7 @@ const EnvSchema = z.object({
   DATA_DIR: optionalString,
   /** `off` skips the demo seed even outside production (e.g. a clean staging database). */
   DEMO_SEED: z.enum(['on', 'off']).default('on'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** How often villages must disclose; quarterly is the default rule. */
   DISCLOSURE_CADENCE: z.enum(['quarterly', 'monthly']).default('quarterly'),
   /** Red-flag thresholds for reviewers, in yuan. */
@@ -56,7 +59,7 @@ export interface AppConfig {
   /** Where PGlite keeps its files (absolute). */
   dataDir: string;
   seedDemo: boolean;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevel;
   /** Origin accepted for state-changing requests besides the request's own (no trailing slash). */
   publicOrigin: string | undefined;
   disclosureCadence: 'quarterly' | 'monthly';
@@ -179,6 +182,17 @@ function looksRandom(key: Buffer): boolean {
   const distinct = new Set(key).size;
   const printable = key.every((byte) => byte >= 0x20 && byte <= 0x7e);
   return distinct >= 16 && !printable;
+}
+
+/**
+ * The log level alone, for the logger, which exists before the configuration is validated: it is
+ * the logger that reports a bad configuration (start.ts), so it cannot wait for `getConfig()`,
+ * which would throw first. An invalid LOG_LEVEL logs at `info` until `getConfig()` stops the
+ * process naming it.
+ */
+export function logLevelOf(env: Record<string, string | undefined> = process.env): LogLevel {
+  const parsed = EnvSchema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL);
+  return parsed.success ? parsed.data : 'info';
 }
 
 let cached: AppConfig | undefined;

@@ -145,6 +145,32 @@ describe('the logger redacts every error', () => {
   });
 });
 
+describe('the log level', () => {
+  it('comes from the configuration module: LOG_LEVEL=warn drops info lines', () => {
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    try {
+      const lines: string[] = [];
+      const log = createLogger(new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+      log.info('村级三资导入完成');
+      log.warn('凭证扫描件过大');
+      expect(log.level).toBe('warn');
+      expect(lines.join('')).not.toContain('村级三资导入完成');
+      expect(lines.join('')).toContain('凭证扫描件过大');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('a mistyped LOG_LEVEL still leaves a logger that can report the bad configuration', () => {
+    vi.stubEnv('LOG_LEVEL', 'verbose');
+    try {
+      expect(createLogger(new Writable({ write: (_chunk, _encoding, done) => done() })).level).toBe('info');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
 describe("Astro's own error log line", () => {
   it('prints the error name and stack frames, never the parameters', async () => {
     const error = await failure(fileWithMarker());

@@ -10,6 +10,7 @@
  * (the first stack line repeats the message). `redact` is a further line for field names.
  */
 import pino, { type DestinationStream } from 'pino';
+import { logLevelOf, type LogLevel } from './config.ts';
 
 /** A SQL string literal ('…' with '' escapes) or a dollar-quoted string. */
 const SQL_LITERAL = /'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g;
@@ -143,11 +144,14 @@ function redactErrors(value: unknown, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactErrors(item, depth + 1)]));
 }
 
-/** The application logger, writing to `destination` (stdout by default; tests pass a stream). */
-export function createLogger(destination?: DestinationStream) {
+/**
+ * The application logger, writing to `destination` (stdout by default; tests pass a stream), at the
+ * level the configuration module reads from LOG_LEVEL.
+ */
+export function createLogger(destination?: DestinationStream, level: LogLevel = logLevelOf()) {
   return pino(
     {
-      level: process.env.LOG_LEVEL ?? 'info',
+      level,
       base: undefined,
       redact: {
         paths: ['password', 'token', 'cookie', 'ip', 'userAgent', 'params', 'parameters', 'detail', '*.password', '*.token', '*.cookie', '*.params', '*.parameters', '*.detail'],
