@@ -6,7 +6,7 @@ import { getViteConfig } from 'astro/config';
  * second time as the `postgres` project against that server. Each test file gets its own database
  * cloned from a migrated, seeded template built once per run (see tests/support/global-setup.ts).
  */
-const include = ['src/**/*.test.ts', 'db/**/*.test.ts'];
+const include = ['src/**/*.test.ts', 'db/**/*.test.ts', 'tests/**/*.test.ts'];
 const projects = [
   { extends: true, test: { name: 'pglite', include, globalSetup: ['tests/support/global-setup.ts'] } },
 ];
