@@ -5,20 +5,6 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 
-export function encryptJson(key: Buffer, value: unknown): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64');
-}
-
-export function decryptJson<T>(key: Buffer, encoded: string): T {
-  const data = Buffer.from(encoded, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-  decipher.setAuthTag(data.subarray(12, 28));
-  return JSON.parse(Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8')) as T;
-}
-
 export function generateReceipt(): string {
   let receipt = '';
   for (let i = 0; i < 16; i++) receipt += String(randomInt(0, 10));
@@ -48,7 +34,11 @@ export function submissionKeys(idempotencyKey: string): { keyHash: string; sealK
   };
 }
 
-/** AES-256-GCM over raw bytes (kept originals of complaint attachments): iv | tag | ciphertext. */
+/**
+ * AES-256-GCM, the one sealing of the complaint side: iv (12 bytes) | tag (16) | ciphertext. Kept
+ * originals of attachments are stored as these bytes; real-name details and sealed receipts as
+ * their base64 (`encryptJson`), so both kinds of stored value have the same layout.
+ */
 export function encryptBytes(key: Buffer, bytes: Uint8Array): Uint8Array {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -61,4 +51,13 @@ export function decryptBytes(key: Buffer, sealed: Uint8Array): Uint8Array {
   const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
   decipher.setAuthTag(data.subarray(12, 28));
   return new Uint8Array(Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]));
+}
+
+/** A JSON value sealed with `encryptBytes`, as base64 text (for text columns). */
+export function encryptJson(key: Buffer, value: unknown): string {
+  return Buffer.from(encryptBytes(key, Buffer.from(JSON.stringify(value), 'utf8'))).toString('base64');
+}
+
+export function decryptJson<T>(key: Buffer, encoded: string): T {
+  return JSON.parse(Buffer.from(decryptBytes(key, Buffer.from(encoded, 'base64'))).toString('utf8')) as T;
 }
