@@ -18,6 +18,8 @@ import {
   totalsOf,
 } from './disclosures.ts';
 import { GENESIS_HASH } from './canonical.ts';
+import { loadVillagePage } from './ledger.ts';
+import { loadWorkspace } from './workspace.ts';
 import { computeHeadHash, ensureDailyHead, formatVerification, runVerification, verifyVillageChain } from './verify.ts';
 
 // 南窑村 (白杨乡, 桑河县): no demo ledgers, so the periods below are free for this file.
@@ -129,6 +131,15 @@ describe('the disclosure workflow and the hash chain', () => {
     const [first, second] = [await getDisclosure(test.db, q1), await getDisclosure(test.db, q2)];
     expect(second).toMatchObject({ chainSeq: 2, prevHash: first!.contentHash, openingBalanceFen: 1_200_000 - 350_000 });
     expect(totalsOf((await getLines(test.db, q2)).funds)).toEqual({ incomeFen: 0, expenseFen: 100 });
+  });
+
+  it('shows the next draft, the public page and the published chain the same closing balance', async () => {
+    const opened = await openDraft(test.db, null, VILLAGE, '2024-Q3');
+    if (!opened.ok) throw new Error('open failed');
+    const workspace = (await loadWorkspace(test.db, opened.value.id, false))!;
+    const page = (await loadVillagePage(test.db, VILLAGE, '2024-Q2'))!;
+    expect(page.shown!.closingBalanceFen).toBe(1_200_000 - 350_000 - 100);
+    expect(workspace.totals).toEqual({ openingBalanceFen: page.shown!.closingBalanceFen, incomeFen: 0, expenseFen: 0, closingBalanceFen: page.shown!.closingBalanceFen });
   });
 
   it('refuses to publish an earlier period after a later one', async () => {

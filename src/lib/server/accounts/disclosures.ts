@@ -502,6 +502,31 @@ export function totalsOf(entries: Array<Pick<FundEntryRow, 'direction' | 'amount
   return { incomeFen, expenseFen };
 }
 
+export interface PeriodTotals {
+  openingBalanceFen: number;
+  incomeFen: number;
+  expenseFen: number;
+  closingBalanceFen: number;
+}
+
+/** The one place a closing balance is computed: the opening balance plus income minus expense (fen). */
+export function periodTotals(openingBalanceFen: number | bigint, funds: Array<Pick<FundEntryRow, 'direction' | 'amountFen'>>): PeriodTotals {
+  const opening = Number(openingBalanceFen);
+  const { incomeFen, expenseFen } = totalsOf(funds);
+  return { openingBalanceFen: opening, incomeFen, expenseFen, closingBalanceFen: opening + incomeFen - expenseFen };
+}
+
+/**
+ * The opening balance of a period that follows `previous` (the village's latest published one): a
+ * village's first period opens with the balance the cadre entered (its books before the portal),
+ * every later one with the previous period's closing balance.
+ */
+export async function carriedOpeningBalance(db: DbOrTx, disclosure: Pick<DisclosureRow, 'openingBalanceFen'>, previous: DisclosureRow | undefined): Promise<number> {
+  if (!previous) return Number(disclosure.openingBalanceFen);
+  const funds = await db.select({ direction: fundEntries.direction, amountFen: fundEntries.amountFen }).from(fundEntries).where(eq(fundEntries.disclosureId, previous.id));
+  return periodTotals(previous.openingBalanceFen, funds).closingBalanceFen;
+}
+
 /**
  * Approves a countersigned period, which publishes it: the opening balance is the previous
  * published period's closing balance, and the content hash chains onto that period's hash. A
@@ -525,13 +550,7 @@ export async function approveDisclosure(db: Db, actor: Actor | null, input: { di
     if (previous && previous.periodStart >= locked.periodStart) {
       return fail({ form: `本村已公开更晚的期间（${previous.period}），不能再公开更早的期间；请以更正分录在下一期调整` });
     }
-    // A village's first published period opens with the balance the cadre entered (its books
-    // before the portal); every later one with the previous period's closing balance.
-    let openingBalanceFen = Number(locked.openingBalanceFen);
-    if (previous) {
-      const previousTotals = totalsOf(await tx.select().from(fundEntries).where(eq(fundEntries.disclosureId, previous.id)));
-      openingBalanceFen = Number(previous.openingBalanceFen) + previousTotals.incomeFen - previousTotals.expenseFen;
-    }
+    const openingBalanceFen = await carriedOpeningBalance(tx, locked, previous);
     const lines = await getLines(tx, locked.id);
     const prevHash = previous?.contentHash ?? GENESIS_HASH;
     const chainSeq = (previous?.chainSeq ?? 0) + 1;

@@ -8,7 +8,7 @@ import { disclosures, fundEntries, type DisclosureRow, type FundEntryRow } from 
 import { getAncestors, getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
-import { getLines, listPublished, totalsOf, type DisclosureLines } from './disclosures.ts';
+import { getLines, listPublished, periodTotals, type DisclosureLines } from './disclosures.ts';
 import { SUBJECTS } from './model.ts';
 
 export const VILLAGE_SEARCH_MIN = 2;
@@ -173,14 +173,14 @@ export async function loadVillagePage(db: DbOrTx, villageCode: string, period?: 
   let shown: PublishedPeriodView | undefined;
   if (target) {
     const lines = await getLines(db, target.id);
-    const { incomeFen, expenseFen } = totalsOf(lines.funds);
+    const { incomeFen, expenseFen, closingBalanceFen } = periodTotals(target.openingBalanceFen, lines.funds);
     const links = await adjustmentLinks(db, villageCode);
     shown = {
       disclosure: target,
       lines,
       incomeFen,
       expenseFen,
-      closingBalanceFen: Number(target.openingBalanceFen) + incomeFen - expenseFen,
+      closingBalanceFen,
       bySubject: subjectTotals(lines.funds),
       byMonth: monthTotals(lines.funds, monthsBetween(target.periodStart, target.periodEnd)),
       ...links,

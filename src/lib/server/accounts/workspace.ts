@@ -11,7 +11,7 @@ import type { Actor } from '../auth/permissions.ts';
 import { getConfig } from '../config.ts';
 import type { DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
-import { getDisclosure, getLines, listPublished, totalsOf, type DisclosureLines } from './disclosures.ts';
+import { carriedOpeningBalance, getDisclosure, getLines, listPublished, periodTotals, type DisclosureLines, type PeriodTotals } from './disclosures.ts';
 import { computeFlags, type RedFlag } from './flags.ts';
 import { lastFinishedPeriod, periodContaining, previousPeriod } from './periods.ts';
 
@@ -57,14 +57,12 @@ export async function openablePeriods(db: DbOrTx, villageCode: string, today = t
 
 export interface Workspace {
   disclosure: DisclosureRow;
-  /** The opening balance this period has (published) or will have (previous closing, or as entered). */
-  openingBalanceFen: number;
+  /** Opening balance as this period has it (published) or will have it (previous closing, or as entered), and the rest. */
+  totals: PeriodTotals;
   /** True when the village has no published period yet, so the cadre enters the opening balance. */
   firstPeriod: boolean;
   village: AreaRow;
   lines: DisclosureLines;
-  incomeFen: number;
-  expenseFen: number;
   events: Array<{ at: Date; kind: string; reason: string | null; actorName: string | null }>;
   flags: RedFlag[];
 }
@@ -99,13 +97,9 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
   let openingBalanceFen = Number(disclosure.openingBalanceFen);
   let firstPeriod = false;
   if (disclosure.status !== 'published') {
-    const published = await listPublished(db, disclosure.villageCode);
-    const previous = published.at(-1);
+    const previous = (await listPublished(db, disclosure.villageCode)).at(-1);
     firstPeriod = !previous;
-    if (previous) {
-      const previousTotals = totalsOf((await getLines(db, previous.id)).funds);
-      openingBalanceFen = Number(previous.openingBalanceFen) + previousTotals.incomeFen - previousTotals.expenseFen;
-    }
+    openingBalanceFen = await carriedOpeningBalance(db, disclosure, previous);
   }
-  return { disclosure, openingBalanceFen, firstPeriod, village, lines, ...totalsOf(lines.funds), events, flags };
+  return { disclosure, totals: periodTotals(openingBalanceFen, lines.funds), firstPeriod, village, lines, events, flags };
 }
