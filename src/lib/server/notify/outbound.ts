@@ -28,7 +28,8 @@ export interface Channel {
  */
 export function smtpChannel(options: { url: string; from: string; timeoutMs?: number }): Channel {
   const timeout = options.timeoutMs ?? 15_000;
-  const transport = nodemailer.createTransport(options.url, {
+  const transport = nodemailer.createTransport({
+    url: options.url,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
