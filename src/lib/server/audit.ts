@@ -128,6 +128,7 @@ export const AUDIT_ACTIONS = [
   'complaint.zoneAssigned',
   'complaint.merged',
   'zone.created',
+  'areas.imported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
