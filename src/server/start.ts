@@ -3,6 +3,7 @@
  * before the first request can arrive, then starts the built Astro server and shuts both down
  * cleanly on SIGTERM/SIGINT. Runs directly under Node 24 (type stripping), outside the bundle.
  */
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/server/config.ts';
@@ -10,10 +11,14 @@ import { bootstrap } from '../lib/server/bootstrap.ts';
 import { closeDatabase } from '../lib/server/db.ts';
 import { startHourlyJobs } from '../lib/server/jobs.ts';
 import { describeError, logger } from '../lib/server/logger.ts';
+import { PUBLIC_MAX_AGE_SECONDS } from '../lib/server/http.ts';
+import { PUBLIC_CHANGED_CHANNEL } from '../lib/server/public-changes.ts';
 import { installClientErrorPages } from './client-errors.ts';
+import { FrontCache, type NodeHandler } from './front-cache.ts';
 
 interface AstroNodeEntry {
-  startServer(): { server: { server: import('node:http').Server; stop(): Promise<void> } };
+  /** The standalone build's request listener: static files first, then the pages. */
+  handler: NodeHandler;
 }
 
 async function main(): Promise<void> {
@@ -32,9 +37,25 @@ async function main(): Promise<void> {
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;
   const entry = (await import(entryUrl)) as AstroNodeEntry;
-  const { server } = entry.startServer();
+  const config = getConfig();
+  let listener: NodeHandler = entry.handler;
+  if (config.frontCache.enabled) {
+    const cache = new FrontCache({ ttlMs: PUBLIC_MAX_AGE_SECONDS * 1000, maxBytes: config.frontCache.maxBytes, maxEntryBytes: 2 * 1024 * 1024 });
+    // Any instance's publication empties every instance's cache.
+    await handle.listen(PUBLIC_CHANGED_CHANNEL, () => cache.clear());
+    listener = cache.handler(entry.handler);
+  }
+  const server = createServer((req, res) => {
+    Promise.resolve(listener(req, res)).catch((error: unknown) => {
+      logger.error(describeError(error), 'request failed outside Astro');
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end();
+    });
+  });
   // Requests Node's parser refuses (e.g. raw Chinese in the address) get a useful answer, not an empty 400.
-  installClientErrorPages(server.server);
+  installClientErrorPages(server);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host ?? 'localhost', resolve));
+  logger.info({ port: config.port, host: config.host ?? 'localhost', frontCache: config.frontCache.enabled }, 'listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -44,7 +65,7 @@ async function main(): Promise<void> {
     // Stop accepting connections, let in-flight requests finish, then close the database.
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    server.server.close(() => {
+    server.close(() => {
       closeDatabase()
         .then(() => process.exit(0))
         .catch((error: unknown) => {
@@ -52,7 +73,7 @@ async function main(): Promise<void> {
           process.exit(1);
         });
     });
-    server.server.closeIdleConnections();
+    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   /** Red-flag thresholds for reviewers, in yuan. */
   FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
   FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
+  /** `off` serves every public page through Astro (the benchmark's "cache off" runs, debugging). */
+  FRONT_CACHE: z.enum(['on', 'off']).default('on'),
+  /** Memory the front cache may keep for page bodies, in MB (all encodings counted). */
+  FRONT_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   /** `off` skips the complaint proof-of-work, for tests and benchmarks only; refused in production. */
   PROOF_OF_WORK: z.enum(['on', 'off']).default('on'),
   /** Target for concluding a complaint, in calendar days from filing. */
@@ -54,6 +58,8 @@ export interface AppConfig {
   isProduction: boolean;
   port: number;
   host: string | undefined;
+  /** The front cache ahead of Astro (src/server/front-cache.ts), and its memory bound in bytes. */
+  frontCache: { enabled: boolean; maxBytes: number };
   /** postgres.js connection string; when absent the embedded PGlite database is used. */
   databaseUrl: string | undefined;
   /** Where PGlite keeps its files (absolute). */
@@ -114,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     isProduction,
     port: e.PORT,
     host: e.HOST,
+    frontCache: { enabled: e.FRONT_CACHE === 'on', maxBytes: e.FRONT_CACHE_MB * 1024 * 1024 },
     databaseUrl: e.DATABASE_URL,
     dataDir: dataDirOf(e.DATA_DIR),
     // Production never receives demo data, whatever DEMO_SEED says.

@@ -23,6 +23,11 @@ export interface DbHandle {
   db: Db;
   driver: 'pglite' | 'postgres';
   close(): Promise<void>;
+  /**
+   * Calls `onMessage` for every NOTIFY on `channel` (from this process or any other on the same
+   * database), delivered when the notifying transaction commits. Resolves to a function that stops.
+   */
+  listen(channel: string, onMessage: () => void): Promise<() => Promise<void>>;
   /** postgres.js only: the connection string (migrations use a dedicated connection). */
   url?: string;
 }
@@ -50,7 +55,12 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
     });
     await client.waitReady;
     const db = drizzle({ client, schema }) as unknown as Db;
-    return { db, driver: 'pglite', close: () => client.close() };
+    return {
+      db,
+      driver: 'pglite',
+      close: () => client.close(),
+      listen: async (channel, onMessage) => client.listen(channel, () => onMessage()),
+    };
   }
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
@@ -65,6 +75,11 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
     db,
     driver: 'postgres',
     close: () => client.end({ timeout: 5 }),
+    // postgres.js keeps one extra connection for LISTEN and re-listens after a reconnect.
+    listen: async (channel, onMessage) => {
+      const { unlisten } = await client.listen(channel, () => onMessage());
+      return unlisten;
+    },
     url: options.url,
   };
 }
