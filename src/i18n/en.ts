@@ -745,4 +745,5 @@ export const en: Record<MessageKey, string> = {
   'common.none': 'None',
   'common.waitSeconds': '{n} s',
   'common.waitMinutes': '{n} min',
+  'common.aside': ' ({text})',
 };

@@ -743,6 +743,7 @@ export const zhCN = {
   'common.none': '无',
   'common.waitSeconds': '{n}秒',
   'common.waitMinutes': '{n}分钟',
+  'common.aside': '（{text}）',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,6 +6,22 @@ export function todayInShanghai(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE }).format(now);
 }
 
+const SHANGHAI_MINUTE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: DISPLAY_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** A moment as people read it on a staff page: "2026-07-01 01:30", Beijing time, in every language. */
+export function formatShanghaiMinute(at: Date): string {
+  const part = Object.fromEntries(SHANGHAI_MINUTE.formatToParts(at).map(({ type, value }) => [type, value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
+
 export function isIsoDate(value: string): boolean {
   // Year 0000 is a valid JavaScript date but not a PostgreSQL one: refused here, it can never reach a query.
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;

@@ -5,7 +5,7 @@
  * returns; the commands themselves re-check state and permission inside their row lock.
  */
 import type { DisclosureRow } from '../../../../db/schema/accounts.ts';
-import type { Translate } from '../../../i18n/index.ts';
+import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import { can, type Action } from '../auth/permissions.ts';
 import type { Db } from '../db.ts';
 import { readForm } from '../forms.ts';
@@ -66,7 +66,7 @@ interface LedgerAction {
 
 const line = (fields: Record<string, string>) => Number(fields.line);
 
-const ACTIONS: Record<string, LedgerAction> = {
+const ACTIONS = {
   'set-opening': {
     permission: () => 'ledger.edit',
     run: ({ db, actor, disclosure, fields }) => setOpeningBalance(db, actor, { disclosureId: disclosure.id, openingBalanceFen: parseYuanToFen(fields.openingBalance ?? '') ?? Number.NaN }),
@@ -115,7 +115,25 @@ const ACTIONS: Record<string, LedgerAction> = {
     permission: (disclosure) => (disclosure.status === 'submitted' ? 'ledger.countersign' : 'ledger.review'),
     run: ({ db, actor, disclosure, fields }) => returnDisclosure(db, actor, { disclosureId: disclosure.id, reason: fields.reason ?? '' }),
   },
-};
+} satisfies Record<string, LedgerAction>;
+
+type LedgerActionName = keyof typeof ACTIONS;
+
+const isActionName = (name: string): name is LedgerActionName => Object.hasOwn(ACTIONS, name);
+
+/**
+ * What `?done=` may name after a redirect back to the workspace: a form of this table that
+ * succeeded (approving leaves for the public page, an import says `?imported=`), or the entry
+ * page's edit. Anything else in the address says nothing.
+ */
+type Done = Exclude<LedgerActionName, 'approve' | 'import'> | 'edit-entry';
+
+const isDone = (done: string): done is Done => done === 'edit-entry' || (isActionName(done) && done !== 'approve' && done !== 'import');
+
+/** The success message for `?done=`, checked against the catalog by the compiler; none for an unknown value. */
+export function ledgerDoneKey(done: string | null): MessageKey | undefined {
+  return done !== null && isDone(done) ? `staff.ledgers.done.${done}` : undefined;
+}
 
 /** The import form: a file, a confirmation that it replaces the ledger, then the all-or-nothing import. */
 async function importFile({ db, actor, disclosure, request, t }: Context): Promise<Ran> {
@@ -136,7 +154,7 @@ async function importFile({ db, actor, disclosure, request, t }: Context): Promi
 export async function runLedgerAction(db: Db, actor: Actor, disclosure: DisclosureRow, request: Request, t: Translate): Promise<LedgerActionOutcome> {
   const { fields } = await readForm(request.clone());
   const name = fields.action ?? '';
-  const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+  const action: LedgerAction | undefined = isActionName(name) ? ACTIONS[name] : undefined;
   const invalid = (errors: FieldErrors, importErrors: ImportProblem[] = [], importNotices: ImportProblem[] = []): LedgerActionOutcome => {
     const formKeyed = formErrors(errors);
     const errorIds = Object.fromEntries(Object.keys(formKeyed).map((field) => [field, `${action?.idPrefix ?? ''}field-${field}`]));

@@ -8,6 +8,7 @@ import {
   approveDisclosure,
   countersignDisclosure,
   getDisclosure,
+  getDisclosureByPeriod,
   getLines,
   openDraft,
   replaceFundEntries,
@@ -72,6 +73,34 @@ describe('opening a period', () => {
 
   it('refuses an area that is not a village', async () => {
     expect((await openDraft(test.db, null, '990121003000', '2024-Q1')).ok).toBe(false);
+  });
+
+  // 柿子沟村 (白杨乡), the import tests' village, in periods they do not use.
+  const SHIZIGOU = '990121003202';
+
+  it('opens a period only for someone who may edit the village’s ledger, asked by the domain itself', async () => {
+    const outsiders = [
+      { ...cadre, scopeCode: '990121003203' }, // another village's cadre
+      { ...cadre, role: 'supervisor' as const }, // the village's own supervisor: countersigns, does not open
+      { ...cadre, role: 'commission' as const, scopeCode: '990121000000' }, // the county commission reviews
+    ];
+    for (const actor of outsiders) {
+      expect(await openDraft(test.db, actor, SHIZIGOU, '2024-Q2')).toMatchObject({ ok: false, status: 403 });
+    }
+    expect(await getDisclosureByPeriod(test.db, SHIZIGOU, '2024-Q2')).toBeUndefined();
+    const opened = await openDraft(test.db, cadre, SHIZIGOU, '2024-Q2');
+    expect(opened.ok).toBe(true);
+    const [audit] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from audit_events where action = 'disclosure.created' and actor_name = 'test.cadre' and scope_code = ${SHIZIGOU}`);
+    expect(audit!.n).toBe(1);
+  });
+
+  it('opens a period once when two people open it at the same moment', async () => {
+    const [one, two] = await Promise.all([openDraft(test.db, cadre, SHIZIGOU, '2024-Q3'), openDraft(test.db, null, SHIZIGOU, '2024-Q3')]);
+    expect([one.ok, two.ok].sort()).toEqual([false, true]);
+    const refused = one.ok ? two : one;
+    expect(refused.ok === false && refused.errors.period).toMatch(/已建立公开/);
+    const [row] = await queryRows<{ n: number }>(test.db, sql`select count(*)::int as n from disclosures where village_code = ${SHIZIGOU} and period = '2024-Q3'`);
+    expect(row!.n).toBe(1);
   });
 });
 
@@ -170,12 +199,12 @@ describe('the disclosure workflow and the hash chain', () => {
     const report = await verifyVillageChain(test.db, VILLAGE);
     expect(report.ok).toBe(false);
     expect(report.periods[0]).toMatchObject({ period: '2024-Q1', ok: false });
-    expect(report.periods[0]!.problem).toMatch(/不一致/);
+    expect(report.periods[0]!.problem).toEqual({ key: 'verify.problem.content' });
     expect(report.periods[1]!.ok).toBe(true); // the later period still links to the stored hash
     // What `npm run verify-ledgers` prints and how it exits.
     const cli = await runVerification(test.db);
     expect(cli.ok).toBe(false);
-    expect(formatVerification(cli)).toMatch(new RegExp(`BROKEN ${VILLAGE} 2024-Q1 \\(#1\\)`));
+    expect(formatVerification(cli)).toMatch(new RegExp(`BROKEN ${VILLAGE} 2024-Q1 \\(#1\\): Content differs from its hash at publication`));
     expect(formatVerification(cli)).toMatch(/^FAILED: /m);
     // The head hash covers stored hashes, so it does not move; the recomputation is what catches it.
     expect((await computeHeadHash(test.db)).headHash).toBe(headBefore.headHash);

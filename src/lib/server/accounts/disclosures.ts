@@ -95,16 +95,21 @@ async function logTransition(
 
 /**
  * Opens the draft of a period. Assets and resource contracts are snapshots carried forward: the
- * draft starts with the register of the village's latest disclosure, to be updated.
+ * draft starts with the register of the village's latest disclosure, to be updated. Only someone
+ * who may edit the village's ledger opens one (`null` is the system: the demo seed, tests). There
+ * is no row to lock yet, so the village's ledger lock (the one approval takes) serialises openings:
+ * two people opening the same period at once get one draft and a message, not a duplicate-key error.
  */
 export async function openDraft(db: Db, actor: Actor | null, villageCode: string, periodCode: string, today = todayInShanghai()): Promise<Result<DisclosureRow>> {
   const period = parsePeriod(periodCode);
   if (!period) return fail({ period: '期间应写成 2026-Q3（季度）或 2026-09（月份）' });
   if (period.start > today) return fail({ period: '不能为尚未开始的期间建立公开' });
+  if (!mayAct(actor, 'ledger.edit', villageCode)) return fail({ form: '只有本村报账员可以建立本村的公开' }, 403);
   const village = await getArea(db, villageCode);
   if (!village || village.level !== 'village') return fail({ form: '没有这个村' });
-  if (await getDisclosureByPeriod(db, villageCode, periodCode)) return fail({ period: '该期间已建立公开，请直接编辑' });
   return db.transaction(async (tx) => {
+    await lockVillageLedger(tx, villageCode);
+    if (await getDisclosureByPeriod(tx, villageCode, periodCode)) return fail({ period: '该期间已建立公开，请直接编辑' });
     const [created] = await tx
       .insert(disclosures)
       .values({ villageCode, period: periodCode, periodStart: period.start, periodEnd: period.end, createdBy: actor?.id ?? null })
@@ -127,6 +132,11 @@ export async function openDraft(db: Db, actor: Actor | null, villageCode: string
     await logTransition(tx, actor, { ...created!, status: 'draft' }, 'created', 'draft');
     return ok(created!);
   });
+}
+
+/** A village's ledger lock, held to the end of the transaction: openings and approvals take it in turn. */
+async function lockVillageLedger(tx: DbOrTx, villageCode: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'ledger-chain:' + villageCode}))`);
 }
 
 // ------------------------------------------------------------------ draft edits
@@ -537,7 +547,7 @@ export async function approveDisclosure(db: Db, actor: Actor | null, input: { di
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId));
     if (!current) return fail({ form: '没有找到该期公开' });
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'ledger-chain:' + current.villageCode}))`);
+    await lockVillageLedger(tx, current.villageCode);
     const [locked] = await tx.select().from(disclosures).where(eq(disclosures.id, disclosureId)).for('update');
     if (!locked || locked.status !== 'countersigned') return fail({ form: '只有村务监督委员会已签核的公开才能审核通过' });
     if (!mayAct(actor, 'ledger.review', locked.villageCode)) return fail({ form: '您没有权限对该期公开做这一步操作' }, 403);

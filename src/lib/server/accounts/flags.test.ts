@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetItemRow, FundEntryRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
+import { translator } from '../../../i18n/index.ts';
 import { computeFlags } from './flags.ts';
 
 const thresholds = { decisionFen: 5_000_000, cashFen: 200_000 };
@@ -54,7 +55,9 @@ describe('red flags', () => {
     const flags = computeFlags({ funds: split, assets: [], resources: [], periodEnd }, thresholds);
     expect(kinds(flags)).toEqual(['splitPayments']);
     expect(flags[0]!.lines.map((line) => line.lineNo)).toEqual(split.map((entry) => entry.lineNo));
-    expect(flags[0]!.message).toMatch(/合计139,000.00元/);
+    const { key, vars } = flags[0]!.message;
+    expect(translator('zh-CN')(key, vars)).toMatch(/合计139,000.00元/);
+    expect(translator('en')(key, vars)).toMatch(/139,000.00 yuan in all/);
   });
 
   it('does not flag the same payments spread over more than 30 days', () => {

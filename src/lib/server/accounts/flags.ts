@@ -4,6 +4,7 @@
  * lines (plus the previous period's expenses, so split payments across a quarter boundary count).
  */
 import type { AssetItemRow, FundEntryRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 import { formatFen } from './model.ts';
 
 export type FlagKind = 'noDecision' | 'largeCash' | 'splitPayments' | 'noVoucher' | 'expiredListed' | 'arrears';
@@ -17,7 +18,8 @@ export interface FlagLine {
 
 export interface RedFlag {
   kind: FlagKind;
-  message: string;
+  /** What the reviewer reads, in the page's language: `t(message.key, message.vars)`. */
+  message: { key: MessageKey; vars: Record<string, string | number> };
   lines: FlagLine[];
 }
 
@@ -44,15 +46,22 @@ export function computeFlags(
   for (const entry of expenses) {
     const amount = Number(entry.amountFen);
     if (amount >= thresholds.decisionFen && !entry.decisionRef) {
-      flags.push({ kind: 'noDecision', message: `第${entry.lineNo}行支出${formatFen(amount)}元，未注明村民（代表）会议决议`, lines: [{ kind: 'fund', lineNo: entry.lineNo }] });
+      flags.push({ kind: 'noDecision', message: { key: 'flags.message.noDecision', vars: { line: entry.lineNo, amount: formatFen(amount) } }, lines: [{ kind: 'fund', lineNo: entry.lineNo }] });
     }
     if (!entry.voucherNo) {
-      flags.push({ kind: 'noVoucher', message: `第${entry.lineNo}行支出没有凭证号`, lines: [{ kind: 'fund', lineNo: entry.lineNo }] });
+      flags.push({ kind: 'noVoucher', message: { key: 'flags.message.noVoucher', vars: { line: entry.lineNo } }, lines: [{ kind: 'fund', lineNo: entry.lineNo }] });
     }
   }
   for (const entry of input.funds) {
     if (entry.method === 'cash' && Number(entry.amountFen) > thresholds.cashFen) {
-      flags.push({ kind: 'largeCash', message: `第${entry.lineNo}行现金${entry.direction === 'income' ? '收款' : '付款'}${formatFen(entry.amountFen)}元，超过${formatFen(thresholds.cashFen)}元`, lines: [{ kind: 'fund', lineNo: entry.lineNo }] });
+      flags.push({
+        kind: 'largeCash',
+        message: {
+          key: entry.direction === 'income' ? 'flags.message.largeCashIncome' : 'flags.message.largeCashExpense',
+          vars: { line: entry.lineNo, amount: formatFen(entry.amountFen), limit: formatFen(thresholds.cashFen) },
+        },
+        lines: [{ kind: 'fund', lineNo: entry.lineNo }],
+      });
     }
   }
 
@@ -78,7 +87,7 @@ export function computeFlags(
       if (window.length >= 2 && total >= thresholds.decisionFen && touchesThisPeriod) {
         flags.push({
           kind: 'splitPayments',
-          message: `30天内向“${counterparty}”付款${window.length}笔，每笔低于${formatFen(thresholds.decisionFen)}元，合计${formatFen(total)}元，均无会议决议`,
+          message: { key: 'flags.message.splitPayments', vars: { counterparty, count: window.length, limit: formatFen(thresholds.decisionFen), total: formatFen(total) } },
           lines: window.map((item) => ({ kind: 'fund' as const, lineNo: item.entry.lineNo, ...(item.period ? { period: item.period } : {}) })),
         });
         reported = true;
@@ -88,15 +97,15 @@ export function computeFlags(
 
   for (const contract of input.resources) {
     if (contract.termEnd < input.periodEnd && contract.feeStatus === 'paid') {
-      flags.push({ kind: 'expiredListed', message: `资源合同“${contract.name}”已于${contract.termEnd}到期，仍登记为在收费`, lines: [{ kind: 'resource', lineNo: contract.lineNo }] });
+      flags.push({ kind: 'expiredListed', message: { key: 'flags.message.contractExpired', vars: { name: contract.name, date: contract.termEnd } }, lines: [{ kind: 'resource', lineNo: contract.lineNo }] });
     }
     if (contract.feeStatus === 'arrears') {
-      flags.push({ kind: 'arrears', message: `资源合同“${contract.name}”欠缴承包费${formatFen(contract.arrearsFen)}元（${contract.contractor}）`, lines: [{ kind: 'resource', lineNo: contract.lineNo }] });
+      flags.push({ kind: 'arrears', message: { key: 'flags.message.arrears', vars: { name: contract.name, amount: formatFen(contract.arrearsFen), contractor: contract.contractor } }, lines: [{ kind: 'resource', lineNo: contract.lineNo }] });
     }
   }
   for (const asset of input.assets) {
     if ((asset.useStatus === '出租' || asset.useStatus === '出借') && asset.leaseEnd && asset.leaseEnd < input.periodEnd) {
-      flags.push({ kind: 'expiredListed', message: `资产“${asset.name}”的租期已于${asset.leaseEnd}结束，仍登记为${asset.useStatus}`, lines: [{ kind: 'asset', lineNo: asset.lineNo }] });
+      flags.push({ kind: 'expiredListed', message: { key: 'flags.message.leaseExpired', vars: { name: asset.name, date: asset.leaseEnd, status: asset.useStatus } }, lines: [{ kind: 'asset', lineNo: asset.lineNo }] });
     }
   }
   return flags;

@@ -4,7 +4,8 @@
  */
 import type { FieldErrors } from '../result.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, FEE_STATUS_LABELS, LAND_CLASSES, parseYuanToFen } from './model.ts';
+import { feeStatusKey } from './labels.ts';
+import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, FEE_STATUSES, LAND_CLASSES, parseYuanToFen } from './model.ts';
 
 /** The asset and resource forms share field names (name, location) on one page: their ids differ. */
 export const ASSET_ID_PREFIX = 'asset-';
@@ -95,10 +96,11 @@ export interface RegisterField {
   label: MessageKey;
   required?: boolean;
   kind?: 'date' | 'amount' | 'number';
-  options?: Array<{ value: string; label: string }>;
+  /** A select's choices: a coded value is said by its key; a Chinese register term (资产类别 …) is its own label. */
+  options?: Array<{ value: string; key?: MessageKey }>;
 }
 
-const plain = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+const plain = (values: readonly string[]) => values.map((value) => ({ value }));
 
 /** The register forms' fields in the order shown, each named as `assetFromForm`/`resourceFromForm` read them. */
 export const REGISTER_FIELDS: Record<'asset' | 'resource', { idPrefix: string; fields: RegisterField[] }> = {
@@ -134,7 +136,7 @@ export const REGISTER_FIELDS: Record<'asset' | 'resource', { idPrefix: string; f
       { name: 'termEnd', label: 'ledger.termEnd', kind: 'date', required: true },
       { name: 'annualFee', label: 'ledger.annualFee', kind: 'amount', required: true },
       { name: 'awardMethod', label: 'ledger.awardMethod', options: plain(AWARD_METHODS) },
-      { name: 'feeStatus', label: 'ledger.feeStatus', options: Object.entries(FEE_STATUS_LABELS).map(([value, label]) => ({ value, label })) },
+      { name: 'feeStatus', label: 'ledger.feeStatus', options: FEE_STATUSES.map((value) => ({ value, key: feeStatusKey(value) })) },
       { name: 'arrears', label: 'ledger.arrearsAmount', kind: 'amount' },
     ],
   },

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../tests/support
 import { queryRows } from '../db.ts';
 import { listCountyVillages, loadVillagePage, searchVillages } from './ledger.ts';
 import { listOverdueVillages } from './overdue.ts';
-import { fundsCsv, periodJson } from './export.ts';
+import { fundsCsvZh, periodJson } from './export.ts';
 import { chainHash, canonicalJson } from './canonical.ts';
 import { createHash } from 'node:crypto';
 
@@ -70,7 +70,7 @@ describe('published village accounts', () => {
     const recomputed = createHash('sha256').update(`${json.chain.prevHash}\n${canonicalJson(json.content)}`).digest('hex');
     expect(recomputed).toBe(json.chain.contentHash);
     expect(chainHash(json.chain.prevHash!, json.content)).toBe(json.chain.contentHash);
-    const csv = fundsCsv(page!.shown!);
+    const csv = fundsCsvZh(page!.shown!);
     expect(csv.startsWith('\uFEFF序号,日期,收支')).toBe(true);
     expect(csv.trim().split('\n')).toHaveLength(page!.shown!.lines.funds.length + 1);
   });

@@ -21,18 +21,16 @@ export const LEGACY_SUBJECTS: Record<string, Subject> = {
 
 export const DIRECTIONS = ['income', 'expense'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
-export const DIRECTION_LABELS: Record<Direction, string> = { income: '收入', expense: '支出' };
 
 export const PAYMENT_METHODS = ['transfer', 'cash'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = { transfer: '转账', cash: '现金' };
 
 export const ASSET_TYPES = ['房屋建筑物', '机器设备', '农业基础设施', '林木', '其他'] as const;
 export const ASSET_USE_STATUSES = ['自用', '出租', '出借', '闲置', '报废'] as const;
 export const LAND_CLASSES = ['耕地', '园地', '林地', '草地', '水域', '宅基地/建设用地', '未利用地'] as const;
 export const AWARD_METHODS = ['公开招标', '竞争性谈判', '协商'] as const;
 export const FEE_STATUSES = ['paid', 'arrears'] as const;
-export const FEE_STATUS_LABELS: Record<(typeof FEE_STATUSES)[number], string> = { paid: '已缴清', arrears: '欠缴' };
+export type FeeStatus = (typeof FEE_STATUSES)[number];
 
 /** Largest single amount accepted: 10 亿元, far above any village transaction, far below bigint. */
 export const MAX_AMOUNT_FEN = 100_000_000_000;

@@ -67,6 +67,11 @@ export function lastFinishedPeriod(today: string, kind: PeriodKind): Period {
   return previousPeriod(periodContaining(today, kind));
 }
 
+/**
+ * @deprecated Chinese whatever the page's language: use `periodLabel(t, code)` from labels.ts. Kept
+ * only until the two pages outside the accounts work that still call it (src/pages/index.astro,
+ * src/pages/report/index.astro) move over; then delete it.
+ */
 export function periodLabel(code: string): string {
   const period = parsePeriod(code);
   if (!period) return code;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import { chainHeads, type ChainHeadRow } from '../../../../db/schema/accounts.ts';
+import { translator, type MessageKey } from '../../../i18n/index.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
 import { getLines, listPublished } from './disclosures.ts';
@@ -17,7 +18,8 @@ export interface PeriodCheck {
   recomputedHash: string;
   prevHash: string;
   ok: boolean;
-  problem?: string;
+  /** What is wrong with this period, in the reader's language: `t(problem.key, problem.vars)`. */
+  problem?: { key: MessageKey; vars?: Record<string, number> };
 }
 
 export interface ChainReport {
@@ -34,10 +36,10 @@ export async function verifyVillageChain(db: DbOrTx, villageCode: string): Promi
     const lines = await getLines(db, disclosure.id);
     const prevHash = disclosure.prevHash ?? '';
     const recomputed = chainHash(prevHash, disclosureContent(disclosure, lines.funds, lines.assets, lines.resources));
-    let problem: string | undefined;
-    if (disclosure.chainSeq !== index + 1) problem = `链序号应为${index + 1}，实为${disclosure.chainSeq}`;
-    else if (prevHash !== expectedPrev) problem = '与上一期的哈希不衔接';
-    else if (recomputed !== disclosure.contentHash) problem = '内容与公开时的哈希不一致（数据被改动）';
+    let problem: PeriodCheck['problem'];
+    if (disclosure.chainSeq !== index + 1) problem = { key: 'verify.problem.sequence', vars: { expected: index + 1, actual: disclosure.chainSeq ?? 0 } };
+    else if (prevHash !== expectedPrev) problem = { key: 'verify.problem.chain' };
+    else if (recomputed !== disclosure.contentHash) problem = { key: 'verify.problem.content' };
     periods.push({
       period: disclosure.period,
       chainSeq: disclosure.chainSeq ?? 0,
@@ -104,12 +106,13 @@ export async function runVerification(db: DbOrTx): Promise<VerificationResult> {
   return { ok: reports.every((report) => report.ok), reports, head: await computeHeadHash(db) };
 }
 
-/** Plain-text report for the command line: one line per broken period, then a summary. */
+/** Plain-text report for the command line (in English, as its other lines): one line per broken period, then a summary. */
 export function formatVerification(result: VerificationResult): string {
+  const say = translator('en');
   const lines: string[] = [];
   for (const report of result.reports) {
     for (const check of report.periods.filter((period) => !period.ok)) {
-      lines.push(`BROKEN ${report.villageCode} ${check.period} (#${check.chainSeq}): ${check.problem}`);
+      lines.push(`BROKEN ${report.villageCode} ${check.period} (#${check.chainSeq}): ${check.problem ? say(check.problem.key, check.problem.vars) : ''}`);
       lines.push(`  stored     ${check.storedHash}`);
       lines.push(`  recomputed ${check.recomputedHash}`);
     }

@@ -1,5 +1,6 @@
 /**
- * What the staff ledger pages load: the queue for a role, and one disclosure's workspace.
+ * What the staff ledger pages load: the queue for a role (with opening a period, the list page's
+ * one command), and one disclosure's workspace.
  */
 import { and, asc, desc, eq, gte, inArray, lt, ne } from 'drizzle-orm';
 import { areas, type AreaRow } from '../../../../db/schema/areas.ts';
@@ -7,12 +8,15 @@ import { disclosureEvents, disclosures, fundEntries, type DisclosureRow } from '
 import { users } from '../../../../db/schema/auth.ts';
 import { getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
 import { getConfig } from '../config.ts';
-import type { DbOrTx } from '../db.ts';
+import type { Db, DbOrTx } from '../db.ts';
+import { readForm } from '../forms.ts';
+import type { Actor, FieldErrors } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
-import { carriedOpeningBalance, getDisclosure, getLines, listPublished, periodTotals, type DisclosureLines, type PeriodTotals } from './disclosures.ts';
+import { carriedOpeningBalance, getDisclosure, getLines, listPublished, openDraft, periodTotals, type DisclosureLines, type PeriodTotals } from './disclosures.ts';
 import { computeFlags, type RedFlag } from './flags.ts';
+import type { HistoryKind } from './labels.ts';
 import { lastFinishedPeriod, periodContaining, previousPeriod } from './periods.ts';
 
 export interface QueueRow {
@@ -55,6 +59,38 @@ export async function openablePeriods(db: DbOrTx, villageCode: string, today = t
   return candidates.filter((code) => !taken.has(code));
 }
 
+export type LedgerQueuePage =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'forbidden' }
+  | {
+      kind: 'page';
+      status: 200 | 400;
+      /** The village of a cadre or supervisor; null for reviewers, who see a queue across their scope. */
+      village: string | null;
+      queue: QueueRow[];
+      /** Periods this person may open now (cadres only). */
+      periods: string[];
+      errors: FieldErrors;
+    };
+
+/** The ledger list page (/staff/ledgers) as one call: the queue, and opening a period (POST). */
+export async function ledgerQueuePage(db: Db, actor: Actor, request: Request): Promise<LedgerQueuePage> {
+  const village = actor.role === 'cadre' || actor.role === 'supervisor' ? actor.scopeCode : null;
+  // The village whose periods this person opens: a cadre's own (a supervisor looks, the cadre opens).
+  const opensFor = village !== null && can(actor, 'ledger.edit', { scopeCode: village }) ? village : null;
+  let errors: FieldErrors = {};
+  if (request.method === 'POST') {
+    if (opensFor === null) return { kind: 'forbidden' };
+    const { fields } = await readForm(request);
+    const opened = await openDraft(db, actor, opensFor, fields.period ?? '');
+    if (opened.ok) return { kind: 'redirect', location: `/staff/ledgers/${opened.value.id}` };
+    if (opened.status === 403) return { kind: 'forbidden' };
+    errors = opened.errors;
+  }
+  const [queue, periods] = await Promise.all([listLedgerQueue(db, actor), opensFor === null ? [] : openablePeriods(db, opensFor)]);
+  return { kind: 'page', status: request.method === 'POST' ? 400 : 200, village, queue, periods, errors };
+}
+
 export interface Workspace {
   disclosure: DisclosureRow;
   /** Opening balance as this period has it (published) or will have it (previous closing, or as entered), and the rest. */
@@ -63,7 +99,7 @@ export interface Workspace {
   firstPeriod: boolean;
   village: AreaRow;
   lines: DisclosureLines;
-  events: Array<{ at: Date; kind: string; reason: string | null; actorName: string | null }>;
+  events: Array<{ at: Date; kind: HistoryKind; reason: string | null; actorName: string | null }>;
   flags: RedFlag[];
 }
 
@@ -73,13 +109,15 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
   const village = await getArea(db, disclosure.villageCode);
   if (!village) return undefined;
   const lines = await getLines(db, disclosure.id);
-  const events = await db
-    .select({ at: disclosureEvents.at, kind: disclosureEvents.kind, reason: disclosureEvents.reason, actorName: users.displayName })
-    .from(disclosureEvents)
-    .leftJoin(users, eq(users.id, disclosureEvents.actorId))
-    // The history shows the period's steps; each draft edit's own event row is for the audit trail.
-    .where(and(eq(disclosureEvents.disclosureId, disclosure.id), ne(disclosureEvents.kind, 'edited')))
-    .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id));
+  const events = (
+    await db
+      .select({ at: disclosureEvents.at, kind: disclosureEvents.kind, reason: disclosureEvents.reason, actorName: users.displayName })
+      .from(disclosureEvents)
+      .leftJoin(users, eq(users.id, disclosureEvents.actorId))
+      // The history shows the period's steps; each draft edit's own event row is for the audit trail.
+      .where(and(eq(disclosureEvents.disclosureId, disclosure.id), ne(disclosureEvents.kind, 'edited')))
+      .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id))
+  ).filter((event): event is typeof event & { kind: HistoryKind } => event.kind !== 'edited');
   let flags: RedFlag[] = [];
   if (withFlags) {
     const previous = previousPeriod(periodContaining(disclosure.periodStart, /Q/.test(disclosure.period) ? 'quarter' : 'month'));

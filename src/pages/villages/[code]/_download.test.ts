@@ -9,7 +9,7 @@ import Village from './index.astro';
 import * as download from './download.ts';
 import { addFundEntry, approveDisclosure, countersignDisclosure, openDraft, submitDisclosure } from '../../../lib/server/accounts/disclosures.ts';
 import { loadVillagePage } from '../../../lib/server/accounts/ledger.ts';
-import { fundsCsv } from '../../../lib/server/accounts/export.ts';
+import { fundsCsvZh } from '../../../lib/server/accounts/export.ts';
 
 // 南窑村 (白杨乡, 桑河县) has no demo ledgers.
 const VILLAGE = '990121003203';
@@ -46,7 +46,7 @@ function rowsOf(csv: string): Record<string, string>[] {
 describe('the funds CSV', () => {
   it('writes text cells that a spreadsheet would evaluate with a leading quote', async () => {
     const page = await loadVillagePage(pages.test.db, VILLAGE, '2024-Q1');
-    const [first, second] = rowsOf(fundsCsv(page!.shown!));
+    const [first, second] = rowsOf(fundsCsvZh(page!.shown!));
     expect(first!['摘要']).toBe(`'${HYPERLINK}`);
     expect(second!['对方单位或个人']).toBe("'+1");
     expect(second!['凭证号']).toBe("'@SUM(A1:A9)");
@@ -55,7 +55,7 @@ describe('the funds CSV', () => {
 
   it('keeps amounts and ids numeric', async () => {
     const page = await loadVillagePage(pages.test.db, VILLAGE, '2024-Q1');
-    const rows = rowsOf(fundsCsv(page!.shown!));
+    const rows = rowsOf(fundsCsvZh(page!.shown!));
     expect(rows.map((row) => [row['序号'], row['金额（元）'], row['金额（分）']])).toEqual([
       ['1', '12000.00', '1200000'],
       ['2', '12000.00', '1200000'],

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../lib/server/db.ts';
 import { loadVillagePage } from '../../../lib/server/accounts/ledger.ts';
-import { fundsCsv, periodJson } from '../../../lib/server/accounts/export.ts';
+import { fundsCsvZh, periodJson } from '../../../lib/server/accounts/export.ts';
 import { jsonError, markPublic } from '../../../lib/server/http.ts';
 
 /** A published period as CSV (funds ledger) or JSON (everything, with the hashed content). */
@@ -16,6 +16,6 @@ export const GET: APIRoute = async ({ params, url }) => {
     'Content-Type': format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8',
   });
   markPublic(headers);
-  const body = format === 'json' ? JSON.stringify(periodJson(page.village, page.shown), null, 2) : fundsCsv(page.shown);
+  const body = format === 'json' ? JSON.stringify(periodJson(page.village, page.shown), null, 2) : fundsCsvZh(page.shown);
   return new Response(body, { headers });
 };

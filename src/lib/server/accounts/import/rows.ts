@@ -4,8 +4,8 @@
  * A cell whose value is reinterpreted (an Excel serial date, a legacy subject) is kept with a
  * notice, never silently altered.
  */
+import { directionKey, paymentMethodKey, ZH } from '../labels.ts';
 import {
-  DIRECTION_LABELS,
   EXPENSE_SUBJECTS,
   FundEntrySchema,
   INCOME_SUBJECTS,
@@ -24,16 +24,18 @@ import type { ImportIssue, ImportResult } from './issues.ts';
 import { cellText, isBlank, isProblem, isoFromUtcDate } from './table.ts';
 import type { CellData, Table } from './table.ts';
 
+// The import reads Chinese files and answers cadres in Chinese: the words are the Chinese catalog's
+// (the template offers the same ones), plus the other spellings people type for a transfer.
 const DIRECTION_WORDS = new Map<string, Direction>([
-  ['收入', 'income'],
-  ['支出', 'expense'],
+  [ZH(directionKey('income')), 'income'],
+  [ZH(directionKey('expense')), 'expense'],
 ]);
 const METHOD_WORDS = new Map<string, PaymentMethod>([
-  ['转账', 'transfer'],
+  [ZH(paymentMethodKey('transfer')), 'transfer'],
   ['转帐', 'transfer'],
   ['银行转账', 'transfer'],
   ['银行转帐', 'transfer'],
-  ['现金', 'cash'],
+  [ZH(paymentMethodKey('cash')), 'cash'],
 ]);
 
 /** Maps the header, checks every row and the file for duplicates: one error means no rows. */
@@ -117,7 +119,7 @@ function interpretRow(
         cellIssue(
           row,
           '会计科目',
-          `“${subject}”不能用于${DIRECTION_LABELS[direction]}。${DIRECTION_LABELS[direction]}的科目是：${allowed.join('、')}`,
+          `“${subject}”不能用于${ZH(directionKey(direction))}。${ZH(directionKey(direction))}的科目是：${allowed.join('、')}`,
         ),
       );
     }

@@ -1,7 +1,11 @@
-/** The downloadable templates: the same header and two realistic examples as CSV and as XLSX. */
+/**
+ * The downloadable templates: the same header and two realistic examples as CSV and as XLSX. The
+ * import reads Chinese files, so the templates are Chinese whatever the page's language (`ZH`).
+ */
 import ExcelJS from 'exceljs';
 import type { DataValidation } from 'exceljs';
-import { DIRECTION_LABELS, PAYMENT_METHOD_LABELS, SUBJECTS, parseYuanToFen } from '../model.ts';
+import { directionKey, paymentMethodKey, ZH } from '../labels.ts';
+import { DIRECTIONS, PAYMENT_METHODS, SUBJECTS, parseYuanToFen } from '../model.ts';
 import { toCsv } from '../../spreadsheet.ts';
 import { FUND_COLUMNS, columnLetter } from './columns.ts';
 import type { FundColumn } from './columns.ts';
@@ -98,9 +102,9 @@ export async function fundEntriesTemplateXlsx(): Promise<Uint8Array> {
   const validations = (sheet as unknown as { dataValidations: { add(address: string, validation: DataValidation): void } })
     .dataValidations;
   for (const [address, validation] of [
-    list('收支', Object.values(DIRECTION_LABELS)),
+    list('收支', DIRECTIONS.map((direction) => ZH(directionKey(direction)))),
     list('会计科目', SUBJECTS),
-    list('结算方式', Object.values(PAYMENT_METHOD_LABELS)),
+    list('结算方式', PAYMENT_METHODS.map((method) => ZH(paymentMethodKey(method)))),
   ]) {
     validations.add(address, validation);
   }

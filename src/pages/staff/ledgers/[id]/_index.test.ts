@@ -5,14 +5,15 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { disclosureEvents } from '../../../../../db/schema/accounts.ts';
 import { users } from '../../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../../../../tests/support/test-db.ts';
 import type { SessionUser } from '../../../../lib/server/auth/sessions.ts';
-import { translator } from '../../../../i18n/index.ts';
+import { translator, type Lang } from '../../../../i18n/index.ts';
 import NotFound from '../../../404.astro';
 import Forbidden from '../../../403.astro';
 import LedgerWorkspace from './index.astro';
-import { getDisclosureByPeriod, getLines, openDraft } from '../../../../lib/server/accounts/disclosures.ts';
+import { addFundEntry, getDisclosureByPeriod, getLines, openDraft } from '../../../../lib/server/accounts/disclosures.ts';
 
 const QIANYING = '990121001201'; // 前营村: demo ledgers, 2026-Q3 submitted
 let test: TestDatabase;
@@ -37,6 +38,18 @@ async function post(id: number, who: string, body: BodyInit, contentType?: strin
     locals: { lang: 'zh-CN', t: translator('zh-CN'), user: await sessionUser(who), sessionId: null },
   });
   return { status: response.status, location: response.headers.get('Location'), html: await response.text() };
+}
+
+async function get(id: number, who: string, lang: Lang, query = '') {
+  const request = new Request(`http://localhost/staff/ledgers/${id}${query}`);
+  const response = await container.renderToResponse(LedgerWorkspace, {
+    request,
+    params: { id: String(id) },
+    partial: false,
+    locals: { lang, t: translator(lang), user: await sessionUser(who), sessionId: null },
+  });
+  const html = await response.text();
+  return { status: response.status, html, text: html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') };
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -114,5 +127,46 @@ describe('the ledger workspace’s error summary', () => {
     const refused = await post(draftId, 'qianying.jd', form({ action: 'delete-entry', line: '1' }), FORM);
     expect(refused.status).toBe(403);
     expect((await getLines(test.db, draftId)).funds.map((f) => f.summary)).toEqual(['银行存款利息']);
+  });
+});
+
+describe('what the workspace says, in the page’s language and in Beijing time', () => {
+  beforeAll(async () => {
+    // Returned at 00:30 on New Year's Day in Beijing, which is still 31 December in UTC.
+    await test.db.insert(disclosureEvents).values({ disclosureId: draftId, kind: 'returned', fromStatus: 'submitted', toStatus: 'draft', reason: '12月慰问支出缺少签收单', at: new Date('2024-12-31T16:30:00Z') });
+    // A cash payment above the threshold without a voucher number: two red flags for the reviewer.
+    const added = await addFundEntry(test.db, null, { disclosureId: draftId, entry: { entryDate: '2024-12-20', direction: 'expense', amountFen: 350_000, subject: '公益支出', summary: '冬季慰问困难户', counterparty: '前营村困难户（7户）', method: 'cash' } });
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+  });
+
+  it('shows the history in Asia/Shanghai, not UTC', async () => {
+    const { status, text } = await get(draftId, 'qianying.kj', 'zh-CN');
+    expect(status).toBe(200);
+    expect(text).toContain('2025-01-01 00:30 退回 12月慰问支出缺少签收单');
+    expect(text).not.toContain('2024-12-31 16:30');
+    expect(text).not.toContain('UTC');
+  });
+
+  it('Chinese: period, status, steps, payment methods and red flags as before', async () => {
+    const { text } = await get(draftId, 'sanghe.jw', 'zh-CN');
+    for (const said of ['前营村 · 2024年第4季度', '草稿', '建立', '现金', '第2行现金付款3,500.00元，超过2,000.00元', '第2行支出没有凭证号']) expect(text).toContain(said);
+    const submitted = await get(submittedId, 'qianying.jd', 'zh-CN');
+    for (const said of ['2026年第3季度', '待监委会签核', '报账员提交']) expect(submitted.text).toContain(said);
+  });
+
+  it('English: the same things in English', async () => {
+    const { text } = await get(draftId, 'sanghe.jw', 'en');
+    for (const said of ['前营村 · Q4 2024', 'Draft', 'Opened', 'Cash', 'Line 2: 3,500.00 yuan paid in cash, more than 2,000.00 yuan', 'Line 2: an expense without a voucher number']) expect(text).toContain(said);
+    for (const chinese of ['季度', '草稿', '建立', '现金', '凭证号']) expect(text).not.toContain(chinese);
+    const submitted = await get(submittedId, 'qianying.jd', 'en');
+    for (const said of ['Q3 2026', 'Awaiting supervisors', 'Submitted by the cadre']) expect(submitted.text).toContain(said);
+  });
+
+  it('names a success from the address only when it is one, in the page’s language', async () => {
+    expect((await get(draftId, 'qianying.kj', 'en', '?done=add-entry')).text).toContain(translator('en')('staff.ledgers.done.add-entry'));
+    expect((await get(draftId, 'qianying.kj', 'zh-CN', '?done=submit')).text).toContain('已提交，等待村务监督委员会签核。');
+    const unknown = await get(draftId, 'qianying.kj', 'zh-CN', '?done=approve');
+    expect(unknown.status).toBe(200);
+    expect(unknown.html).not.toContain('class="success"');
   });
 });

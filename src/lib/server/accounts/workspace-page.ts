@@ -1,0 +1,75 @@
+/**
+ * The ledger workspace page (/staff/ledgers/[id]) as one call: who may see it, the form that was
+ * posted (through the action table), and everything the page shows, already decided — which forms
+ * are open to this person, the notice after a redirect, the history in Beijing time. The page only
+ * renders what this returns.
+ */
+import type { DisclosureRow } from '../../../../db/schema/accounts.ts';
+import type { MessageKey, Translate } from '../../../i18n/index.ts';
+import { can } from '../auth/permissions.ts';
+import type { Db } from '../db.ts';
+import type { Actor } from '../result.ts';
+import { formatShanghaiMinute } from '../time.ts';
+import { ledgerDoneKey, runLedgerAction, type LedgerActionOutcome } from './actions.ts';
+import { getDisclosure } from './disclosures.ts';
+import { historyEventKey } from './labels.ts';
+import { listVouchers, type VoucherInfo } from './vouchers.ts';
+import { loadWorkspace, type Workspace } from './workspace.ts';
+
+/** A form that was refused, to open again with what was typed. */
+export type FailedForm = Extract<LedgerActionOutcome, { kind: 'invalid' }>;
+
+export interface WorkspaceView extends Omit<Workspace, 'events'> {
+  vouchers: Map<number, VoucherInfo[]>;
+  /** The draft's forms (entries, registers, import, submit) are open to this person. */
+  editable: boolean;
+  /** This person takes the period's next review step (countersign, or approve), or returns it. */
+  reviewing: boolean;
+  /** Red flags are for reviewers in scope only (never the village's own people). */
+  showFlags: boolean;
+  /** The success message after a redirect back here. */
+  notice: { key: MessageKey; vars?: Record<string, string> } | undefined;
+  history: Array<{ at: string; key: MessageKey; actorName: string | null; reason: string | null }>;
+}
+
+export type LedgerWorkspacePage =
+  | Exclude<LedgerActionOutcome, { kind: 'invalid' }>
+  | { kind: 'notFound' }
+  | { kind: 'page'; status: 200 | 400; view: WorkspaceView; failed: FailedForm | undefined };
+
+/** A village code no disclosure has: a missing period is refused exactly like one out of scope. */
+const NO_VILLAGE = '000000000000';
+
+export async function ledgerWorkspacePage(db: Db, actor: Actor, id: string | undefined, request: Request, t: Translate): Promise<LedgerWorkspacePage> {
+  const disclosureId = Number.parseInt(id ?? '', 10);
+  const found = Number.isSafeInteger(disclosureId) ? await getDisclosure(db, disclosureId) : undefined;
+  if (!can(actor, 'ledger.view', { scopeCode: found?.villageCode ?? NO_VILLAGE })) return { kind: 'forbidden' };
+  if (!found) return { kind: 'notFound' };
+  let failed: FailedForm | undefined;
+  if (request.method === 'POST') {
+    const outcome = await runLedgerAction(db, actor, found, request, t);
+    if (outcome.kind !== 'invalid') return outcome;
+    failed = outcome;
+  }
+  const view = await workspaceView(db, actor, found, new URL(request.url).searchParams);
+  return view ? { kind: 'page', status: failed ? 400 : 200, view, failed } : { kind: 'notFound' };
+}
+
+async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: URLSearchParams): Promise<WorkspaceView | undefined> {
+  const may = (action: 'ledger.edit' | 'ledger.countersign' | 'ledger.review') => can(actor, action, { scopeCode: found.villageCode });
+  const [workspace, vouchers] = await Promise.all([loadWorkspace(db, found.id, may('ledger.review')), listVouchers(db, found.id)]);
+  if (!workspace) return undefined;
+  const { events, ...rest } = workspace;
+  const { status } = workspace.disclosure;
+  const done = ledgerDoneKey(query.get('done'));
+  const imported = query.get('imported');
+  return {
+    ...rest,
+    vouchers,
+    editable: may('ledger.edit') && status === 'draft',
+    reviewing: (may('ledger.countersign') && status === 'submitted') || (may('ledger.review') && status === 'countersigned'),
+    showFlags: may('ledger.review'),
+    notice: done ? { key: done } : imported && /^\d{1,6}$/.test(imported) ? { key: 'ledger.import.done', vars: { count: imported } } : undefined,
+    history: events.map((event) => ({ at: formatShanghaiMinute(event.at), key: historyEventKey(event.kind), actorName: event.actorName, reason: event.reason })),
+  };
+}
