@@ -48,7 +48,7 @@ const liugangUnits: Record<string, ItemOverrides> = {
   'FW-01': { responsibleUnit: '柳岗县民政局、各乡镇社会事务办', contactPhone: '0399-7331024' },
   'FW-02': { responsibleUnit: '柳岗县民政局、各乡镇社会事务办', contactPhone: '0399-7331024' },
   'SP-02': { responsibleUnit: '柳岗县自然资源和规划局、各乡镇规划建设办', contactPhone: '0399-7335066' },
-  'GL-02': { localNote: '集体资产资源发包统一进入县农村产权交易中心公开交易。' },
+  'GL-05': { localNote: '集体资产资源发包统一进入县农村产权交易中心公开交易。' },
 };
 
 export const demoCountyLists: DemoCountyLists[] = [

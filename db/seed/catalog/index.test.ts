@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CatalogItemSchema } from '../../../src/lib/server/catalog/validate.ts';
 import { laneOfActor } from '../../../src/components/format.ts';
 import { allCatalogItems, catalogCategories } from './index.ts';
+import { citedLaws } from './laws.ts';
 
 const items = allCatalogItems();
 const PREFIX = { enforcement: 'ZF', approval: 'SP', management: 'GL', service: 'FW' } as const;
@@ -15,6 +16,19 @@ function bigrams(text: string): Set<string> {
   for (let i = 0; i < chars.length - 1; i++) grams.add(chars[i]! + chars[i + 1]!);
   return grams;
 }
+
+/** The titles an item cites, as written inside 《》, with the edition year where the citation states one. */
+function citations(item: (typeof items)[number]): Array<{ title: string; year: number | null }> {
+  return item.legalBasis.flatMap((basis) =>
+    [...basis.matchAll(/《([^》]+)》(?:（(\d{4})年(?:修订|修正))?/g)].map((match) => ({
+      title: match[1]!,
+      year: match[2] ? Number(match[2]) : null,
+    })),
+  );
+}
+
+/** Whether a step decides the matter (approves, confirms, recognises) rather than collecting or reviewing. */
+const DECIDES = /审批|批准|审定|审核确认|认定/;
 
 function jaccard(a: Set<string>, b: Set<string>): number {
   let shared = 0;
@@ -85,6 +99,43 @@ describe('provincial catalog seed', () => {
       expect(deciders.some((lane) => lane === 'township' || lane === 'county'), `${item.code} ${item.name}`).toBe(true);
       expect(item.level, item.code).toBe('township');
     }
+  });
+
+  it('cites every law by a title on the project list of cited laws', () => {
+    const known = new Set(citedLaws.map((law) => law.title));
+    const unknown = items.flatMap((item) => citations(item).filter(({ title }) => !known.has(title)).map(({ title }) => `${item.code} 《${title}》`));
+    expect(unknown).toEqual([]);
+  });
+
+  it('states an edition only where it is the edition on the list, and lists only laws it cites', () => {
+    const edition = new Map(citedLaws.map((law) => [law.title, law.edition]));
+    expect(edition.size, 'a title listed twice').toBe(citedLaws.length);
+    const cited = items.flatMap((item) => citations(item).map((citation) => ({ code: item.code, ...citation })));
+    const wrongEdition = cited
+      .filter(({ title, year }) => year !== null && edition.has(title) && edition.get(title) !== year)
+      .map(({ code, title, year }) => `${code} 《${title}》${year} ≠ ${edition.get(title)}`);
+    expect(wrongEdition).toEqual([]);
+    const citedTitles = new Set(cited.map(({ title }) => title));
+    expect(citedLaws.map((law) => law.title).filter((title) => !citedTitles.has(title))).toEqual([]);
+  });
+
+  it('tags as village items only those no county body decides', () => {
+    const decidedAboveTheVillage = items
+      .filter((item) => item.level === 'village')
+      .filter((item) => item.steps.some((step) => DECIDES.test(step.action) && laneOfActor(step.actor) === 'county'))
+      .map((item) => `${item.code} ${item.name}`);
+    expect(decidedAboveTheVillage).toEqual([]);
+  });
+
+  it('keeps filings out of the approval category', () => {
+    const approval = catalogCategories.find((category) => category.code === 'approval')!;
+    expect(approval.items.filter((item) => /备案/.test(item.name)).map((item) => item.code)).toEqual([]);
+  });
+
+  it('covers each topic in one item: those once split in two, and those every county list has', () => {
+    const topics = ['一事一议筹资筹劳', '报账', '村干部报酬', '一卡通', '代办', '进场交易', '发展党员', '防止返贫', '临时用工'];
+    const count = Object.fromEntries(topics.map((topic) => [topic, items.filter((item) => item.name.includes(topic)).length]));
+    expect(count).toEqual(Object.fromEntries(topics.map((topic) => [topic, 1])));
   });
 
   it('states a number of days for every day-counted limit and none for on-the-spot items', () => {
