@@ -25,17 +25,14 @@ interface Found {
   lineNo: number;
 }
 
-/** A village code no disclosure has: a missing period is refused exactly like one out of scope. */
-const NO_VILLAGE = '000000000000';
-
 /** The entry to edit, for someone who may edit the village's ledger; out of scope and missing look alike. */
 async function findEntry(db: Db, actor: Actor, params: { id?: string; line?: string }): Promise<Found | Refusal> {
   const id = Number.parseInt(params.id ?? '', 10);
   const lineNo = Number.parseInt(params.line ?? '', 10);
   const disclosure = Number.isSafeInteger(id) ? await getDisclosure(db, id) : undefined;
-  if (!can(actor, 'ledger.edit', { scopeCode: disclosure?.villageCode ?? NO_VILLAGE })) return { kind: 'forbidden' };
-  const entry = disclosure ? (await getLines(db, disclosure.id)).funds.find((line) => line.lineNo === lineNo) : undefined;
-  return disclosure && entry ? { disclosure, entry, lineNo } : { kind: 'notFound' };
+  if (!disclosure || !can(actor, 'ledger.edit', { scopeCode: disclosure.villageCode })) return { kind: 'forbidden' };
+  const entry = (await getLines(db, disclosure.id)).funds.find((line) => line.lineNo === lineNo);
+  return entry ? { disclosure, entry, lineNo } : { kind: 'notFound' };
 }
 
 /** The form's fields as the entry stands (amounts in yuan, as people type them). */

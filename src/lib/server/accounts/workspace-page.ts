@@ -37,14 +37,11 @@ export type LedgerWorkspacePage =
   | { kind: 'notFound' }
   | { kind: 'page'; status: 200 | 400; view: WorkspaceView; failed: FailedForm | undefined };
 
-/** A village code no disclosure has: a missing period is refused exactly like one out of scope. */
-const NO_VILLAGE = '000000000000';
-
 export async function ledgerWorkspacePage(db: Db, actor: Actor, id: string | undefined, request: Request, t: Translate): Promise<LedgerWorkspacePage> {
   const disclosureId = Number.parseInt(id ?? '', 10);
   const found = Number.isSafeInteger(disclosureId) ? await getDisclosure(db, disclosureId) : undefined;
-  if (!can(actor, 'ledger.view', { scopeCode: found?.villageCode ?? NO_VILLAGE })) return { kind: 'forbidden' };
-  if (!found) return { kind: 'notFound' };
+  // A period that does not exist is refused exactly like one out of scope: ids reveal nothing.
+  if (!found || !can(actor, 'ledger.view', { scopeCode: found.villageCode })) return { kind: 'forbidden' };
   let failed: FailedForm | undefined;
   if (request.method === 'POST') {
     const outcome = await runLedgerAction(db, actor, found, request, t);
