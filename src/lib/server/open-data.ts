@@ -7,8 +7,9 @@ import type { DbOrTx } from './db.ts';
 import { listCountiesByCity } from './areas/index.ts';
 import { groupByCategory, listCatalogItems, listCategories, type CatalogItem } from './catalog/index.ts';
 import { listCurrentVersions, loadCountyList } from './county-lists/index.ts';
-import { CATEGORY_LABELS } from './complaints/model.ts';
-import type { ComplaintCategory, ComplaintStatistics, Figures } from './complaints/statistics.ts';
+import { complaintCategoryKey, type ComplaintCategory } from './complaints/labels.ts';
+import type { ComplaintStatistics, Figures } from './complaints/statistics.ts';
+import { translator } from '../../i18n/index.ts';
 import { toCsv, type CsvColumn } from './spreadsheet.ts';
 
 export const API_VERSION = 1;
@@ -118,12 +119,15 @@ export function statisticsJson(stats: ComplaintStatistics) {
 
 type StatisticsCsvRow = { table: string; month: string; code: string; place: string; category: ComplaintCategory | null; figures: Figures };
 
+/** The statistics CSV is a Chinese document: its headers and table names are part of the v1 contract. */
+const zh = translator('zh-CN');
+
 const STATISTICS_CSV_COLUMNS: CsvColumn<StatisticsCsvRow>[] = [
   { header: '表', value: (row) => row.table },
   { header: '月份', value: (row) => row.month },
   { header: '地区代码', value: (row) => row.code },
   { header: '地区', value: (row) => row.place },
-  { header: '问题类别', value: (row) => (row.category ? CATEGORY_LABELS[row.category] : '') },
+  { header: '问题类别', value: (row) => (row.category ? zh(complaintCategoryKey(row.category)) : '') },
   // Counts are numbers, "<5" or "*": text columns (so the masks stay as published), numbers unquoted.
   { header: '收到', value: (row) => row.figures.received },
   { header: '受理', value: (row) => row.figures.accepted },

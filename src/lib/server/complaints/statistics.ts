@@ -32,8 +32,7 @@ import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { SMALL, suppress, WITHHELD, type Published, type Relation } from './suppression.ts';
-
-export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
+import type { ComplaintCategory } from './labels.ts';
 
 /** A published count: exact, "<5" (0–4) or "*" (5 or more, withheld to protect a "<5"). */
 export type Count = Published;
