@@ -31,11 +31,17 @@ export function publicJson(data: unknown, init: { status?: number } = {}): Respo
   return new Response(JSON.stringify(data), { status: init.status ?? 200, headers });
 }
 
-export function jsonError(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+/** JSON about one request (a filing, a receipt's status, an error): never kept by any cache. */
+export function noStoreJson(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status: init.status ?? 200,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...init.headers },
   });
+}
+
+/** The API's error body, `{ error: { code, message, …extra } }`. */
+export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): Response {
+  return noStoreJson({ error: { code, message, ...extra } }, { status, headers });
 }
 
 const SAME_SITE = 'http://same-site.invalid';

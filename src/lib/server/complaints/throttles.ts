@@ -9,6 +9,7 @@
  */
 import { formatWait, retryAfterSeconds, WindowThrottle } from '../auth/throttle.ts';
 import { translator } from '../../../i18n/index.ts';
+import { jsonError } from '../http.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -27,8 +28,5 @@ export const trackingThrottle = new WindowThrottle({ limit: TRACKING_MISSES_PER_
 export function rateLimited(wait: number, what: string): Response {
   const seconds = retryAfterSeconds(wait);
   const message = `${what}，请在${formatWait(translator('zh-CN'), wait)}后再试`;
-  return new Response(JSON.stringify({ error: { code: 'rate_limited', message, retryAfterSeconds: Number(seconds) } }), {
-    status: 429,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': seconds },
-  });
+  return jsonError(429, 'rate_limited', message, { retryAfterSeconds: Number(seconds) }, { 'Retry-After': seconds });
 }

@@ -1,4 +1,5 @@
 import type { APIRoute } from 'astro';
+import { noStoreJson } from '../../../../lib/server/http.ts';
 import { newPowChallenge, powEnabled } from '../../../../lib/server/complaints/pow.ts';
 
 /**
@@ -6,7 +7,4 @@ import { newPowChallenge, powEnabled } from '../../../../lib/server/complaints/p
  * sha256(salt + number) = challenge, up to maxnumber) to solve before POST /api/v1/complaints,
  * which takes the solution as `pow`: base64 of {algorithm, challenge, number, salt, signature}.
  */
-export const GET: APIRoute = async () =>
-  new Response(JSON.stringify(powEnabled() ? await newPowChallenge() : { disabled: true }), {
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
+export const GET: APIRoute = async () => noStoreJson(powEnabled() ? await newPowChallenge() : { disabled: true });
