@@ -454,7 +454,7 @@ describe('through the middleware', () => {
       anonymous: true,
     });
     if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
-    const body = new URLSearchParams({ receipt: filed.receipt, action: 'material', material: '补充：租赁合同复印件\u0000已交村监委会' });
+    const body = new URLSearchParams({ receipt: filed.value.receipt, action: 'material', material: '补充：租赁合同复印件\u0000已交村监委会' });
     const { status } = await send(Track, '/track', { method: 'POST', body });
     expect(status).toBeLessThan(500);
     const [event] = await queryRows<{ text: string }>(test.db, sql`select text from complaint_events where kind = 'material' and text like '补充：租赁合同复印件%'`);

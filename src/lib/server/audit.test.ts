@@ -90,11 +90,11 @@ describe('complaint activity in the audit log', () => {
     const idOf = async (title: string) => (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id;
     routedId = await idOf('修水渠集资不开收据');
     assignedId = await idOf('后营村水渠集资去向不明');
-    await actOnComplaint(test.db, sanghe, routedId, 'accept', '');
-    await actOnComplaint(test.db, sanghe, routedId, 'note', '已调取村集体账户流水');
-    if (!(await revealIdentity(test.db, sanghe, routedId, REASON)).ok) throw new Error('reveal failed');
+    await actOnComplaint(test.db, sanghe, { complaintId: routedId, action: 'accept' });
+    await actOnComplaint(test.db, sanghe, { complaintId: routedId, action: 'note', text: '已调取村集体账户流水' });
+    if (!(await revealIdentity(test.db, sanghe, { complaintId: routedId, reason: REASON })).ok) throw new Error('reveal failed');
     await test.db.update(complaints).set({ assigneeId: township.id }).where(eq(complaints.id, assignedId));
-    await actOnComplaint(test.db, township, assignedId, 'accept', '');
+    await actOnComplaint(test.db, township, { complaintId: assignedId, action: 'accept' });
   });
 
   const today = todayInShanghai();
@@ -138,7 +138,7 @@ describe('complaint activity in the audit log', () => {
   });
 
   it('follows the case when it moves: after escalation the county no longer sees it', async () => {
-    await actOnComplaint(test.db, sanghe, routedId, 'escalate', '涉及县直部门负责人，按规定提级办理');
+    await actOnComplaint(test.db, sanghe, { complaintId: routedId, action: 'escalate', text: '涉及县直部门负责人，按规定提级办理' });
     const subjects = complaintRows((await listAuditEvents(test.db, sanghe, {}, 1)).rows).map((row) => row.subjectId);
     expect(subjects).not.toContain(routedId);
     expect(complaintRows((await listAuditEvents(test.db, city, {}, 1)).rows).map((row) => row.subjectId)).toContain(routedId);

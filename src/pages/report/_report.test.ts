@@ -8,6 +8,7 @@ import { filingThrottle, trackingThrottle } from '../../lib/server/complaints/th
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../lib/server/db.ts';
 import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../../tests/support/test-db.ts';
+import { summaryTargets } from '../../../tests/support/error-summary.ts';
 import { translator } from '../../i18n/index.ts';
 import Report from './index.astro';
 import Track from '../track.astro';
@@ -40,7 +41,7 @@ afterAll(async () => test?.dispose());
 const MARKER_UA = 'UA-MARKER-7f3a9c';
 const MARKER_IP = '203.0.113.77';
 
-async function render(page: Parameters<AstroContainer['renderToResponse']>[0], url: string, body?: Record<string, string>) {
+async function render(page: Parameters<AstroContainer['renderToResponse']>[0], url: string, body?: Record<string, string>, lang: 'zh-CN' | 'en' = 'zh-CN') {
   const request = body
     ? new Request(`http://localhost${url}`, {
         method: 'POST',
@@ -48,7 +49,7 @@ async function render(page: Parameters<AstroContainer['renderToResponse']>[0], u
         body: new URLSearchParams(body),
       })
     : new Request(`http://localhost${url}`);
-  const response = await container.renderToResponse(page, { request, partial: false, locals: { lang: 'zh-CN', t: translator('zh-CN'), user: null, sessionId: null } });
+  const response = await container.renderToResponse(page, { request, partial: false, locals: { lang, t: translator(lang), user: null, sessionId: null } });
   return { status: response.status, html: await response.text(), headers: response.headers };
 }
 
@@ -116,6 +117,18 @@ describe('the complaint form', () => {
     expect(count!.n).toBe(0);
   });
 
+  it('says categories and steps in the page’s language, on the form and when tracking', async () => {
+    const english = await render(Report, '/report?county=990121000000', undefined, 'en');
+    expect(english.html).toContain('<option value="assets">Village funds, assets and resources</option>');
+    expect(english.html).not.toContain('村级三资');
+    const first = await render(Report, '/report', { ...form, formKey: 'route-test-key-000000000031', title: '语言测试：河湾村账目' });
+    const receipt = first.html.match(/<strong>(\d{4} \d{4} \d{4} \d{4})<\/strong>/)![1]!;
+    const tracked = await render(Track, '/track', { receipt }, 'en');
+    expect(tracked.html).toContain('<span>Village funds, assets and resources</span>');
+    expect(tracked.html).toContain('<span>Report received</span>');
+    expect(tracked.html).not.toMatch(/村级三资|收到反映/);
+  });
+
   it('answers a wrong receipt with 404 and no case', async () => {
     const { status, html } = await render(Track, '/track', { receipt: '1111 2222 3333 4444' });
     expect(status).toBe(404);
@@ -150,14 +163,6 @@ describe('the complaint form', () => {
     }
   });
 });
-
-/** Every link of the error summary must land on an element of the same page. */
-function summaryTargets(html: string): { links: string[]; missing: string[] } {
-  const summary = html.match(/<div class="error-summary"[\s\S]*?<\/div>/)?.[0] ?? '';
-  const links = [...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
-  const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
-  return { links, missing: links.filter((id) => !ids.has(id)) };
-}
 
 describe('a form sent back with problems', () => {
   const HOUYING_COUNTY = '990121000000';

@@ -410,9 +410,9 @@ describe('the audit log keeps complaints to their handlers', () => {
     if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
     caseId = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '矩阵：河湾村低保名单有村干部亲属')))[0]!.id;
     for (const [action, text] of [['accept', ''], ['note', NOTE]] as const) {
-      if (!(await actOnComplaint(test.db, sanghe, caseId, action, text)).ok) throw new Error(action);
+      if (!(await actOnComplaint(test.db, sanghe, { complaintId: caseId, action, text })).ok) throw new Error(action);
     }
-    if (!(await revealIdentity(test.db, sanghe, caseId, REASON)).ok) throw new Error('reveal');
+    if (!(await revealIdentity(test.db, sanghe, { complaintId: caseId, reason: REASON })).ok) throw new Error('reveal');
   });
 
   for (const who of EVERYONE) {

@@ -3,17 +3,24 @@ import { eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
-import { actOnComplaint, findLikelyDuplicates, getComplaint, listComplaintQueue, mergeComplaint, queueCsv, revealIdentity } from './console.ts';
+import { raceBehindLock } from '../../../../tests/support/race.ts';
+import { actOnComplaint, findLikelyDuplicates, mergeComplaint, revealIdentity } from './console.ts';
+import { getComplaint } from './cases.ts';
+import { listComplaintQueue, queueCsv } from './queue.ts';
 import { nextDeadline } from './deadlines.ts';
 import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';
 import { createUser } from '../auth/users.ts';
-import { addMaterial, fileComplaint, rateOutcome, requestReview, trackComplaint } from './filing.ts';
+import { fileComplaint } from './filing.ts';
+import { addMaterial, rateOutcome, requestReview, trackComplaint } from './tracking.ts';
 
 const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
 const township = { id: 't-1', username: 'sanghezhen.jw', role: 'commission' as const, scopeCode: '990121001000' };
 const base = { category: 'conduct', subjectRole: '乡镇行政综合执法队长', content: '执法队在集镇上检查摊贩时只罚外地商户，本地熟人占道经营从来不管，还收取所谓的管理费不开票据。', anonymous: true };
 
 let test: TestDatabase;
+/** Two commands on one case at once, `first` ahead of `second` (tests/support/race.ts). */
+const raceOnCase = <A, B>(id: string, first: () => Promise<A>, second: () => Promise<B>) =>
+  raceBehindLock(test, (tx) => tx.select({ id: complaints.id }).from(complaints).where(eq(complaints.id, id)).for('update'), first, second);
 let receipt = '';
 let realNameReceipt = '';
 beforeAll(async () => {
@@ -23,8 +30,8 @@ beforeAll(async () => {
   const b = await fileComplaint(test.db, { ...base, areaCode: '990121002201', title: '实名：东岭村低保评定不公', anonymous: false, name: '王桂兰', phone: '13700001111' }, { today: '2026-11-02' });
   const c = await fileComplaint(test.db, { ...base, areaCode: '990122001201', title: '柳岗村的事' });
   if (!a.ok || !b.ok || !c.ok) throw new Error('filing failed');
-  receipt = a.receipt;
-  realNameReceipt = b.receipt;
+  receipt = a.value.receipt;
+  realNameReceipt = b.value.receipt;
 });
 afterAll(async () => test?.dispose());
 
@@ -50,12 +57,12 @@ describe('handling a case', () => {
   it('accepts, notes internally, and concludes with a public reply the citizen sees', async () => {
     const [entry] = (await listComplaintQueue(test.db, sanghe)).filter((e) => e.complaint.title === '执法队选择性执法');
     const id = entry!.complaint.id;
-    expect((await actOnComplaint(test.db, sanghe, id, 'conclude', '已查明情况属实，已责令整改。')).ok).toBe(false); // must be accepted first
-    expect((await actOnComplaint(test.db, sanghe, id, 'accept', '')).ok).toBe(true);
-    expect((await actOnComplaint(test.db, sanghe, id, 'note', '调取了集镇检查记录，约谈执法队长')).ok).toBe(true);
-    const short = await actOnComplaint(test.db, sanghe, id, 'conclude', '已处理');
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '已查明情况属实，已责令整改。' })).ok).toBe(false); // must be accepted first
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'note', text: '调取了集镇检查记录，约谈执法队长' })).ok).toBe(true);
+    const short = await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '已处理' });
     expect(short.ok === false && short.errors.text).toMatch(/至少10个字/);
-    expect((await actOnComplaint(test.db, sanghe, id, 'conclude', '经核实，执法队存在选择性执法问题，已责令退还违规收取的费用，对执法队长进行诫勉谈话。')).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，执法队存在选择性执法问题，已责令退还违规收取的费用，对执法队长进行诫勉谈话。' })).ok).toBe(true);
 
     const view = await trackComplaint(test.db, receipt);
     expect(view?.status).toBe('concluded');
@@ -71,9 +78,9 @@ describe('handling a case', () => {
 
   it('declines with a reason the citizen sees', async () => {
     const [entry] = (await listComplaintQueue(test.db, sanghe)).filter((e) => e.complaint.anonymous === false);
-    const missing = await actOnComplaint(test.db, sanghe, entry!.complaint.id, 'decline', '');
+    const missing = await actOnComplaint(test.db, sanghe, { complaintId: entry!.complaint.id, action: 'decline', text: '' });
     expect(missing.ok).toBe(false);
-    expect((await actOnComplaint(test.db, sanghe, entry!.complaint.id, 'decline', '反映的问题已由县民政局依法复核并公示，不属于纪检监察机关受理范围。')).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: entry!.complaint.id, action: 'decline', text: '反映的问题已由县民政局依法复核并公示，不属于纪检监察机关受理范围。' })).ok).toBe(true);
     const view = await trackComplaint(test.db, realNameReceipt);
     expect(view).toMatchObject({ status: 'declined', timeline: [{ kind: 'received' }, { kind: 'declined', text: expect.stringMatching(/不属于/) }] });
   });
@@ -88,31 +95,31 @@ describe('moving a case on', () => {
     const byTitle = async (title: string) => (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === title)!.complaint.id;
 
     const id = await byTitle('前营村报账员私设小金库');
-    await actOnComplaint(test.db, sanghe, id, 'accept', '');
-    expect((await actOnComplaint(test.db, sanghe, id, 'dispose', 'whatever')).ok).toBe(false);
-    expect((await actOnComplaint(test.db, sanghe, id, 'dispose', 'preliminary_check')).ok).toBe(true);
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'dispose', text: 'whatever' })).ok).toBe(false);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'dispose', text: 'preliminary_check' })).ok).toBe(true);
     expect((await getComplaint(test.db, id))!.complaint).toMatchObject({ disposal: 'preliminary_check', status: 'in_progress' });
-    expect((await trackComplaint(test.db, filed.receipt))!.timeline.map((s) => s.kind)).toEqual(['received', 'accepted']); // disposal is internal
+    expect((await trackComplaint(test.db, filed.value.receipt))!.timeline.map((s) => s.kind)).toEqual(['received', 'accepted']); // disposal is internal
 
     const transferred = await byTitle('白杨村社保代办收费');
-    expect((await actOnComplaint(test.db, sanghe, transferred, 'transfer', '')).ok).toBe(false);
-    expect((await actOnComplaint(test.db, sanghe, transferred, 'transfer', '桑河县人力资源和社会保障局')).ok).toBe(true);
-    expect((await trackComplaint(test.db, moved.receipt))).toMatchObject({ status: 'transferred', timeline: [{ kind: 'received' }, { kind: 'transferred', text: '桑河县人力资源和社会保障局' }] });
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: transferred, action: 'transfer', text: '' })).ok).toBe(false);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: transferred, action: 'transfer', text: '桑河县人力资源和社会保障局' })).ok).toBe(true);
+    expect((await trackComplaint(test.db, moved.value.receipt))).toMatchObject({ status: 'transferred', timeline: [{ kind: 'received' }, { kind: 'transferred', text: '桑河县人力资源和社会保障局' }] });
 
     const escalated = await byTitle('东岭乡执法队长收受礼金');
-    expect((await actOnComplaint(test.db, sanghe, escalated, 'escalate', '涉及乡镇主要领导，按规定提级办理')).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: escalated, action: 'escalate', text: '涉及乡镇主要领导，按规定提级办理' })).ok).toBe(true);
     expect((await getComplaint(test.db, escalated))!.complaint.routedScopeCode).toBe('990100000000');
     expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === escalated)).toBe(false);
-    expect((await trackComplaint(test.db, up.receipt))!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'escalated', text: null });
+    expect((await trackComplaint(test.db, up.value.receipt))!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'escalated', text: null });
   });
 
   it('reveals a real-name identity only with a reason, and audits each look', async () => {
     const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001202', title: '实名：后营村门面房', anonymous: false, name: '赵建国', phone: '13600002222' });
     if (!filed.ok) throw new Error('filing failed');
     const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '实名：后营村门面房')!.complaint.id;
-    expect((await revealIdentity(test.db, sanghe, id, '看看')).ok).toBe(false);
-    const shown = await revealIdentity(test.db, sanghe, id, '需要电话联系反映人补充租赁合同复印件');
-    expect(shown).toEqual({ ok: true, identity: { name: '赵建国', phone: '13600002222' } });
+    expect((await revealIdentity(test.db, sanghe, { complaintId: id, reason: '看看' })).ok).toBe(false);
+    const shown = await revealIdentity(test.db, sanghe, { complaintId: id, reason: '需要电话联系反映人补充租赁合同复印件' });
+    expect(shown).toEqual({ ok: true, value: { name: '赵建国', phone: '13600002222' } });
     const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
     expect(audit.map((row) => [row.action, row.reason])).toEqual([['complaint.identityRevealed', '需要电话联系反映人补充租赁合同复印件']]);
     const csv = queueCsv(await listComplaintQueue(test.db, sanghe));
@@ -134,22 +141,22 @@ describe('the reporter after the answer', () => {
   it('adds material, rates once, and asks once for a review that goes to the city', async () => {
     const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村清淤工钱现金发放' });
     if (!filed.ok) throw new Error('filing failed');
-    expect((await addMaterial(test.db, filed.receipt, '短')).ok).toBe(false);
-    expect((await addMaterial(test.db, '0000000000000000', '补充：当天领工钱的有十二个人，名单在我这里。')).ok).toBe(false);
-    expect((await addMaterial(test.db, filed.receipt, '补充：当天领工钱的有十二个人，名单在我这里。')).ok).toBe(true);
-    expect((await rateOutcome(test.db, filed.receipt, 5)).ok).toBe(false); // not concluded yet
+    expect((await addMaterial(test.db, filed.value.receipt, { text: '短' })).ok).toBe(false);
+    expect((await addMaterial(test.db, '0000000000000000', { text: '补充：当天领工钱的有十二个人，名单在我这里。' })).ok).toBe(false);
+    expect((await addMaterial(test.db, filed.value.receipt, { text: '补充：当天领工钱的有十二个人，名单在我这里。' })).ok).toBe(true);
+    expect((await rateOutcome(test.db, filed.value.receipt, { rating: 5 })).ok).toBe(false); // not concluded yet
 
     const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村清淤工钱现金发放')!.complaint.id;
-    await actOnComplaint(test.db, sanghe, id, 'accept', '');
-    await actOnComplaint(test.db, sanghe, id, 'conclude', '经核实，工钱已全部发放到人，现金支付系临时用工所致，已要求今后一律转账。');
-    expect((await rateOutcome(test.db, filed.receipt, 9)).ok).toBe(false);
-    expect((await rateOutcome(test.db, filed.receipt, 2)).ok).toBe(true);
-    expect((await rateOutcome(test.db, filed.receipt, 5)).ok).toBe(false);
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，工钱已全部发放到人，现金支付系临时用工所致，已要求今后一律转账。' });
+    expect((await rateOutcome(test.db, filed.value.receipt, { rating: 9 })).ok).toBe(false);
+    expect((await rateOutcome(test.db, filed.value.receipt, { rating: 2 })).ok).toBe(true);
+    expect((await rateOutcome(test.db, filed.value.receipt, { rating: 5 })).ok).toBe(false);
 
-    expect((await requestReview(test.db, filed.receipt, '不满意')).ok).toBe(false);
-    expect((await requestReview(test.db, filed.receipt, '名单上有三个人根本没有干活，答复没有说明这个问题，请上级核查。')).ok).toBe(true);
-    expect((await requestReview(test.db, filed.receipt, '再次申请复查，理由同上，请上级纪委监委核查。')).ok).toBe(false);
-    const view = await trackComplaint(test.db, filed.receipt);
+    expect((await requestReview(test.db, filed.value.receipt, { reasons: '不满意' })).ok).toBe(false);
+    expect((await requestReview(test.db, filed.value.receipt, { reasons: '名单上有三个人根本没有干活，答复没有说明这个问题，请上级核查。' })).ok).toBe(true);
+    expect((await requestReview(test.db, filed.value.receipt, { reasons: '再次申请复查，理由同上，请上级纪委监委核查。' })).ok).toBe(false);
+    const view = await trackComplaint(test.db, filed.value.receipt);
     expect(view).toMatchObject({ status: 'received', rating: 2, reviewRequested: true });
     expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'reviewRequested']);
     expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990100000000');
@@ -172,13 +179,13 @@ describe('likely duplicates', () => {
     expect(candidates.map((c) => c.title)).toEqual(['鱼塘承包不公开']);
     expect(candidates[0]!.similarity).toBeGreaterThan(0.5);
 
-    expect((await mergeComplaint(test.db, sanghe, second, second)).ok).toBe(false);
-    expect((await mergeComplaint(test.db, sanghe, second, first)).ok).toBe(true);
+    expect((await mergeComplaint(test.db, sanghe, { complaintId: second, intoId: second })).ok).toBe(false);
+    expect((await mergeComplaint(test.db, sanghe, { complaintId: second, intoId: first })).ok).toBe(true);
     expect((await getComplaint(test.db, second))!.complaint).toMatchObject({ mergedIntoId: first, status: 'transferred' });
     expect((await getComplaint(test.db, first))!.events.at(-1)).toMatchObject({ kind: 'note', public: false });
-    expect((await trackComplaint(test.db, two.receipt))!.timeline.at(-1)).toMatchObject({ kind: 'merged' });
+    expect((await trackComplaint(test.db, two.value.receipt))!.timeline.at(-1)).toMatchObject({ kind: 'merged' });
     expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === second)).toBe(false);
-    expect((await mergeComplaint(test.db, sanghe, first, second)).ok).toBe(false); // nothing merges into a merged case
+    expect((await mergeComplaint(test.db, sanghe, { complaintId: first, intoId: second })).ok).toBe(false); // nothing merges into a merged case
   });
 });
 
@@ -217,22 +224,22 @@ describe('likely duplicates and merges stay inside the user’s reach', () => {
 
   it('refuses, like an unknown case, a merge with a case outside the user’s reach, writing nothing', async () => {
     const before = [await trace(assigned), await trace(unassigned)];
-    const unknown = await mergeComplaint(test.db, townshipUser, assigned, crypto.randomUUID());
-    expect(unknown).toMatchObject({ ok: false, notFound: true });
-    expect(await mergeComplaint(test.db, townshipUser, assigned, unassigned)).toEqual(unknown);
-    expect(await mergeComplaint(test.db, townshipUser, unassigned, assigned)).toEqual(unknown);
-    expect(await mergeComplaint(test.db, liugang, unassigned, assigned)).toEqual(unknown);
+    const unknown = await mergeComplaint(test.db, townshipUser, { complaintId: assigned, intoId: crypto.randomUUID() });
+    expect(unknown).toMatchObject({ ok: false, status: 404 });
+    expect(await mergeComplaint(test.db, townshipUser, { complaintId: assigned, intoId: unassigned })).toEqual(unknown);
+    expect(await mergeComplaint(test.db, townshipUser, { complaintId: unassigned, intoId: assigned })).toEqual(unknown);
+    expect(await mergeComplaint(test.db, liugang, { complaintId: unassigned, intoId: assigned })).toEqual(unknown);
     expect(JSON.stringify(unknown)).not.toContain('县里交办以外');
     expect([await trace(assigned), await trace(unassigned)]).toEqual(before);
   });
 
   it('refuses every other command on a case outside the user’s reach', async () => {
     const before = await trace(unassigned);
-    const unknown = await actOnComplaint(test.db, townshipUser, crypto.randomUUID(), 'note', '核实伙食费收支情况');
-    expect(unknown).toMatchObject({ ok: false, notFound: true });
-    expect(await actOnComplaint(test.db, townshipUser, unassigned, 'note', '核实伙食费收支情况')).toEqual(unknown);
-    expect(await actOnComplaint(test.db, liugang, unassigned, 'accept', '')).toEqual(unknown);
-    expect(await revealIdentity(test.db, townshipUser, unassigned, '需要联系反映人核实伙食费收据')).toMatchObject({ ok: false, notFound: true });
+    const unknown = await actOnComplaint(test.db, townshipUser, { complaintId: crypto.randomUUID(), action: 'note', text: '核实伙食费收支情况' });
+    expect(unknown).toMatchObject({ ok: false, status: 404 });
+    expect(await actOnComplaint(test.db, townshipUser, { complaintId: unassigned, action: 'note', text: '核实伙食费收支情况' })).toEqual(unknown);
+    expect(await actOnComplaint(test.db, liugang, { complaintId: unassigned, action: 'accept' })).toEqual(unknown);
+    expect(await revealIdentity(test.db, townshipUser, { complaintId: unassigned, reason: '需要联系反映人核实伙食费收据' })).toMatchObject({ ok: false, status: 404 });
     expect(await trace(unassigned)).toEqual(before);
   });
 
@@ -240,6 +247,113 @@ describe('likely duplicates and merges stay inside the user’s reach', () => {
     await test.db.update(complaints).set({ assigneeId: townshipUser.id }).where(eq(complaints.id, unassigned));
     const { complaint } = (await getComplaint(test.db, assigned))!;
     expect((await findLikelyDuplicates(test.db, townshipUser, complaint)).map((d) => d.id)).toEqual([unassigned]);
-    expect(await mergeComplaint(test.db, townshipUser, unassigned, assigned)).toEqual({ ok: true });
+    expect(await mergeComplaint(test.db, townshipUser, { complaintId: unassigned, intoId: assigned })).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('two people acting on one case at the same moment', () => {
+  const file = async (title: string) => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001201', title });
+    if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+    return { id: (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id, receipt: filed.value.receipt };
+  };
+  const written = async (id: string) => ({
+    events: (await test.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id))).map((event) => event.kind),
+    audit: (await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id))).map((row) => row.action),
+  });
+
+  it('lets only the first of accept and decline through; the other sees the changed status', async () => {
+    const { id } = await file('并发：前营村饮水工程款');
+    const [accepted, declined] = await raceOnCase(
+      id,
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' }),
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'decline', text: '反映的问题已由县水利局立项审计，不属于本机关受理范围。' }),
+    );
+    expect(accepted.ok).toBe(true);
+    expect(declined).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
+    expect((await getComplaint(test.db, id))!.complaint.status).toBe('accepted');
+    expect(await written(id)).toEqual({ events: ['received', 'accepted'], audit: ['complaint.accept'] });
+  });
+
+  it('refuses a note queued behind an escalation as not found: the case has left the county', async () => {
+    const { id } = await file('并发：前营村支书违规发放补贴');
+    const [escalated, noted] = await raceOnCase(
+      id,
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'escalate', text: '涉及乡镇党委主要负责人，按规定提级办理' }),
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'note', text: '已约谈村监委会主任' }),
+    );
+    expect(escalated.ok).toBe(true);
+    expect(noted).toMatchObject({ ok: false, status: 404 });
+    expect(await written(id)).toEqual({ events: ['received', 'escalated', 'note'], audit: ['complaint.escalate'] });
+    expect((await getComplaint(test.db, id))!.events.at(-1)!.text).toMatch(/^提级理由/); // the escalation's own note, not the refused one
+  });
+
+  it('merges one way only when two cases are merged into each other at once, without a deadlock', async () => {
+    const one = await file('并发：鱼塘承包费去向');
+    const two = await file('并发：鱼塘承包费去向不明');
+    const [first, second] = await raceOnCase(
+      one.id,
+      () => mergeComplaint(test.db, sanghe, { complaintId: one.id, intoId: two.id }),
+      () => mergeComplaint(test.db, sanghe, { complaintId: two.id, intoId: one.id }),
+    );
+    expect(first.ok).toBe(true);
+    expect(second).toEqual({ ok: false, errors: { form: '只能并入本机关办理中的其他案件' } });
+    expect((await getComplaint(test.db, two.id))!.complaint.mergedIntoId).toBeNull();
+  });
+
+  it('counts one rating when the reporter sends it twice at once', async () => {
+    const { id, receipt: code } = await file('并发：村道维修款');
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，村道维修款已按合同支付，票据齐全，已在村务公开栏补充公布。' });
+    const [once, twice] = await raceOnCase(id, () => rateOutcome(test.db, code, { rating: 4 }), () => rateOutcome(test.db, code, { rating: 1 }));
+    expect(once.ok).toBe(true);
+    expect(twice).toEqual({ ok: false, errors: { rating: '已经评价过了' } });
+    expect((await trackComplaint(test.db, code))!.rating).toBe(4);
+    expect((await written(id)).events.filter((kind) => kind === 'rated')).toHaveLength(1);
+  });
+
+  it('refuses material queued behind a decline, checked inside the lock', async () => {
+    const { id, receipt: code } = await file('并发：村委会换届拉票');
+    const [declined, material] = await raceOnCase(
+      id,
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'decline', text: '换届选举问题已移交县委组织部依规处理，请向其反映。' }),
+      () => addMaterial(test.db, code, { text: '补充：拉票的人在村口小卖部发了购物卡，每张两百元。' }),
+    );
+    expect(declined.ok).toBe(true);
+    expect(material).toEqual({ ok: false, errors: { material: '该案件已不在本机关办理，不能再补充材料' } });
+    expect((await written(id)).events).toEqual(['received', 'declined']);
+  });
+
+  it('lets only one review request through when it is sent twice at once', async () => {
+    const { id, receipt: code } = await file('并发：集体林地流转');
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，林地流转经村民代表会议表决通过，程序合规。' });
+    const reasons = '表决时到会的村民代表不足三分之二，会议记录是事后补签的，请上级复查。';
+    const [first, second] = await raceOnCase(id, () => requestReview(test.db, code, { reasons }), () => requestReview(test.db, code, { reasons }));
+    expect(first.ok).toBe(true);
+    expect(second).toEqual({ ok: false, errors: { review: '办结后才能申请复查' } }); // the first one reopened it
+    expect((await written(id)).events.filter((kind) => kind === 'reviewRequested')).toHaveLength(1);
+  });
+});
+
+describe('refusals that write nothing', () => {
+  it('refuses bad input of every step with a Chinese message on its field', async () => {
+    const [entry] = await listComplaintQueue(test.db, sanghe, { status: 'received' });
+    const id = entry!.complaint.id;
+    const before = (await getComplaint(test.db, id))!;
+    for (const [action, text] of [['decline', '不受理'], ['note', ' '], ['transfer', '县'], ['escalate', '提级'], ['dispose', 'open_case; drop table'], ['note', '长'.repeat(5001)]] as const) {
+      const refused = await actOnComplaint(test.db, sanghe, { complaintId: id, action, text });
+      expect(refused.ok === false && refused.errors.text, `${action} ${text.slice(0, 10)}`).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    expect(await revealIdentity(test.db, sanghe, { complaintId: id, reason: '看看' })).toMatchObject({ ok: false, errors: { reason: expect.stringMatching(/理由/) } });
+    expect(await getComplaint(test.db, id)).toEqual(before);
+  });
+
+  it('refuses a step the case’s status no longer allows', async () => {
+    const [entry] = await listComplaintQueue(test.db, sanghe, { status: 'declined' });
+    const id = entry!.complaint.id;
+    for (const action of ['accept', 'conclude', 'transfer'] as const) {
+      expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action, text: '经核实，已责令整改并向反映人说明情况。' })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
+    }
   });
 });

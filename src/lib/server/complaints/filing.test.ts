@@ -15,7 +15,8 @@ async function databaseError(query: Promise<unknown>): Promise<string> {
   }
   return 'no error';
 }
-import { addMaterial, fileComplaint, rateOutcome, requestReview, trackComplaint } from './filing.ts';
+import { fileComplaint } from './filing.ts';
+import { addMaterial, rateOutcome, requestReview, trackComplaint } from './tracking.ts';
 import { actOnComplaint } from './console.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { escalationTarget, routeComplaint } from './routing.ts';
@@ -51,11 +52,11 @@ describe('filing a complaint', () => {
     const result = await fileComplaint(test.db, anonymous, { today: '2026-11-26' });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.receipt).toMatch(/^\d{16}$/);
+    expect(result.value.receipt).toMatch(/^\d{16}$/);
     const rows = await test.db.select().from(complaints);
     const row = rows.find((c) => c.title === anonymous.title)!;
     expect(row).toMatchObject({ routedScopeCode: '990121000000', villageCode: '990121001201', filedOn: '2026-11-26', anonymous: true, status: 'received' });
-    expect(JSON.stringify(rows)).not.toContain(result.receipt);
+    expect(JSON.stringify(rows)).not.toContain(result.value.receipt);
     expect(await test.db.select().from(complaintIdentities).where(eq(complaintIdentities.complaintId, row.id))).toEqual([]);
   });
 
@@ -80,15 +81,15 @@ describe('filing a complaint', () => {
         { ...anonymous, title: '时间清查：村委会账外收取宅基地费', anonymous: false, name: '刘春梅', phone: '13811112222' },
         { idempotencyKey: 'sweep-key-0123456789abcdef', files: [{ bytes: new Uint8Array(photo), name: 'IMG_0815.jpg' }], keepMetadata: true },
       );
-      if (filed.ok) receipt = filed.receipt;
+      if (filed.ok) receipt = filed.value.receipt;
       return filed;
     });
-    await citizen(() => addMaterial(test.db, receipt, '补充：收费时村会计写的白条我拍了照片，共收了六户人家。'));
+    await citizen(() => addMaterial(test.db, receipt, { text: '补充：收费时村会计写的白条我拍了照片，共收了六户人家。' }));
     const [{ id }] = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '时间清查：村委会账外收取宅基地费'))) as [{ id: string }];
-    expect((await actOnComplaint(test.db, sanghe, id, 'accept', '')).ok).toBe(true);
-    expect((await actOnComplaint(test.db, sanghe, id, 'conclude', '经核实，村委会收取的费用已全部退还农户，对村会计予以批评教育。')).ok).toBe(true);
-    await citizen(() => rateOutcome(test.db, receipt, 2));
-    await citizen(() => requestReview(test.db, receipt, '退还的只有四户，还有两户没有退，答复与事实不符，请上级复查。'));
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，村委会收取的费用已全部退还农户，对村会计予以批评教育。' })).ok).toBe(true);
+    await citizen(() => rateOutcome(test.db, receipt, { rating: 2 }));
+    await citizen(() => requestReview(test.db, receipt, { reasons: '退还的只有四户，还有两户没有退，答复与事实不符，请上级复查。' }));
 
     // The sweep saw the filing's writes (and no audit row: a citizen's actions are not logged).
     expect([...touched.keys()].sort()).toEqual(['attachments', 'complaint_events', 'complaint_identities', 'complaint_submissions', 'complaints']);
@@ -165,10 +166,10 @@ describe('filing a complaint', () => {
     const again = await fileComplaint(test.db, { ...anonymous, title: '村道硬化工程偷工减料' }, { idempotencyKey: key });
     expect(first.ok && again.ok).toBe(true);
     if (!first.ok || !again.ok) return;
-    expect(again).toEqual({ ok: true, receipt: first.receipt, repeated: true });
+    expect(again).toEqual({ ok: true, value: { receipt: first.value.receipt, repeated: true } });
     expect(await test.db.select().from(complaints).where(eq(complaints.title, '村道硬化工程偷工减料'))).toHaveLength(1);
     const [sealed] = await test.db.select().from(complaintSubmissions);
-    expect(sealed!.receiptCiphertext).not.toContain(first.receipt);
+    expect(sealed!.receiptCiphertext).not.toContain(first.value.receipt);
   });
 });
 
@@ -224,7 +225,7 @@ describe('tracking', () => {
   it('shows the holder of the receipt the status and public steps, whatever the spacing', async () => {
     const filed = await fileComplaint(test.db, { ...anonymous, title: '残疾人补贴被截留' }, { today: '2026-11-20' });
     if (!filed.ok) throw new Error('filing failed');
-    const view = await trackComplaint(test.db, formatReceipt(filed.receipt));
+    const view = await trackComplaint(test.db, formatReceipt(filed.value.receipt));
     expect(view).toMatchObject({ status: 'received', title: '残疾人补贴被截留', filedOn: '2026-11-20', timeline: [{ on: '2026-11-20', kind: 'received', text: null }] });
   });
 

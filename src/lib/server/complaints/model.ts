@@ -1,5 +1,6 @@
 /** What a complaint is made of, shared by the form, the JSON API and the console. */
 import { z } from 'zod';
+import { COMPLAINT_CATEGORIES } from '../../../../db/schema/complaints.ts';
 import { isAreaCode } from '../areas/codes.ts';
 import { boundedDate, visibleText } from '../validation.ts';
 
@@ -17,13 +18,11 @@ export const SUBJECT_ROLES = [
   '村（社区）“两委”干部',
 ] as const;
 
-export const CATEGORY_LABELS = { item: '小微权力事项', assets: '村级三资', conduct: '干部作风', other: '其他' } as const;
-
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
 
 export const ComplaintInputSchema = z
   .object({
-    category: z.enum(['item', 'assets', 'conduct', 'other'], { message: '请选择反映的问题类别' }),
+    category: z.enum(COMPLAINT_CATEGORIES, { message: '请选择反映的问题类别' }),
     areaCode: z.string().refine(isAreaCode, '请选择问题发生的地方（乡镇或村）'),
     subjectRole: z.enum(SUBJECT_ROLES, { message: '请从列表中选择被反映人的身份' }).nullable().optional(),
     subjectName: visibleText({ label: '被反映人姓名', max: 40 }).nullable().optional(),

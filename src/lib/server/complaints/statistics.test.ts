@@ -173,8 +173,8 @@ describe('closed periods only', () => {
     // Real today, through the real commands (nothing back-dated).
     const ids = await file(5, 'conduct', DONGLING);
     for (const id of ids.slice(0, 2)) {
-      expect((await actOnComplaint(test.db, actor, id, 'accept', '')).ok).toBe(true);
-      expect((await actOnComplaint(test.db, actor, id, 'conclude', REPLY)).ok).toBe(true);
+      expect((await actOnComplaint(test.db, actor, { complaintId: id, action: 'accept' })).ok).toBe(true);
+      expect((await actOnComplaint(test.db, actor, { complaintId: id, action: 'conclude', text: REPLY })).ok).toBe(true);
     }
     const after = await Promise.all([SANGHE, BEIYUAN, LIUGANG].map((code) => complaintStatistics(test.db, code)));
     expect(after).toEqual(before);

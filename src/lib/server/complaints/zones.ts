@@ -7,10 +7,12 @@ import { z } from 'zod';
 import { areas } from '../../../../db/schema/areas.ts';
 import { complaintEvents, complaints, zones, type ZoneRow } from '../../../../db/schema/complaints.ts';
 import { recordAudit } from '../audit.ts';
+import { can } from '../auth/permissions.ts';
 import type { Db, DbOrTx } from '../db.ts';
+import { fail, ok, type Actor, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { fieldErrors } from '../validation.ts';
-import type { ConsoleActor } from './console.ts';
+import { caseNotFound, lockReachable, OPEN_STATUSES, recordEvent, STATE_CHANGED } from './cases.ts';
 import { nextDeadline } from './deadlines.ts';
 
 const person = (label: string) => z.string().trim().min(2, `请填写${label}姓名`).max(20, `${label}姓名不超过20个字`);
@@ -27,36 +29,57 @@ export async function listZones(db: DbOrTx, countyCode: string): Promise<ZoneRow
   return db.select().from(zones).where(eq(zones.countyCode, countyCode)).orderBy(asc(zones.name));
 }
 
-export async function createZone(db: Db, actor: ConsoleActor, countyCode: string, input: unknown): Promise<{ ok: true; id: string } | { ok: false; errors: Record<string, string> }> {
-  const parsed = ZoneSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+/**
+ * Sets up a zone of `countyCode`. The county's area row is locked for the transaction, so two
+ * zones created at once cannot both take the same township or name; who may manage the county's
+ * zones is asked again inside that lock.
+ */
+export async function createZone(db: Db, actor: Actor, input: { countyCode: string; zone: unknown }): Promise<Result<{ id: string }>> {
+  const parsed = ZoneSchema.safeParse(input.zone);
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
   const zone = parsed.data;
-  const townships = await db.select({ code: areas.code, parent: areas.parentCode }).from(areas).where(inArray(areas.code, zone.townshipCodes));
-  if (townships.length !== zone.townshipCodes.length || townships.some((t) => t.parent !== countyCode)) {
-    return { ok: false, errors: { townshipCodes: '只能选择本县的乡镇' } };
-  }
-  const taken = (await listZones(db, countyCode)).flatMap((z) => z.townshipCodes).filter((code) => zone.townshipCodes.includes(code));
-  if (taken.length) return { ok: false, errors: { townshipCodes: '有乡镇已划入其他片区' } };
-  if ((await listZones(db, countyCode)).some((z) => z.name === zone.name)) return { ok: false, errors: { name: '已有同名片区' } };
-  const id = crypto.randomUUID();
-  await db.transaction(async (tx) => {
+  const { countyCode } = input;
+  return db.transaction(async (tx) => {
+    const [county] = await tx.select({ code: areas.code }).from(areas).where(and(eq(areas.code, countyCode), eq(areas.level, 'county'))).for('update');
+    if (!county) return fail({ form: '没有这个县' }, 404);
+    if (!can(actor, 'zone.manage', { scopeCode: countyCode })) return fail({ form: '您没有权限设立该县的片区' }, 403);
+    const townships = await tx.select({ code: areas.code, parent: areas.parentCode }).from(areas).where(inArray(areas.code, zone.townshipCodes));
+    if (townships.length !== zone.townshipCodes.length || townships.some((t) => t.parent !== countyCode)) {
+      return fail({ townshipCodes: '只能选择本县的乡镇' });
+    }
+    const existing = await listZones(tx, countyCode);
+    if (existing.flatMap((z) => z.townshipCodes).some((code) => zone.townshipCodes.includes(code))) return fail({ townshipCodes: '有乡镇已划入其他片区' });
+    if (existing.some((z) => z.name === zone.name)) return fail({ name: '已有同名片区' });
+    const id = crypto.randomUUID();
     await tx.insert(zones).values({ id, countyCode, ...zone });
     await recordAudit(tx, { actor, action: 'zone.created', subjectType: 'zone', subjectId: id, scopeCode: countyCode, detail: { name: zone.name } });
+    return ok({ id });
   });
-  return { ok: true, id };
 }
 
-/** Assigns a case to one of its county's zones (internal: the citizen is not told which). */
-export async function assignZone(db: Db, actor: ConsoleActor, complaintId: string, zoneId: string): Promise<{ ok: true } | { ok: false; errors: Record<string, string> }> {
-  const [complaint] = await db.select().from(complaints).where(eq(complaints.id, complaintId));
-  const [zone] = await db.select().from(zones).where(eq(zones.id, zoneId));
-  if (!complaint || !zone || zone.countyCode !== complaint.routedScopeCode) return { ok: false, errors: { zone: '请选择本县的片区' } };
-  await db.transaction(async (tx) => {
+const NOT_A_ZONE = '请选择本县的片区';
+const AssignInput = z.object({ complaintId: z.string(), zoneId: z.string().min(1) });
+
+/**
+ * Assigns a case to one of its county's zones (internal: the citizen is not told which). Inside
+ * the case's row lock: the actor must still handle the case, the case must still be open, and the
+ * zone must be of the county the case is routed to.
+ */
+export async function assignZone(db: Db, actor: Actor, input: { complaintId: string; zoneId: string }): Promise<Result> {
+  const parsed = AssignInput.safeParse(input);
+  if (!parsed.success) return fail({ zone: NOT_A_ZONE });
+  const { complaintId, zoneId } = parsed.data;
+  return db.transaction(async (tx) => {
+    const complaint = (await lockReachable(tx, actor, [complaintId])).get(complaintId);
+    if (!complaint) return caseNotFound();
+    if (!OPEN_STATUSES.includes(complaint.status) || complaint.mergedIntoId) return fail({ form: STATE_CHANGED });
+    const [zone] = await tx.select().from(zones).where(eq(zones.id, zoneId));
+    if (!zone || zone.countyCode !== complaint.routedScopeCode) return fail({ zone: NOT_A_ZONE });
     await tx.update(complaints).set({ zoneId }).where(eq(complaints.id, complaintId));
-    await tx.insert(complaintEvents).values({ complaintId, on: todayInShanghai(), actorId: actor.id, kind: 'note', public: false, text: `分派至${zone.name}` });
+    await recordEvent(tx, { complaintId, actorId: actor.id, kind: 'note', public: false, text: `分派至${zone.name}` });
     await recordAudit(tx, { actor, action: 'complaint.zoneAssigned', subjectType: 'complaint', subjectId: complaintId, scopeCode: complaint.routedScopeCode, detail: { zone: zone.name } });
+    return ok();
   });
-  return { ok: true };
 }
 
 export interface ZoneFigures {

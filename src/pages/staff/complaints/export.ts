@@ -1,17 +1,14 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../lib/server/db.ts';
 import { requireStaff } from '../../../lib/server/auth/guard.ts';
-import { listComplaintQueue, queueCsv } from '../../../lib/server/complaints/console.ts';
-import { COMPLAINT_STATUSES, type ComplaintStatus } from '../../../../db/schema/complaints.ts';
+import { loadComplaintQueue, queueCsv } from '../../../lib/server/complaints/queue.ts';
 
-/** The commission's queue as CSV: case facts only, never a reporter's identity. */
+/** The commission's queue as CSV, filtered as the queue page was: case facts only, never a reporter's identity. */
 export const GET: APIRoute = async (context) => {
   const user = await requireStaff(context, 'complaint.queue');
   if (user instanceof Response) return user;
-  const requested = context.url.searchParams.get('status');
-  const status = (COMPLAINT_STATUSES as readonly string[]).includes(requested ?? '') ? (requested as ComplaintStatus) : undefined;
-  const queue = await listComplaintQueue(await getDb(), user, { status });
-  return new Response(queueCsv(queue), {
+  const { entries } = await loadComplaintQueue(await getDb(), user, context.url.searchParams);
+  return new Response(queueCsv(entries), {
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="complaints.csv"' },
   });
 };

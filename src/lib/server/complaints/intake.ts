@@ -1,0 +1,109 @@
+/**
+ * The one way in for a filing, whichever door it comes through — the form at /report or
+ * `POST /api/v1/complaints`: the honeypot, the per-client hourly limit, the proof of work and the
+ * no-JavaScript rule, then the filing itself. The form and the API differ only in how they read
+ * the body and how they put a refusal (`formRefusal`, `intakeJson`).
+ *
+ * Order: the honeypot first (a form field: bots get a plain refusal, whatever else is wrong), then
+ * the limit (before the body is parsed, so a client over it costs nothing), then the body, then the
+ * proof of work. The form works without JavaScript, so a form with no solution is filed — and
+ * counts twice against the limit; the API always needs one.
+ */
+import type { Translate } from '../../../i18n/index.ts';
+import { formatWait } from '../auth/throttle.ts';
+import type { Db } from '../db.ts';
+import { jsonError, noStoreJson } from '../http.ts';
+import { describeError, logger } from '../logger.ts';
+import { fail, ok, type FieldErrors, type Result } from '../result.ts';
+import { fileComplaint, type ComplaintUpload, type Filed } from './filing.ts';
+import { acceptPow, powEnabled } from './pow.ts';
+import { filingThrottle, rateLimited } from './throttles.ts';
+
+export interface IntakeRequest {
+  channel: 'form' | 'api';
+  /** The client's rotating keyed hash (`clientKeyOf`), for the limit only. */
+  client: string;
+  /** The form's field people never see. */
+  honeypot?: string;
+  /** The filing and its proof of work; throws when the body is not one (the API's JSON). */
+  read: () => Promise<{ input: unknown; pow: string | undefined }>;
+  idempotencyKey?: string;
+  files?: ComplaintUpload[];
+  keepMetadata?: boolean;
+}
+
+export type IntakeRefusal =
+  | { code: 'refused' }
+  | { code: 'rate_limited'; waitMs: number }
+  | { code: 'invalid_json' }
+  | { code: 'pow_required' }
+  | { code: 'invalid'; fields: FieldErrors }
+  /** The database failed mid-way: nothing was committed, no receipt exists. */
+  | { code: 'unavailable' };
+
+export async function intakeComplaint(db: Db, request: IntakeRequest): Promise<Result<Filed, IntakeRefusal>> {
+  // The honeypot: bots get a plain refusal, nothing is stored.
+  if (request.honeypot) return fail({ code: 'refused' }, 400);
+  const wait = filingThrottle.retryAfter('client', request.client);
+  if (wait > 0) return { ...fail({ code: 'rate_limited', waitMs: wait }, 429), retryAfterMs: wait };
+  let body: Awaited<ReturnType<IntakeRequest['read']>>;
+  try {
+    body = await request.read();
+  } catch {
+    return fail({ code: 'invalid_json' }, 400);
+  }
+  const mustProve = request.channel === 'api' || Boolean(body.pow);
+  if (powEnabled() && mustProve && !(await acceptPow(body.pow))) return fail({ code: 'pow_required' }, 400);
+  let filed: Awaited<ReturnType<typeof fileComplaint>>;
+  try {
+    filed = await fileComplaint(db, body.input, { idempotencyKey: request.idempotencyKey, files: request.files, keepMetadata: request.keepMetadata });
+  } catch (error) {
+    // Nothing was committed, so no receipt is shown; a retry reuses the same key and files once.
+    logger.error(describeError(error), 'complaint filing failed');
+    return fail({ code: 'unavailable' }, 503);
+  }
+  if (!filed.ok) return fail({ code: 'invalid', fields: filed.errors }, 400);
+  // Without JavaScript there is no proof of work: such filings count double against the limit.
+  if (!filed.value.repeated) filingThrottle.record('client', request.client, powEnabled() && !body.pow ? 2 : 1);
+  return ok(filed.value);
+}
+
+/**
+ * A refusal as the form shows it: the error summary's messages, and whether to say that chosen
+ * files must be chosen again (browsers cannot refill a file field) once the form itself was read.
+ */
+export function formRefusal(refusal: IntakeRefusal, t: Translate, filesChosen: boolean): { errors: FieldErrors; reattach: boolean } {
+  switch (refusal.code) {
+    case 'invalid':
+      return { errors: refusal.fields, reattach: filesChosen };
+    case 'unavailable':
+      return { errors: { form: t('report.failed') }, reattach: filesChosen };
+    case 'rate_limited':
+      return { errors: { form: t('report.tooMany', { wait: formatWait(t, refusal.waitMs) }) }, reattach: false };
+    case 'pow_required':
+      return { errors: { form: t('report.powFailed') }, reattach: false };
+    case 'refused':
+    case 'invalid_json':
+      return { errors: { form: t('report.refused') }, reattach: false };
+  }
+}
+
+/** The API's answer: 201 with the receipt (200 for a retried key), or the refusal as JSON (Chinese messages, like the rest of the API). */
+export function intakeJson(result: Result<Filed, IntakeRefusal>): Response {
+  if (result.ok) return noStoreJson({ receipt: result.value.receipt }, { status: result.value.repeated ? 200 : 201 });
+  const refusal = result.errors;
+  switch (refusal.code) {
+    case 'rate_limited':
+      return rateLimited(refusal.waitMs, '这个网络近一小时提交的反映太多');
+    case 'invalid_json':
+      return jsonError(400, 'invalid_json', '请求体应为 JSON');
+    case 'pow_required':
+      return jsonError(400, 'pow_required', '缺少或无效的工作量证明：先 GET /api/v1/complaints/challenge 并求解');
+    case 'invalid':
+      return jsonError(400, 'invalid', '提交的内容有误', { fields: refusal.fields });
+    case 'unavailable':
+      return jsonError(503, 'unavailable', '系统暂时出错，反映没有提交成功（没有生成查询码），请稍后用同一个 Idempotency-Key 重试');
+    case 'refused':
+      return jsonError(400, 'refused', '提交没有成功');
+  }
+}

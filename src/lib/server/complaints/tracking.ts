@@ -1,0 +1,152 @@
+/**
+ * Following a case with its receipt code, and the reporter's own steps on it: adding material,
+ * rating a concluded case, asking once for a review. The receipt is the citizen's only
+ * credential, so each step is `(db, receipt, input)`: zod reads the input, one transaction finds
+ * the case by the receipt's keyed hash and locks it (`FOR UPDATE`), re-checks its status inside
+ * the lock (a commission may have declined or concluded it since the page was shown, and two sends
+ * of one rating must not both count), then writes the change and a public case event. Citizen steps
+ * write no audit row: its time would date the reporter's step finer than the day.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { complaintEvents, complaints, type ComplaintRow } from '../../../../db/schema/complaints.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
+import { getConfig } from '../config.ts';
+import type { Db, DbOrTx } from '../db.ts';
+import { fail, ok, type FieldErrors, type Result } from '../result.ts';
+import { todayInShanghai } from '../time.ts';
+import { recordEvent } from './cases.ts';
+import { normaliseReceipt, receiptHmac } from './crypto.ts';
+import { eventKind, isRating, type ComplaintEventKind, type Rating } from './labels.ts';
+import { escalationTarget } from './routing.ts';
+
+export interface CitizenView {
+  status: ComplaintRow['status'];
+  category: ComplaintRow['category'];
+  title: string;
+  filedOn: string;
+  anonymous: boolean;
+  publicReply: string | null;
+  rating: Rating | null;
+  reviewRequested: boolean;
+  timeline: Array<{ on: string; kind: ComplaintEventKind; text: string | null }>;
+}
+
+const byReceipt = (rawReceipt: string | null | undefined) => {
+  const receipt = normaliseReceipt(rawReceipt);
+  return receipt ? eq(complaints.receiptHmac, receiptHmac(getConfig().receiptKey, receipt)) : undefined;
+};
+
+/** What the holder of a receipt may see: status, public steps and the public reply. Never internal notes. */
+export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | undefined): Promise<CitizenView | null> {
+  const match = byReceipt(rawReceipt);
+  if (!match) return null;
+  const [complaint] = await db.select().from(complaints).where(match);
+  if (!complaint) return null;
+  const events = await db
+    .select({ on: complaintEvents.on, kind: complaintEvents.kind, text: complaintEvents.text })
+    .from(complaintEvents)
+    .where(and(eq(complaintEvents.complaintId, complaint.id), eq(complaintEvents.public, true)))
+    .orderBy(asc(complaintEvents.seq));
+  return {
+    status: complaint.status,
+    category: complaint.category,
+    title: complaint.title,
+    filedOn: complaint.filedOn,
+    anonymous: complaint.anonymous,
+    publicReply: complaint.publicReply,
+    rating: isRating(complaint.rating) ? complaint.rating : null,
+    reviewRequested: complaint.reviewRequestedOn !== null,
+    timeline: events.map((event) => ({ ...event, kind: eventKind(event.kind) })),
+  };
+}
+
+const WRONG_RECEIPT = { receipt: '查询码不正确' };
+
+/**
+ * The citizen-step shape: the case of `receipt`, locked, handed to `step` inside the transaction.
+ * A wrong receipt is refused before anything is read.
+ */
+async function onCase(db: Db, rawReceipt: string, step: (tx: DbOrTx, complaint: ComplaintRow) => Promise<Result>): Promise<Result> {
+  const match = byReceipt(rawReceipt);
+  if (!match) return fail(WRONG_RECEIPT);
+  return db.transaction(async (tx) => {
+    const [complaint] = await tx.select().from(complaints).where(match).for('update');
+    if (!complaint) return fail(WRONG_RECEIPT);
+    return step(tx, complaint);
+  });
+}
+
+const firstError = (error: z.ZodError, field: string): FieldErrors => ({ [field]: error.issues[0]!.message });
+
+const Material = z.object({ text: z.string().trim().min(10, '补充的内容至少10个字').max(5000, '补充的内容不超过5000字') });
+
+/** The reporter adds material to a case still with this commission (text; the handlers see it). */
+export async function addMaterial(db: Db, receipt: string, input: { text: string }): Promise<Result> {
+  const parsed = Material.safeParse(input);
+  return onCase(db, receipt, async (tx, complaint) => {
+    if (!parsed.success) return fail(firstError(parsed.error, 'material'));
+    if (complaint.status === 'declined' || complaint.status === 'transferred') return fail({ material: '该案件已不在本机关办理，不能再补充材料' });
+    await recordEvent(tx, { complaintId: complaint.id, on: todayInShanghai(), kind: 'material', public: true, text: parsed.data.text });
+    return ok();
+  });
+}
+
+const RatingInput = z.object({ rating: z.number().refine(isRating, '请选择1到5之间的评价') });
+
+/** The reporter rates a concluded case once, 1 (very dissatisfied) to 5 (very satisfied). */
+export async function rateOutcome(db: Db, receipt: string, input: { rating: number }): Promise<Result> {
+  const parsed = RatingInput.safeParse(input);
+  return onCase(db, receipt, async (tx, complaint) => {
+    if (complaint.status !== 'concluded') return fail({ rating: '办结后才能评价' });
+    if (complaint.rating !== null) return fail({ rating: '已经评价过了' });
+    if (!parsed.success) return fail(firstError(parsed.error, 'rating'));
+    await tx.update(complaints).set({ rating: parsed.data.rating }).where(eq(complaints.id, complaint.id));
+    await recordEvent(tx, { complaintId: complaint.id, on: todayInShanghai(), kind: 'rated', public: true, text: String(parsed.data.rating) });
+    return ok();
+  });
+}
+
+const Review = z.object({ reasons: z.string().trim().min(20, '请写明申请复查的理由（至少20个字）') });
+
+/**
+ * A reporter not satisfied with the outcome asks once for a review (复查), with reasons. The case
+ * reopens at the commission one level above the one that concluded it.
+ */
+export async function requestReview(db: Db, receipt: string, input: { reasons: string }): Promise<Result> {
+  const parsed = Review.safeParse(input);
+  return onCase(db, receipt, async (tx, complaint) => {
+    if (complaint.status !== 'concluded') return fail({ review: '办结后才能申请复查' });
+    if (complaint.reviewRequestedOn) return fail({ review: '每个案件只能申请一次复查' });
+    if (!parsed.success) return fail(firstError(parsed.error, 'review'));
+    const today = todayInShanghai();
+    await tx
+      .update(complaints)
+      .set({ reviewRequestedOn: today, status: 'received', routedScopeCode: escalationTarget(complaint.routedScopeCode), assigneeId: null })
+      .where(eq(complaints.id, complaint.id));
+    await recordEvent(tx, { complaintId: complaint.id, on: today, kind: 'reviewRequested', public: true, text: parsed.data.reasons });
+    return ok();
+  });
+}
+
+/** The tracking page's forms: each `action` → how its fields become the step's input → the step. */
+const CITIZEN_ACTIONS = {
+  material: (db: Db, receipt: string, fields: Record<string, string>) => addMaterial(db, receipt, { text: fields.material ?? '' }),
+  rate: (db: Db, receipt: string, fields: Record<string, string>) => rateOutcome(db, receipt, { rating: Number(fields.rating) }),
+  review: (db: Db, receipt: string, fields: Record<string, string>) => requestReview(db, receipt, { reasons: fields.review ?? '' }),
+};
+export type CitizenAction = keyof typeof CITIZEN_ACTIONS;
+
+export function isCitizenAction(action: string): action is CitizenAction {
+  return Object.hasOwn(CITIZEN_ACTIONS, action);
+}
+
+/** Runs the tracking form that was posted; the value names the step, for the page's thank-you. */
+export async function runCitizenAction(db: Db, receipt: string, action: CitizenAction, fields: Record<string, string>): Promise<Result<CitizenAction>> {
+  const result = await CITIZEN_ACTIONS[action](db, receipt, fields);
+  return result.ok ? ok(action) : result;
+}
+
+export function citizenDoneKey(action: CitizenAction): MessageKey {
+  return `track.done.${action}`;
+}
