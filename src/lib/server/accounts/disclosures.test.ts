@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { disclosures, fundEntries } from '../../../../db/schema/accounts.ts';
-import { queryRows } from '../db.ts';
+import { queryRows, type DbOrTx } from '../db.ts';
+import { raceBehindLock } from '../../../../tests/support/race.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import {
   addFundEntry,
@@ -249,46 +250,17 @@ describe('an edit and a submit at the same moment', () => {
     return opened.value.id;
   }
 
-  /** Resolves once `count` other sessions are waiting for a row lock (PostgreSQL only). */
-  async function lockWaiters(waiting: number): Promise<void> {
-    for (let attempt = 0; attempt < 200; attempt++) {
-      const n = await count(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-      if (n >= waiting) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`expected ${waiting} sessions waiting for the disclosure row lock`);
-  }
-
-  /**
-   * Runs the two commands concurrently. On PostgreSQL the test first holds the disclosure row lock
-   * itself and releases it only once both commands are queued behind it in the given order, which
-   * forces that interleaving; on PGlite (one connection) transactions run one after the other.
-   */
+  /** Runs the two commands concurrently, `first` ahead of the other (see tests/support/race.ts). */
   async function race(id: number, entryDate: string, first: 'edit' | 'submit') {
     const edit = () => addFundEntry(test.db, raceCadre, { disclosureId: id, entry: lateEntry(entryDate) });
     const submit = () => submitDisclosure(test.db, raceCadre, { disclosureId: id });
-    if (test.driver === 'pglite') {
-      const [a, b] = first === 'edit' ? await Promise.all([edit(), submit()]) : (await Promise.all([submit(), edit()])).reverse();
-      return { edit: a as Awaited<ReturnType<typeof edit>>, submit: b as Awaited<ReturnType<typeof submit>> };
+    const lock = (tx: DbOrTx) => tx.select().from(disclosures).where(eq(disclosures.id, id)).for('update');
+    if (first === 'edit') {
+      const [edited, submitted] = await raceBehindLock(test, lock, edit, submit);
+      return { edit: edited, submit: submitted };
     }
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = test.db.transaction(async (tx) => {
-      await tx.select().from(disclosures).where(eq(disclosures.id, id)).for('update');
-      locked();
-      await held;
-    });
-    await lockTaken;
-    const one = first === 'edit' ? edit() : submit();
-    await lockWaiters(1);
-    const two = first === 'edit' ? submit() : edit();
-    await lockWaiters(2);
-    release();
-    await holder;
-    const [a, b] = await Promise.all([one, two]);
-    return first === 'edit' ? { edit: a as Awaited<ReturnType<typeof edit>>, submit: b } : { edit: b as Awaited<ReturnType<typeof edit>>, submit: a };
+    const [submitted, edited] = await raceBehindLock(test, lock, submit, edit);
+    return { edit: edited, submit: submitted };
   }
 
   it('refuses the edit when the submit takes the period first, so nothing lands in a submitted period', async () => {
