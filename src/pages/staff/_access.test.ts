@@ -172,7 +172,7 @@ beforeAll(async () => {
   actors.set('cadre', await sessionUser('qianying.kj'));
   actors.set('supervisor', await sessionUser('qianying.jd'));
   cadreId = actors.get('cadre')!.id;
-  const draft = await startDraft(test.db, admin, SANGHE);
+  const draft = await startDraft(test.db, admin, { countyCode: SANGHE });
   if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
   submittedId = (await getDisclosureByPeriod(test.db, '990121001201', '2026-Q3'))!.id;
   const opened = await openDraft(test.db, null, '990121001201', '2024-Q4');

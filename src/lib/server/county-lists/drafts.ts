@@ -1,10 +1,13 @@
 /**
  * Editing a county's list: one draft version at a time, built from the list in force (or the whole
- * catalog when there is none), changed item by item, previewed, then published. Every command
- * writes its audit entry in the same transaction. Permission is checked by the caller (pages ask
- * `can(user, 'countyList.edit' | 'countyList.publish', { scopeCode: county })`).
+ * catalog when there is none), changed item by item, previewed, then published. Every command is
+ * `(db, actor, input)` in the write shape of result.ts: one transaction that locks the county's
+ * draft row (`FOR UPDATE`), re-checks there that it is still a draft and that the actor may edit
+ * (or publish) this county's list, makes the change and writes its audit entry. Publishing takes
+ * the same lock, so an edit lands before a publication (and is in what was published) or finds
+ * no draft and is refused. Pages ask `can()` first to decide what to show.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
 import {
   countyListItems,
@@ -12,10 +15,10 @@ import {
   type CountyListItemRow,
   type CountyListRow,
   type CustomItem,
-  type ItemOverrides,
   type ResolvedItem,
 } from '../../../../db/schema/county-lists.ts';
 import { recordAudit } from '../audit.ts';
+import { can } from '../auth/permissions.ts';
 import { listCatalogItems, toCatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import type { Db, DbOrTx } from '../db.ts';
@@ -24,7 +27,6 @@ import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.t
 import { fieldErrors } from '../validation.ts';
 import { createDraftList, getPublishedList, publishList, type DraftEntry } from './index.ts';
 import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
-
 
 export async function getDraft(db: DbOrTx, countyCode: string): Promise<CountyListRow | undefined> {
   const [draft] = await db
@@ -40,19 +42,82 @@ export async function getDraftEntries(db: DbOrTx, listId: number): Promise<Count
   return db.select().from(countyListItems).where(eq(countyListItems.listId, listId)).orderBy(asc(countyListItems.position), asc(countyListItems.id));
 }
 
-/** Starts the next draft from the list in force, or from the whole catalog when there is none. */
-export async function startDraft(db: Db, actor: Actor, countyCode: string): Promise<Result<{ listId: number; version: number }>> {
-  const existing = await getDraft(db, countyCode);
-  if (existing) return fail({ form: `已有第${existing.version}版草稿，请继续编辑` });
-  const current = await getPublishedList(db, countyCode);
-  let entries: DraftEntry[];
-  if (current) {
-    const rows = await getDraftEntries(db, current.list.id);
-    entries = rows.map((row) => (row.itemCode ? { itemCode: row.itemCode, overrides: row.overrides } : { custom: row.custom! }));
-  } else {
-    entries = (await listCatalogItems(db)).map((item) => ({ itemCode: item.code }));
-  }
+const NOT_PERMITTED = '您没有权限编辑该县的清单';
+const NO_DRAFT = '该县没有正在编辑的草稿（可能刚刚发布），请刷新页面';
+
+type CountyListAction =
+  | 'countyList.draftStarted'
+  | 'countyList.itemsChanged'
+  | 'countyList.overridesChanged'
+  | 'countyList.customItemSaved'
+  | 'countyList.customItemRemoved'
+  | 'countyList.published';
+
+/** What a change hands back: its result, and for the audit entry what it did (nothing done, no entry). */
+type Change<T> = Result<T> & { audit?: { detail: Record<string, unknown>; reason?: string } };
+
+/** Locks the county's draft, if it has one, for the rest of the transaction. */
+async function lockDraft(tx: DbOrTx, countyCode: string): Promise<CountyListRow | undefined> {
+  const [draft] = await tx
+    .select()
+    .from(countyLists)
+    .where(and(eq(countyLists.countyCode, countyCode), eq(countyLists.status, 'draft')))
+    .orderBy(desc(countyLists.version))
+    .limit(1)
+    .for('update');
+  return draft;
+}
+
+/**
+ * The one shape of a draft command: in one transaction, the actor's permission for this county,
+ * the draft row locked and found still a draft, the change, its audit entry. A change checks
+ * everything before it writes, so a refused change has written nothing.
+ */
+async function changeDraft<T>(
+  db: Db,
+  actor: Actor,
+  countyCode: string,
+  permission: 'countyList.edit' | 'countyList.publish',
+  action: CountyListAction,
+  change: (tx: DbOrTx, draft: CountyListRow) => Promise<Change<T>>,
+): Promise<Result<T>> {
   return db.transaction(async (tx) => {
+    if (!can(actor, permission, { scopeCode: countyCode })) return fail({ form: NOT_PERMITTED }, 403);
+    const draft = await lockDraft(tx, countyCode);
+    if (!draft) return fail({ form: NO_DRAFT }, 409);
+    const result = await change(tx, draft);
+    if (!result.ok) return result;
+    if (result.audit) {
+      await recordAudit(tx, {
+        actor,
+        action,
+        subjectType: 'countyList',
+        subjectId: String(draft.id),
+        scopeCode: draft.countyCode,
+        reason: result.audit.reason ?? null,
+        detail: { version: draft.version, ...result.audit.detail },
+      });
+    }
+    return ok(result.value);
+  });
+}
+
+/**
+ * Starts the next draft from the list in force, or from the whole catalog when there is none. No
+ * draft row exists yet to lock, so the county's list lock (the one version numbers are taken under)
+ * serialises starts: two people starting at once get one draft and a message.
+ */
+export async function startDraft(db: Db, actor: Actor, input: { countyCode: string }): Promise<Result<{ listId: number; version: number }>> {
+  const { countyCode } = input;
+  return db.transaction(async (tx) => {
+    if (!can(actor, 'countyList.edit', { scopeCode: countyCode })) return fail({ form: NOT_PERMITTED }, 403);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'county-list:' + countyCode}))`);
+    const existing = await lockDraft(tx, countyCode);
+    if (existing) return fail({ form: `已有第${existing.version}版草稿，请继续编辑` }, 409);
+    const current = await getPublishedList(tx, countyCode);
+    const entries: DraftEntry[] = current
+      ? (await getDraftEntries(tx, current.list.id)).map((row) => (row.itemCode ? { itemCode: row.itemCode, overrides: row.overrides } : { custom: row.custom! }))
+      : (await listCatalogItems(tx)).map((item) => ({ itemCode: item.code }));
     const created = await createDraftList(tx, countyCode, entries);
     if (!created.ok) return fail({ form: created.errors.join('；') });
     await recordAudit(tx, {
@@ -68,35 +133,22 @@ export async function startDraft(db: Db, actor: Actor, countyCode: string): Prom
 }
 
 /** Sets which catalog items the draft adopts; kept items keep their overrides. */
-export async function setAdoptedItems(db: Db, actor: Actor, draft: CountyListRow, codes: string[]): Promise<Result<{ added: number; removed: number }>> {
-  const wanted = new Set(codes);
-  const known = wanted.size ? await db.select({ code: catalogItems.code }).from(catalogItems).where(inArray(catalogItems.code, [...wanted])) : [];
-  if (known.length !== wanted.size) return fail({ form: '包含省级目录中不存在的事项' });
-  const entries = await getDraftEntries(db, draft.id);
-  const current = new Set(entries.flatMap((entry) => (entry.itemCode ? [entry.itemCode] : [])));
-  const toAdd = [...wanted].filter((code) => !current.has(code));
-  const toRemove = [...current].filter((code) => !wanted.has(code));
-  if (wanted.size === 0 && entries.every((entry) => entry.itemCode)) return fail({ form: '清单至少包含一个事项' });
-  await db.transaction(async (tx) => {
-    if (toRemove.length) {
-      await tx.delete(countyListItems).where(and(eq(countyListItems.listId, draft.id), inArray(countyListItems.itemCode, toRemove)));
-    }
-    if (toAdd.length) {
-      await tx.insert(countyListItems).values(toAdd.map((itemCode) => ({ listId: draft.id, itemCode, position: 0 })));
-    }
+export async function setAdoptedItems(db: Db, actor: Actor, input: { countyCode: string; codes: string[] }): Promise<Result<{ added: number; removed: number }>> {
+  const wanted = new Set(input.codes);
+  return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.itemsChanged', async (tx, draft) => {
+    const known = wanted.size ? await tx.select({ code: catalogItems.code }).from(catalogItems).where(inArray(catalogItems.code, [...wanted])) : [];
+    if (known.length !== wanted.size) return fail({ form: '包含省级目录中不存在的事项' });
+    const entries = await getDraftEntries(tx, draft.id);
+    const current = new Set(entries.flatMap((entry) => (entry.itemCode ? [entry.itemCode] : [])));
+    const toAdd = [...wanted].filter((code) => !current.has(code));
+    const toRemove = [...current].filter((code) => !wanted.has(code));
+    if (wanted.size === 0 && entries.every((entry) => entry.itemCode)) return fail({ form: '清单至少包含一个事项' });
+    if (toRemove.length) await tx.delete(countyListItems).where(and(eq(countyListItems.listId, draft.id), inArray(countyListItems.itemCode, toRemove)));
+    if (toAdd.length) await tx.insert(countyListItems).values(toAdd.map((itemCode) => ({ listId: draft.id, itemCode, position: 0 })));
     await renumber(tx, draft.id);
-    if (toAdd.length || toRemove.length) {
-      await recordAudit(tx, {
-        actor,
-        action: 'countyList.itemsChanged',
-        subjectType: 'countyList',
-        subjectId: String(draft.id),
-        scopeCode: draft.countyCode,
-        detail: { version: draft.version, added: toAdd, removed: toRemove },
-      });
-    }
+    const changed = toAdd.length > 0 || toRemove.length > 0;
+    return { ...ok({ added: toAdd.length, removed: toRemove.length }), ...(changed ? { audit: { detail: { added: toAdd, removed: toRemove } } } : {}) };
   });
-  return ok({ added: toAdd.length, removed: toRemove.length });
 }
 
 /** Keeps catalog order for adopted items and puts county items after them. */
@@ -112,51 +164,37 @@ async function renumber(db: DbOrTx, listId: number): Promise<void> {
   }
 }
 
-export async function setItemOverrides(
-  db: Db,
-  actor: Actor,
-  draft: CountyListRow,
-  itemCode: string,
-  raw: Record<string, string>,
-): Promise<Result> {
-  const [row] = await db
-    .select({ entry: countyListItems, catalog: catalogItems })
-    .from(countyListItems)
-    .innerJoin(catalogItems, eq(catalogItems.code, countyListItems.itemCode))
-    .where(and(eq(countyListItems.listId, draft.id), eq(countyListItems.itemCode, itemCode)));
-  if (!row) return fail({ form: '该事项不在草稿中' });
+/** A county's own details on an adopted catalog item (responsible unit, phone, a shorter limit, a note). */
+export async function setItemOverrides(db: Db, actor: Actor, input: { countyCode: string; itemCode: string; fields: Record<string, string> }): Promise<Result> {
+  const { itemCode, fields } = input;
   const overrides: Record<string, unknown> = {};
   for (const key of ['responsibleUnit', 'contactPhone', 'localNote'] as const) {
-    if (raw[key]?.trim()) overrides[key] = raw[key].trim();
+    if (fields[key]?.trim()) overrides[key] = fields[key].trim();
   }
-  if (raw.timeLimitDays?.trim()) {
-    const days = Number(raw.timeLimitDays.trim());
+  if (fields.timeLimitDays?.trim()) {
+    const days = Number(fields.timeLimitDays.trim());
     overrides.timeLimitDays = Number.isFinite(days) ? days : NaN;
   }
-  const checked = validateOverrides(toCatalogItem(row.catalog), overrides);
-  if (!checked.ok) return fail(checked.errors as FieldErrors);
-  await db.transaction(async (tx) => {
+  return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.overridesChanged', async (tx, draft) => {
+    const [row] = await tx
+      .select({ entry: countyListItems, catalog: catalogItems })
+      .from(countyListItems)
+      .innerJoin(catalogItems, eq(catalogItems.code, countyListItems.itemCode))
+      .where(and(eq(countyListItems.listId, draft.id), eq(countyListItems.itemCode, itemCode)));
+    if (!row) return fail({ form: '该事项不在草稿中' });
+    const checked = validateOverrides(toCatalogItem(row.catalog), overrides);
+    if (!checked.ok) return fail(checked.errors as FieldErrors);
     await tx.update(countyListItems).set({ overrides: checked.overrides }).where(eq(countyListItems.id, row.entry.id));
-    await recordAudit(tx, {
-      actor,
-      action: 'countyList.overridesChanged',
-      subjectType: 'countyList',
-      subjectId: String(draft.id),
-      scopeCode: draft.countyCode,
-      detail: { version: draft.version, itemCode, before: row.entry.overrides, after: checked.overrides },
-    });
+    return { ...ok(), audit: { detail: { itemCode, before: row.entry.overrides, after: checked.overrides } } };
   });
-  return ok();
 }
 
 /** Adds a county item, or replaces the one with the same code. */
-export async function saveCustomItem(db: Db, actor: Actor, draft: CountyListRow, item: CustomItem): Promise<Result> {
-  const parsed = CustomItemSchema.safeParse(item);
-  if (!parsed.success) {
-    return fail(fieldErrors(parsed.error));
-  }
+export async function saveCustomItem(db: Db, actor: Actor, input: { countyCode: string; item: CustomItem }): Promise<Result> {
+  const parsed = CustomItemSchema.safeParse(input.item);
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
   const custom = parsed.data as CustomItem;
-  await db.transaction(async (tx) => {
+  return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.customItemSaved', async (tx, draft) => {
     const [existing] = await tx
       .select()
       .from(countyListItems)
@@ -164,35 +202,19 @@ export async function saveCustomItem(db: Db, actor: Actor, draft: CountyListRow,
     if (existing) await tx.update(countyListItems).set({ custom }).where(eq(countyListItems.id, existing.id));
     else await tx.insert(countyListItems).values({ listId: draft.id, customCode: custom.code, custom, position: 0 });
     await renumber(tx, draft.id);
-    await recordAudit(tx, {
-      actor,
-      action: 'countyList.customItemSaved',
-      subjectType: 'countyList',
-      subjectId: String(draft.id),
-      scopeCode: draft.countyCode,
-      detail: { version: draft.version, code: custom.code, name: custom.name, replaced: Boolean(existing) },
-    });
+    return { ...ok(), audit: { detail: { code: custom.code, name: custom.name, replaced: Boolean(existing) } } };
   });
-  return ok();
 }
 
-export async function removeCustomItem(db: Db, actor: Actor, draft: CountyListRow, code: string): Promise<Result> {
-  const entries = await getDraftEntries(db, draft.id);
-  const target = entries.find((entry) => entry.customCode === code);
-  if (!target) return fail({ form: '该县级事项不在草稿中' });
-  if (entries.length === 1) return fail({ form: '清单至少包含一个事项' });
-  await db.transaction(async (tx) => {
+export async function removeCustomItem(db: Db, actor: Actor, input: { countyCode: string; code: string }): Promise<Result> {
+  return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.customItemRemoved', async (tx, draft) => {
+    const entries = await getDraftEntries(tx, draft.id);
+    const target = entries.find((entry) => entry.customCode === input.code);
+    if (!target) return fail({ form: '该县级事项不在草稿中' });
+    if (entries.length === 1) return fail({ form: '清单至少包含一个事项' });
     await tx.delete(countyListItems).where(eq(countyListItems.id, target.id));
-    await recordAudit(tx, {
-      actor,
-      action: 'countyList.customItemRemoved',
-      subjectType: 'countyList',
-      subjectId: String(draft.id),
-      scopeCode: draft.countyCode,
-      detail: { version: draft.version, code, name: target.custom?.name },
-    });
+    return { ...ok(), audit: { detail: { code: input.code, name: target.custom?.name } } };
   });
-  return ok();
 }
 
 /** The next free county-item code of a draft (DF-01, DF-02 …). */
@@ -218,29 +240,16 @@ export async function previewDraft(db: DbOrTx, draft: CountyListRow): Promise<Re
   );
 }
 
-export async function publishDraft(
-  db: Db,
-  actor: Actor,
-  draft: CountyListRow,
-  input: { effectiveOn: string; note: string },
-): Promise<Result<{ version: number }>> {
+/** Publishes the draft as the county's next version, from its effective date. */
+export async function publishDraft(db: Db, actor: Actor, input: { countyCode: string; effectiveOn: string; note: string }): Promise<Result<{ version: number }>> {
   const errors: FieldErrors = {};
+  const note = input.note.trim();
   if (!isIsoDate(input.effectiveOn)) errors.effectiveOn = '请填写生效日期，格式如 2027-01-01';
-  if (input.note.trim().length < 4) errors.note = '请填写发文字号或版本说明（至少4个字）';
+  if (note.length < 4) errors.note = '请填写发文字号或版本说明（至少4个字）';
   if (Object.keys(errors).length > 0) return fail(errors);
-  return db.transaction(async (tx) => {
-    const published = await publishList(tx, draft.id, { effectiveOn: input.effectiveOn, note: input.note.trim(), publishedBy: actor.id });
+  return changeDraft(db, actor, input.countyCode, 'countyList.publish', 'countyList.published', async (tx, draft) => {
+    const published = await publishList(tx, draft.id, { effectiveOn: input.effectiveOn, note, publishedBy: actor.id });
     if (!published.ok) return fail({ form: published.errors.join('；') });
-    await recordAudit(tx, {
-      actor,
-      action: 'countyList.published',
-      subjectType: 'countyList',
-      subjectId: String(draft.id),
-      scopeCode: draft.countyCode,
-      reason: input.note.trim(),
-      detail: { version: draft.version, effectiveOn: input.effectiveOn },
-    });
-    return published;
+    return { ...published, audit: { detail: { effectiveOn: input.effectiveOn }, reason: note } };
   });
 }
-

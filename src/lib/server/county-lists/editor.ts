@@ -1,14 +1,15 @@
 /**
- * What the staff list pages load: one function per page, so pages stay thin.
+ * What the staff list pages load (the pages that write also run their command: pages.ts).
  */
 import type { AreaRow } from '../../../../db/schema/areas.ts';
-import type { CountyListItemRow, CountyListRow } from '../../../../db/schema/county-lists.ts';
+import type { CountyListItemRow, CountyListRow, ResolvedItem } from '../../../../db/schema/county-lists.ts';
 import { getCounty, listCountiesByCity } from '../areas/index.ts';
 import { listCatalogItems, listCategories, type CatalogItem } from '../catalog/index.ts';
 import type { CategoryRow } from '../../../../db/schema/catalog.ts';
 import { can, type Actor } from '../auth/permissions.ts';
 import type { DbOrTx } from '../db.ts';
-import { getDraft, getDraftEntries } from './drafts.ts';
+import { getDraft, getDraftEntries, previewDraft } from './drafts.ts';
+import { compareWithCatalog, type ListComparison } from './resolve.ts';
 import { listCurrentVersions, listPublishedVersions, pickCurrentVersion, type CurrentListSummary } from './index.ts';
 import { todayInShanghai } from '../time.ts';
 
@@ -61,4 +62,17 @@ export async function loadDraftEditor(db: DbOrTx, countyCode: string): Promise<D
   if (!draft) return undefined;
   const [categories, catalog, entries] = await Promise.all([listCategories(db), listCatalogItems(db), getDraftEntries(db, draft.id)]);
   return { county, draft, categories, catalog, entries };
+}
+
+export interface DraftPreview extends DraftEditorView {
+  /** The draft as citizens would see it once published. */
+  items: ResolvedItem[];
+  comparison: ListComparison;
+}
+
+export async function loadDraftPreview(db: DbOrTx, countyCode: string): Promise<DraftPreview | undefined> {
+  const editor = await loadDraftEditor(db, countyCode);
+  if (!editor) return undefined;
+  const items = await previewDraft(db, editor.draft);
+  return { ...editor, items, comparison: compareWithCatalog(items, editor.catalog) };
 }
