@@ -69,8 +69,8 @@ export function lastFinishedPeriod(today: string, kind: PeriodKind): Period {
 
 /**
  * @deprecated Chinese whatever the page's language: use `periodLabel(t, code)` from labels.ts. Kept
- * only until the two pages outside the accounts work that still call it (src/pages/index.astro,
- * src/pages/report/index.astro) move over; then delete it.
+ * only until the home page (src/pages/index.astro), outside the accounts work, moves over; then
+ * delete it.
  */
 export function periodLabel(code: string): string {
   const period = parsePeriod(code);
