@@ -66,15 +66,3 @@ export function previousPeriod(period: Period): Period {
 export function lastFinishedPeriod(today: string, kind: PeriodKind): Period {
   return previousPeriod(periodContaining(today, kind));
 }
-
-/**
- * @deprecated Chinese whatever the page's language: use `periodLabel(t, code)` from labels.ts. Kept
- * only until the home page (src/pages/index.astro), outside the accounts work, moves over; then
- * delete it.
- */
-export function periodLabel(code: string): string {
-  const period = parsePeriod(code);
-  if (!period) return code;
-  const year = code.slice(0, 4);
-  return period.kind === 'quarter' ? `${year}年第${code.slice(6)}季度` : `${year}年${Number(code.slice(5))}月`;
-}
