@@ -75,7 +75,7 @@ export const disclosureEvents = pgTable(
       .references(() => disclosures.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     actorId: text('actor_id').references(() => users.id),
-    kind: text('kind', { enum: ['created', 'edited', 'submitted', 'countersigned', 'returned', 'published'] }).notNull(),
+    kind: text('kind', { enum: ['created', 'edited', 'submitted', 'withdrawn', 'countersigned', 'returned', 'published'] }).notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
     reason: text('reason'),

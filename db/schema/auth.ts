@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
 
-export const ROLES = ['admin', 'commission', 'cadre', 'supervisor'] as const;
+export const ROLES = ['admin', 'commission', 'agency', 'cadre', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**

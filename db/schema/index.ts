@@ -6,3 +6,4 @@ export * from './audit.ts';
 export * from './accounts.ts';
 export * from './attachments.ts';
 export * from './complaints.ts';
+export * from './supervision.ts';
