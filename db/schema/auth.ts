@@ -22,6 +22,11 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** Set for accounts created or reset by someone else: the first sign-in must choose a new password. */
     mustChangePassword: boolean('must_change_password').notNull().default(true),
+    /**
+     * A commission account that may approve complaint decisions proposed by another (disposal,
+     * decline, conclusion, identity release: the two-person rule, DESIGN.md §2).
+     */
+    approver: boolean('approver').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
@@ -32,6 +37,7 @@ export const users = pgTable(
     index('users_scope_idx').on(t.scopeCode, t.role),
     check('users_username_format', sql`${t.username} ~ '^[a-z0-9][a-z0-9_.-]{2,31}$'`),
     check('users_scope_by_role', sql`(${t.role} = 'admin') = (${t.scopeCode} is null)`),
+    check('users_approver_commission', sql`not ${t.approver} or ${t.role} = 'commission'`),
   ],
 );
 

@@ -8,6 +8,45 @@ export const COMPLAINT_STATUSES = ['received', 'accepted', 'declined', 'transfer
 /** How a clue is disposed of (问题线索处置方式). */
 export const DISPOSALS = ['talk_inquiry', 'preliminary_check', 'shelve', 'close', 'open_case'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+/**
+ * Who the complaint is about, by management authority (管理权限): it decides the commission. Every
+ * level but 县领导 goes to the county commission of the place, 县领导 to the city; 乡镇领导班子成员
+ * is never handed down to that township's own commission (回避).
+ */
+export const SUBJECT_LEVELS = ['village_cadre', 'township_cadre', 'township_leader', 'county_staff', 'county_dept_leader', 'county_leader', 'unknown'] as const;
+export type SubjectLevel = (typeof SUBJECT_LEVELS)[number];
+/**
+ * Every kind of case history entry. Citizen steps: received, material, rated, reviewRequested.
+ * The rest are staff steps, each with its officer (`actor_id`).
+ */
+export const COMPLAINT_EVENT_KINDS = [
+  'received',
+  'accepted',
+  'declined',
+  'transferred',
+  'in_progress',
+  'concluded',
+  'escalated',
+  'disposed',
+  'material',
+  'rated',
+  'reviewRequested',
+  'merged',
+  'note',
+  'forwarded',
+  'handedDown',
+  'handDownReported',
+  'reportAccepted',
+  'reportReturned',
+  'pressed',
+  'transferReplied',
+  'handlerAssigned',
+  'proposed',
+  'proposalApproved',
+  'proposalRejected',
+  'proposalWithdrawn',
+] as const;
+export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
 
 /**
  * A complaint (信访举报). What is stored is what the case needs and nothing that identifies how it
@@ -47,10 +86,16 @@ export const complaints = pgTable(
     areaCode: text('area_code')
       .notNull()
       .references(() => areas.code),
-    /** The commission whose queue holds it: the county for villages and townships, the city above. */
+    /** The commission whose queue holds it: by `subject_level` (routing.ts), then forwarded or escalated. */
     routedScopeCode: text('routed_scope_code')
       .notNull()
       .references(() => areas.code),
+    /** Who it is about (管理权限); the key-personnel category, when given, is `subject_role`. */
+    subjectLevel: text('subject_level', { enum: SUBJECT_LEVELS }).notNull().default('unknown'),
+    /** The day it reached the commission now holding it (filing, forwarding, escalation): its time limits count from here. */
+    arrivedOn: date('arrived_on', { mode: 'string' }).notNull(),
+    /** The township commission it is handed down to (交办); only that township's commission users reach it besides the county. */
+    handedDownTo: text('handed_down_to').references(() => areas.code),
     subjectRole: text('subject_role'),
     subjectName: text('subject_name'),
     itemCode: text('item_code'),
@@ -63,6 +108,7 @@ export const complaints = pgTable(
     filedOn: date('filed_on', { mode: 'string' }).notNull(),
     anonymous: boolean('anonymous').notNull(),
     status: text('status', { enum: COMPLAINT_STATUSES }).notNull().default('received'),
+    /** The handler (承办人): a commission account of the commission holding the case. */
     assigneeId: text('assignee_id').references(() => users.id),
     disposal: text('disposal', { enum: DISPOSALS }),
     zoneId: text('zone_id').references(() => zones.id),
@@ -76,6 +122,7 @@ export const complaints = pgTable(
   (t) => [
     index('complaints_routed_status_idx').on(t.routedScopeCode, t.status, t.filedOn),
     index('complaints_area_idx').on(t.areaCode, t.filedOn),
+    index('complaints_handed_down_idx').on(t.handedDownTo),
     check('complaints_filed_on_is_a_day', sql`${t.filedOn} is not null`),
     check('complaints_rating_range', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
   ],
@@ -110,7 +157,7 @@ export const complaintEvents = pgTable(
       .$defaultFn(() => 0),
     on: date('on', { mode: 'string' }).notNull(),
     actorId: text('actor_id').references(() => users.id),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: COMPLAINT_EVENT_KINDS }).notNull(),
     public: boolean('public').notNull(),
     text: text('text'),
   },

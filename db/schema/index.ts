@@ -6,4 +6,5 @@ export * from './audit.ts';
 export * from './accounts.ts';
 export * from './attachments.ts';
 export * from './complaints.ts';
+export * from './complaint-casework.ts';
 export * from './supervision.ts';

@@ -299,6 +299,7 @@ const publicColumns = {
   role: users.role,
   scopeCode: users.scopeCode,
   mustChangePassword: users.mustChangePassword,
+  approver: users.approver,
   createdAt: users.createdAt,
   createdBy: users.createdBy,
   passwordChangedAt: users.passwordChangedAt,

@@ -9,18 +9,18 @@ import { complaintReachSql, type Actor, type Resource } from '../auth/permission
 import type { DbOrTx } from '../db.ts';
 import { fail, type FieldErrors } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
-import { eventKind, type ComplaintEventKind } from './labels.ts';
+import type { ComplaintEventKind } from './labels.ts';
 
 const CASE_ID = /^[0-9a-f-]{36}$/;
 
-export type ComplaintEvent = Omit<ComplaintEventRow, 'kind'> & { kind: ComplaintEventKind };
+export type ComplaintEvent = ComplaintEventRow;
 
 export async function getComplaint(db: DbOrTx, id: string): Promise<{ complaint: ComplaintRow; events: ComplaintEvent[] } | undefined> {
   if (!CASE_ID.test(id)) return undefined;
   const [complaint] = await db.select().from(complaints).where(eq(complaints.id, id));
   if (!complaint) return undefined;
   const events = await db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.seq));
-  return { complaint, events: events.map((event) => ({ ...event, kind: eventKind(event.kind) })) };
+  return { complaint, events };
 }
 
 /**

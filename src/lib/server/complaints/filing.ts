@@ -104,6 +104,7 @@ export async function fileComplaint(
         content: input.content,
         occurredOn: input.occurredOn ?? null,
         filedOn,
+        arrivedOn: filedOn,
         anonymous: input.anonymous,
       });
       if (!input.anonymous) {

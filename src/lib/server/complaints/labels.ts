@@ -3,36 +3,13 @@
  * their own, so an English page shows English and the compiler checks each key exists. Exports
  * that are Chinese documents translate with `translator('zh-CN')` and say so where they do.
  */
-import type { COMPLAINT_CATEGORIES, DISPOSALS } from '../../../../db/schema/complaints.ts';
+import type { COMPLAINT_CATEGORIES, ComplaintEventKind, DISPOSALS } from '../../../../db/schema/complaints.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 export type Disposal = (typeof DISPOSALS)[number];
 
-/**
- * Every kind of case event. The column is plain text; every writer in this folder passes one of
- * these, so readers may narrow to it (`eventKind`).
- */
-export const COMPLAINT_EVENT_KINDS = [
-  'received',
-  'accepted',
-  'declined',
-  'transferred',
-  'in_progress',
-  'concluded',
-  'escalated',
-  'disposed',
-  'material',
-  'rated',
-  'reviewRequested',
-  'merged',
-  'note',
-] as const;
-export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
-
-export function eventKind(kind: string): ComplaintEventKind {
-  return kind as ComplaintEventKind;
-}
+export type { ComplaintEventKind } from '../../../../db/schema/complaints.ts';
 
 export function complaintCategoryKey(category: ComplaintCategory): MessageKey {
   return `complaint.category.${category}`;

@@ -17,7 +17,7 @@ import { fail, ok, type FieldErrors, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { recordEvent } from './cases.ts';
 import { normaliseReceipt, receiptHmac } from './crypto.ts';
-import { eventKind, isRating, type ComplaintEventKind, type Rating } from './labels.ts';
+import { isRating, type ComplaintEventKind, type Rating } from './labels.ts';
 import { escalationTarget } from './routing.ts';
 
 export interface CitizenView {
@@ -57,7 +57,7 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     publicReply: complaint.publicReply,
     rating: isRating(complaint.rating) ? complaint.rating : null,
     reviewRequested: complaint.reviewRequestedOn !== null,
-    timeline: events.map((event) => ({ ...event, kind: eventKind(event.kind) })),
+    timeline: events,
   };
 }
 
