@@ -55,6 +55,8 @@ export interface ItemOverrides {
   timeLimitDays?: number;
   /** 本地说明. */
   localNote?: string;
+  /** The county's own limit of a step, by the step's position (null keeps the catalog's); see validateOverrides. */
+  stepLimits?: Array<string | null>;
 }
 
 /** A county-specific item: the full item content, with a county-local code such as "DF-01". */

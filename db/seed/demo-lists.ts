@@ -39,7 +39,14 @@ function shortened(code: string): ItemOverrides {
 const sangheOverrides: Record<string, ItemOverrides> = {
   'FW-01': { ...shortened('FW-01'), contactPhone: '0399-6210345', responsibleUnit: '桑河县民政局社会救助股' },
   'FW-03': { contactPhone: '0399-6210345', localNote: '急难情形可拨打乡镇值班电话，先行救助不设户籍门槛。' },
-  'SP-01': { ...shortened('SP-01'), contactPhone: '0399-6218810', responsibleUnit: '各乡镇农业农村综合服务中心' },
+  // 16 working days instead of 20: the village review, the joint review and the approval each give a
+  // day or two, so the steps still fit in the total (the step-limit rule, validateOverrides).
+  'SP-01': {
+    ...shortened('SP-01'),
+    stepLimits: [null, null, '4个工作日', null, '8个工作日', '3个工作日', null],
+    contactPhone: '0399-6218810',
+    responsibleUnit: '各乡镇农业农村综合服务中心',
+  },
   'GL-01': { localNote: '涉及5万元以上的事项，决议公开须同步上传“一点通”平台。' },
   'ZF-01': { contactPhone: '0399-6212110' },
 };

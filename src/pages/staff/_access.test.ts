@@ -31,6 +31,7 @@ import Draft from './lists/[county]/draft/index.astro';
 import DraftItem from './lists/[county]/draft/items/[item].astro';
 import DraftCustom from './lists/[county]/draft/custom/[code].astro';
 import DraftPreview from './lists/[county]/draft/preview.astro';
+import DraftPreviewItem from './lists/[county]/draft/preview/[item].astro';
 import DraftPublish from './lists/[county]/draft/publish.astro';
 import Audit from './audit/index.astro';
 import Ledgers from './ledgers/index.astro';
@@ -91,6 +92,7 @@ const ROUTES: RouteCase[] = [
   { file: 'lists/[county]/draft/items/[item].astro', url: () => `/staff/lists/${SANGHE}/draft/items/SP-01`, params: () => ({ county: SANGHE, item: 'SP-01' }), page: DraftItem, allowed: SANGHE_LIST, post: 'localNote=' },
   { file: 'lists/[county]/draft/custom/[code].astro', url: () => `/staff/lists/${SANGHE}/draft/custom/DF-01`, params: () => ({ county: SANGHE, code: 'DF-01' }), page: DraftCustom, allowed: SANGHE_LIST, post: 'name=' },
   { file: 'lists/[county]/draft/preview.astro', url: () => `/staff/lists/${SANGHE}/draft/preview`, params: () => ({ county: SANGHE }), page: DraftPreview, allowed: SANGHE_LIST },
+  { file: 'lists/[county]/draft/preview/[item].astro', url: () => `/staff/lists/${SANGHE}/draft/preview/SP-01`, params: () => ({ county: SANGHE, item: 'SP-01' }), page: DraftPreviewItem, allowed: SANGHE_LIST },
   { file: 'lists/[county]/draft/publish.astro', url: () => `/staff/lists/${SANGHE}/draft/publish`, params: () => ({ county: SANGHE }), page: DraftPublish, allowed: SANGHE_LIST, post: 'effectiveOn=&note=' },
   { file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: COMMISSIONS },
   // Everyone has a ledger page (their village, or a review queue); only the cadre opens periods.

@@ -27,9 +27,11 @@ export const TimeLimitSchema = z
   })
   .refine((limit) => (limit.unit === 'onTheSpot' ? limit.days === null : true), {
     message: '当场办结的事项不填天数',
+    params: { kind: 'onTheSpotNoDays' },
   })
   .refine((limit) => (limit.unit === 'workingDays' || limit.unit === 'calendarDays' ? limit.days !== null : true), {
     message: '按天计算的时限须填写天数',
+    params: { kind: 'daysRequired' },
   });
 
 export const ItemContentSchema = z.object({

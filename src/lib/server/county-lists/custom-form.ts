@@ -4,6 +4,7 @@
  * CustomItem and back, so a form that fails validation re-renders exactly what was typed.
  */
 import type { CustomItem } from '../../../../db/schema/county-lists.ts';
+import { say, type ListErrors } from './messages.ts';
 
 export type CustomItemFields = Record<string, string>;
 
@@ -15,22 +16,23 @@ const lines = (value: string | undefined) =>
 
 const parts = (line: string) => line.split(/[｜|]/).map((part) => part.trim());
 
-export function parseCustomItemFields(code: string, fields: CustomItemFields): { item: CustomItem; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
+export function parseCustomItemFields(code: string, fields: CustomItemFields): { item: CustomItem; errors: ListErrors } {
+  const errors: ListErrors = {};
   const steps = lines(fields.steps).map((line, index) => {
     const [actor = '', action = '', limit = ''] = parts(line);
-    if (!actor || !action || !limit) errors.steps ??= `第${index + 1}行应写成“承办人｜办理内容｜时限”`;
+    if (!actor || !action || !limit) errors.steps ??= say('lists.error.stepLine', { line: index + 1 });
     return { actor, action, limit };
   });
   const risks = lines(fields.risks).map((line, index) => {
     const [risk = '', level = '', control = ''] = parts(line);
-    if (!risk || !['高', '中', '低'].includes(level) || !control) errors.risks ??= `第${index + 1}行应写成“风险点｜高/中/低｜防控措施”`;
+    if (!risk || !control) errors.risks ??= say('lists.error.riskLine', { line: index + 1 });
+    else if (!['高', '中', '低'].includes(level)) errors.risks ??= say('lists.error.riskLevel', { line: index + 1 });
     return { risk, level: level as '高' | '中' | '低', control };
   });
   const unit = (['workingDays', 'calendarDays', 'onTheSpot', 'periodic'] as const).find((u) => u === fields.timeLimitUnit) ?? 'workingDays';
-  const daysText = (fields.timeLimitDays ?? '').trim();
+  const daysText = (fields.timeLimitDays ?? '').normalize('NFKC').trim();
   const days = unit === 'onTheSpot' || daysText === '' ? null : Number(daysText);
-  if (days !== null && (!Number.isInteger(days) || days <= 0)) errors.timeLimitDays = '时限天数应为正整数';
+  if (days !== null && (!Number.isInteger(days) || days <= 0)) errors.timeLimitDays = say('lists.error.positiveDays');
   const item: CustomItem = {
     code,
     categoryCode: (['enforcement', 'approval', 'management', 'service'] as const).find((c) => c === fields.categoryCode) ?? ('' as never),

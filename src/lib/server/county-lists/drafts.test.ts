@@ -8,6 +8,12 @@ import { getDraft, getDraftEntries, previewDraft, publishDraft, removeCustomItem
 import { parseCustomItemFields, customItemToFields } from './custom-form.ts';
 import { getPublishedList } from './index.ts';
 import { sangheItems } from '../../../../db/seed/demo-county-items.ts';
+import { translator } from '../../../i18n/index.ts';
+import { render, renderErrors, type ListErrors } from './messages.ts';
+import { todayInShanghai } from '../time.ts';
+
+/** A refusal's messages as the Chinese (or English) page shows them. */
+const said = (result: { ok: boolean; errors?: ListErrors }, lang: 'zh-CN' | 'en' = 'zh-CN') => renderErrors(translator(lang), result.errors ?? {});
 
 const SANGHE = '990121000000';
 const ZAOLIN = '990221000000';
@@ -58,7 +64,7 @@ describe('editing a county list', () => {
   it('validates overrides and records the change', async () => {
     const draft = (await getDraft(test.db, SANGHE))!;
     const tooLong = await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'SP-01', fields: { timeLimitDays: '999' } });
-    expect(tooLong.ok === false && tooLong.errors.timeLimitDays).toMatch(/只能缩短/);
+    expect(said(tooLong).timeLimitDays).toMatch(/只能缩短/);
     const notNumber = await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'SP-01', fields: { timeLimitDays: '十天' } });
     expect(notNumber.ok).toBe(false);
     const notInDraft = await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'ZF-24', fields: { localNote: '本县执法队负责' } });
@@ -75,21 +81,67 @@ describe('editing a county list', () => {
     expect(parsed.errors).toEqual({});
     expect((await saveCustomItem(test.db, editor, { countyCode: SANGHE, item: parsed.item })).ok).toBe(true);
     const incomplete = parseCustomItemFields('DF-04', { ...fields, steps: '只有一行', risks: '没有等级' });
-    expect(incomplete.errors.steps).toMatch(/承办人｜办理内容｜时限/);
-    expect(incomplete.errors.risks).toMatch(/高\/中\/低/);
+    expect(render(translator('zh-CN'), incomplete.errors.steps!)).toBe('办理流程第1行应写成“承办人｜办理内容｜时限”');
+    expect(render(translator('zh-CN'), incomplete.errors.risks!)).toMatch(/高\/中\/低/);
     const bad = await saveCustomItem(test.db, editor, { countyCode: SANGHE, item: { ...parsed.item, code: 'DF-04', summary: '太短' } });
     expect(bad.ok === false && bad.errors.summary).toBeTruthy();
     expect((await removeCustomItem(test.db, editor, { countyCode: SANGHE, code: 'DF-03' })).ok).toBe(true);
     expect((await removeCustomItem(test.db, editor, { countyCode: SANGHE, code: 'DF-03' })).ok).toBe(false);
   });
 
+  it('asks for the steps’ limits when a county shortens an item, and saves them once they fit', async () => {
+    // SP-01 宅基地审批: 20 working days, of which the village 5, the township 1, the joint review 10, the approval 4.
+    const tooShort = await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'SP-01', fields: { timeLimitDays: '12' } });
+    expect(said(tooShort)).toEqual({
+      timeLimitDays: '各环节时限合计20个工作日，超过本县的总时限12个工作日：请在下方“各环节时限”中缩短相应环节，或放宽总时限',
+      'stepLimit-5': '第5个环节（乡镇农业农村办、自然资源所）为“10个工作日”，各环节合计超出8个工作日：请缩短这一环节或其他环节',
+    });
+    expect(said(tooShort, 'en')['stepLimit-5']).toMatch(/^Step 5 \(乡镇农业农村办、自然资源所\) takes “10个工作日”; the steps are 8 working days over the total/);
+    const fits = { contactPhone: '0399-6218811', timeLimitDays: '12', 'stepLimit-3': '3个工作日', 'stepLimit-5': '6个工作日', 'stepLimit-6': '2个工作日', 'stepLimit-7': '审批后5个工作日内' };
+    expect(await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'SP-01', fields: fits })).toEqual({ ok: true, value: null });
+    const draft = (await getDraft(test.db, SANGHE))!;
+    const sp01 = (await previewDraft(test.db, draft)).find((item) => item.code === 'SP-01')!;
+    expect(sp01.timeLimit.days).toBe(12);
+    expect(sp01.steps.map((step) => step.limit)).toEqual(['当场', '公示7天', '3个工作日', '1个工作日', '6个工作日', '2个工作日', '审批后5个工作日内']);
+  });
+
+  it('keeps a phone number typed with spaces or dashes in one form', async () => {
+    const draft = (await getDraft(test.db, SANGHE))!;
+    expect((await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'FW-03', fields: { contactPhone: '0399 621 0345' } })).ok).toBe(true);
+    expect((await getDraftEntries(test.db, draft.id)).find((entry) => entry.itemCode === 'FW-03')?.overrides).toEqual({ contactPhone: '0399-6210345' });
+    const wrong = await setItemOverrides(test.db, editor, { countyCode: SANGHE, itemCode: 'FW-03', fields: { contactPhone: '621-0345' } });
+    expect(said(wrong)).toEqual({ contactPhone: '咨询电话应写成 0399-6210345、13800000000 或 12345 这样的号码（可以带空格或短横线）' });
+  });
+
+  it('says what is wrong with a county item in the officer’s words, naming the line, in both languages', async () => {
+    const fields = customItemToFields({ ...sangheItems[0]!, code: 'DF-05', nameEn: 'PV', materialsNote: '无' });
+    const lines = fields.steps!.split('\n');
+    lines[2] = '乡镇人民政府｜审核｜5个工作日';
+    const { item } = parseCustomItemFields('DF-05', { ...fields, steps: lines.join('\n') });
+    const refused = await saveCustomItem(test.db, editor, { countyCode: SANGHE, item });
+    expect(said(refused)).toEqual({ nameEn: '英文名称至少4个字', materialsNote: '材料说明（无需材料时必填）至少4个字', steps: '第3个环节的办理内容至少6个字' });
+    expect(said(refused, 'en')).toEqual({
+      nameEn: 'Write at least 4 characters for English name',
+      materialsNote: 'Write at least 4 characters for Note on materials (required when none are needed)',
+      steps: 'Write at least 6 characters for step 3 (what is done)',
+    });
+  });
+
+  it('asks before publishing with an effective date already past', async () => {
+    const yesterday = new Date(Date.parse(`${todayInShanghai()}T12:00:00+08:00`) - 86_400_000).toISOString().slice(0, 10);
+    const refused = await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: yesterday, note: '桑纪发〔2026〕12号' });
+    expect(refused.ok).toBe(false);
+    expect(said(refused).effectiveOn).toContain(`生效日期 ${yesterday} 早于今天`);
+    expect(await getDraft(test.db, SANGHE)).toBeDefined();
+  });
+
   it('previews what citizens will see, and publishes it as the next version', async () => {
     const draft = (await getDraft(test.db, SANGHE))!;
     const preview = await previewDraft(test.db, draft);
     expect(preview.find((item) => item.code === 'SP-01')?.contactPhone).toBe('0399-6218811');
-    expect((await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: '明天', note: '桑纪发〔2026〕12号' })).ok).toBe(false);
-    expect((await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: '2026-11-01', note: '' })).ok).toBe(false);
-    const published = await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: '2026-11-01', note: '桑纪发〔2026〕12号' });
+    expect(said(await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: '明天', note: '桑纪发〔2026〕12号' }))).toEqual({ effectiveOn: '请填写生效日期，格式如 2027-01-01' });
+    expect(said(await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: '2026-11-01', note: '', confirmBackdate: true }))).toEqual({ note: '发文字号或版本说明至少4个字' });
+    const published = await publishDraft(test.db, editor, { countyCode: SANGHE, effectiveOn: '2026-11-01', note: '桑纪发〔2026〕12号', confirmBackdate: true });
     expect(published).toEqual({ ok: true, value: { version: 3 } });
     const current = await getPublishedList(test.db, SANGHE, { today: '2026-11-26' });
     expect(current?.list.version).toBe(3);
@@ -129,7 +181,7 @@ describe('who may change a county’s draft, asked inside the transaction', () =
         await setItemOverrides(test.db, outsider, { countyCode: LIUGANG, itemCode: 'SP-01', fields: { localNote: '由本县民政局统一受理' } }),
         await saveCustomItem(test.db, outsider, { countyCode: LIUGANG, item }),
         await removeCustomItem(test.db, outsider, { countyCode: LIUGANG, code: 'DF-01' }),
-        await publishDraft(test.db, outsider, { countyCode: LIUGANG, effectiveOn: '2026-12-01', note: '柳纪发〔2026〕9号' }),
+        await publishDraft(test.db, outsider, { countyCode: LIUGANG, effectiveOn: '2026-12-01', note: '柳纪发〔2026〕9号', confirmBackdate: true }),
       ];
       for (const refused of refusals) expect(refused).toMatchObject({ ok: false, status: 403 });
       expect(await auditTotal()).toBe(before);
@@ -141,9 +193,9 @@ describe('who may change a county’s draft, asked inside the transaction', () =
 
   it('refuses an edit once the draft is published, and says so instead of failing on the locked list', async () => {
     const draft = (await getDraft(test.db, LIUGANG))!;
-    expect((await publishDraft(test.db, liugangEditor, { countyCode: LIUGANG, effectiveOn: '2026-12-01', note: '柳纪发〔2026〕9号' })).ok).toBe(true);
+    expect((await publishDraft(test.db, liugangEditor, { countyCode: LIUGANG, effectiveOn: '2026-12-01', note: '柳纪发〔2026〕9号', confirmBackdate: true })).ok).toBe(true);
     const late = await setItemOverrides(test.db, liugangEditor, { countyCode: LIUGANG, itemCode: 'SP-01', fields: { localNote: '由本县民政局统一受理' } });
-    expect(late.ok === false && late.errors.form).toMatch(/没有正在编辑的草稿/);
+    expect(said(late).form).toMatch(/没有正在编辑的草稿/);
     expect(await getDraft(test.db, LIUGANG)).toBeUndefined();
     expect((await test.db.select().from(countyLists).where(eq(countyLists.id, draft.id)))[0]!.status).toBe('published');
   });
@@ -152,7 +204,7 @@ describe('who may change a county’s draft, asked inside the transaction', () =
 describe('a publication and an edit at the same moment', () => {
   const note = (n: number) => `青纪发〔2026〕${n}号`;
   const edit = (localNote: string) => () => setItemOverrides(test.db, commission(QINGHE, 'qinghe.jw'), { countyCode: QINGHE, itemCode: 'FW-01', fields: { localNote } });
-  const publish = (n: number) => () => publishDraft(test.db, commission(QINGHE, 'qinghe.jw'), { countyCode: QINGHE, effectiveOn: '2026-12-01', note: note(n) });
+  const publish = (n: number) => () => publishDraft(test.db, commission(QINGHE, 'qinghe.jw'), { countyCode: QINGHE, effectiveOn: '2026-12-01', note: note(n), confirmBackdate: true });
 
   async function freshDraft(): Promise<number> {
     const started = await startDraft(test.db, commission(QINGHE, 'qinghe.jw'), { countyCode: QINGHE });
@@ -164,7 +216,7 @@ describe('a publication and an edit at the same moment', () => {
     const listId = await freshDraft();
     const [published, edited] = await raceOnDraft(listId, publish(1), edit('周末在乡镇便民服务中心值班受理'));
     expect(published.ok).toBe(true);
-    expect(edited).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/没有正在编辑的草稿/) } });
+    expect(said(edited).form).toMatch(/没有正在编辑的草稿/);
     const list = await getPublishedList(test.db, QINGHE, { version: published.ok ? published.value.version : 0 });
     expect(list?.items.find((entry) => entry.code === 'FW-01')?.localNote).toBeFalsy();
   });

@@ -8,6 +8,7 @@
  * no draft and is refused. Pages ask `can()` first to decide what to show.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
 import {
   countyListItems,
@@ -19,14 +20,15 @@ import {
 } from '../../../../db/schema/county-lists.ts';
 import { recordAudit } from '../audit.ts';
 import { can } from '../auth/permissions.ts';
-import { listCatalogItems, toCatalogItem } from '../catalog/index.ts';
+import { listCatalogItems, toCatalogItem, type CatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { isIsoDate } from '../time.ts';
-import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
-import { fieldErrors } from '../validation.ts';
+import { fail, ok, type Actor, type Result } from '../result.ts';
+import { todayInShanghai } from '../time.ts';
 import { createDraftList, getPublishedList, publishList, type DraftEntry } from './index.ts';
-import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
+import { describeIssues, say, type ListErrors } from './messages.ts';
+import { resolveCatalogItem, resolveCustomItem, stepLimitField, validateOverrides } from './resolve.ts';
 
 export async function getDraft(db: DbOrTx, countyCode: string): Promise<CountyListRow | undefined> {
   const [draft] = await db
@@ -42,8 +44,11 @@ export async function getDraftEntries(db: DbOrTx, listId: number): Promise<Count
   return db.select().from(countyListItems).where(eq(countyListItems.listId, listId)).orderBy(asc(countyListItems.position), asc(countyListItems.id));
 }
 
-const NOT_PERMITTED = '您没有权限编辑该县的清单';
-const NO_DRAFT = '该县没有正在编辑的草稿（可能刚刚发布），请刷新页面';
+const NOT_PERMITTED = say('lists.error.notPermitted');
+const NO_DRAFT = say('lists.error.noDraft');
+
+/** What a list command answers: its value, or messages (i18n keys) per form field. */
+export type ListResult<T = null> = Result<T, ListErrors>;
 
 type CountyListAction =
   | 'countyList.draftStarted'
@@ -54,7 +59,7 @@ type CountyListAction =
   | 'countyList.published';
 
 /** What a change hands back: its result, and for the audit entry what it did (nothing done, no entry). */
-type Change<T> = Result<T> & { audit?: { detail: Record<string, unknown>; reason?: string } };
+type Change<T> = ListResult<T> & { audit?: { detail: Record<string, unknown>; reason?: string } };
 
 /** Locks the county's draft, if it has one, for the rest of the transaction. */
 async function lockDraft(tx: DbOrTx, countyCode: string): Promise<CountyListRow | undefined> {
@@ -80,7 +85,7 @@ async function changeDraft<T>(
   permission: 'countyList.edit' | 'countyList.publish',
   action: CountyListAction,
   change: (tx: DbOrTx, draft: CountyListRow) => Promise<Change<T>>,
-): Promise<Result<T>> {
+): Promise<ListResult<T>> {
   return db.transaction(async (tx) => {
     if (!can(actor, permission, { scopeCode: countyCode })) return fail({ form: NOT_PERMITTED }, 403);
     const draft = await lockDraft(tx, countyCode);
@@ -107,19 +112,19 @@ async function changeDraft<T>(
  * draft row exists yet to lock, so the county's list lock (the one version numbers are taken under)
  * serialises starts: two people starting at once get one draft and a message.
  */
-export async function startDraft(db: Db, actor: Actor, input: { countyCode: string }): Promise<Result<{ listId: number; version: number }>> {
+export async function startDraft(db: Db, actor: Actor, input: { countyCode: string }): Promise<ListResult<{ listId: number; version: number }>> {
   const { countyCode } = input;
   return db.transaction(async (tx) => {
     if (!can(actor, 'countyList.edit', { scopeCode: countyCode })) return fail({ form: NOT_PERMITTED }, 403);
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'county-list:' + countyCode}))`);
     const existing = await lockDraft(tx, countyCode);
-    if (existing) return fail({ form: `已有第${existing.version}版草稿，请继续编辑` }, 409);
+    if (existing) return fail({ form: say('lists.error.draftExists', { version: existing.version }) }, 409);
     const current = await getPublishedList(tx, countyCode);
     const entries: DraftEntry[] = current
       ? (await getDraftEntries(tx, current.list.id)).map((row) => (row.itemCode ? { itemCode: row.itemCode, overrides: row.overrides } : { custom: row.custom! }))
       : (await listCatalogItems(tx)).map((item) => ({ itemCode: item.code }));
     const created = await createDraftList(tx, countyCode, entries);
-    if (!created.ok) return fail({ form: created.errors.join('；') });
+    if (!created.ok) return fail({ form: say('lists.error.stored', { detail: created.errors.join('；') }) });
     await recordAudit(tx, {
       actor,
       action: 'countyList.draftStarted',
@@ -133,16 +138,16 @@ export async function startDraft(db: Db, actor: Actor, input: { countyCode: stri
 }
 
 /** Sets which catalog items the draft adopts; kept items keep their overrides. */
-export async function setAdoptedItems(db: Db, actor: Actor, input: { countyCode: string; codes: string[] }): Promise<Result<{ added: number; removed: number }>> {
+export async function setAdoptedItems(db: Db, actor: Actor, input: { countyCode: string; codes: string[] }): Promise<ListResult<{ added: number; removed: number }>> {
   const wanted = new Set(input.codes);
   return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.itemsChanged', async (tx, draft) => {
     const known = wanted.size ? await tx.select({ code: catalogItems.code }).from(catalogItems).where(inArray(catalogItems.code, [...wanted])) : [];
-    if (known.length !== wanted.size) return fail({ form: '包含省级目录中不存在的事项' });
+    if (known.length !== wanted.size) return fail({ form: say('lists.error.unknownItem') });
     const entries = await getDraftEntries(tx, draft.id);
     const current = new Set(entries.flatMap((entry) => (entry.itemCode ? [entry.itemCode] : [])));
     const toAdd = [...wanted].filter((code) => !current.has(code));
     const toRemove = [...current].filter((code) => !wanted.has(code));
-    if (wanted.size === 0 && entries.every((entry) => entry.itemCode)) return fail({ form: '清单至少包含一个事项' });
+    if (wanted.size === 0 && entries.every((entry) => entry.itemCode)) return fail({ form: say('lists.error.emptyList') });
     if (toRemove.length) await tx.delete(countyListItems).where(and(eq(countyListItems.listId, draft.id), inArray(countyListItems.itemCode, toRemove)));
     if (toAdd.length) await tx.insert(countyListItems).values(toAdd.map((itemCode) => ({ listId: draft.id, itemCode, position: 0 })));
     await renumber(tx, draft.id);
@@ -164,35 +169,55 @@ async function renumber(db: DbOrTx, listId: number): Promise<void> {
   }
 }
 
-/** A county's own details on an adopted catalog item (responsible unit, phone, a shorter limit, a note). */
-export async function setItemOverrides(db: Db, actor: Actor, input: { countyCode: string; itemCode: string; fields: Record<string, string> }): Promise<Result> {
-  const { itemCode, fields } = input;
+const FieldsSchema = z.record(z.string(), z.string());
+
+/**
+ * The overrides a form's fields ask for: empty fields keep the catalog's, a step limit typed the same
+ * as the catalog's is no change. Only the schema in validateOverrides decides what is acceptable.
+ */
+function overridesFromFields(fields: Record<string, string>, steps: CatalogItem['steps']): Record<string, unknown> {
   const overrides: Record<string, unknown> = {};
   for (const key of ['responsibleUnit', 'contactPhone', 'localNote'] as const) {
     if (fields[key]?.trim()) overrides[key] = fields[key].trim();
   }
-  if (fields.timeLimitDays?.trim()) {
-    const days = Number(fields.timeLimitDays.trim());
-    overrides.timeLimitDays = Number.isFinite(days) ? days : NaN;
-  }
+  const days = fields.timeLimitDays?.normalize('NFKC').trim();
+  if (days) overrides.timeLimitDays = /^\d{1,4}$/.test(days) ? Number(days) : NaN;
+  const stepLimits = steps.map((step, index) => {
+    const limit = fields[stepLimitField(index)]?.normalize('NFKC').trim();
+    return limit && limit !== step.limit ? limit : null;
+  });
+  if (stepLimits.some((limit) => limit !== null)) overrides.stepLimits = stepLimits;
+  return overrides;
+}
+
+/**
+ * A county's own details on an adopted catalog item (responsible unit, phone, a shorter limit and
+ * the steps' limits that fit in it, a note), from the item form's fields.
+ */
+export async function setItemOverrides(db: Db, actor: Actor, input: { countyCode: string; itemCode: string; fields: Record<string, string> }): Promise<ListResult> {
+  const parsedFields = FieldsSchema.safeParse(input.fields);
+  if (!parsedFields.success) return fail({ form: say('lists.error.invalid', { field: say('lists.field.form') }) });
+  const { itemCode } = input;
+  const fields = parsedFields.data;
   return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.overridesChanged', async (tx, draft) => {
     const [row] = await tx
       .select({ entry: countyListItems, catalog: catalogItems })
       .from(countyListItems)
       .innerJoin(catalogItems, eq(catalogItems.code, countyListItems.itemCode))
       .where(and(eq(countyListItems.listId, draft.id), eq(countyListItems.itemCode, itemCode)));
-    if (!row) return fail({ form: '该事项不在草稿中' });
-    const checked = validateOverrides(toCatalogItem(row.catalog), overrides);
-    if (!checked.ok) return fail(checked.errors as FieldErrors);
+    if (!row) return fail({ form: say('lists.error.notInDraft') });
+    const item = toCatalogItem(row.catalog);
+    const checked = validateOverrides(item, overridesFromFields(fields, item.steps));
+    if (!checked.ok) return fail(checked.errors);
     await tx.update(countyListItems).set({ overrides: checked.overrides }).where(eq(countyListItems.id, row.entry.id));
     return { ...ok(), audit: { detail: { itemCode, before: row.entry.overrides, after: checked.overrides } } };
   });
 }
 
 /** Adds a county item, or replaces the one with the same code. */
-export async function saveCustomItem(db: Db, actor: Actor, input: { countyCode: string; item: CustomItem }): Promise<Result> {
+export async function saveCustomItem(db: Db, actor: Actor, input: { countyCode: string; item: CustomItem }): Promise<ListResult> {
   const parsed = CustomItemSchema.safeParse(input.item);
-  if (!parsed.success) return fail(fieldErrors(parsed.error));
+  if (!parsed.success) return fail(describeIssues(parsed.error));
   const custom = parsed.data as CustomItem;
   return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.customItemSaved', async (tx, draft) => {
     const [existing] = await tx
@@ -206,12 +231,12 @@ export async function saveCustomItem(db: Db, actor: Actor, input: { countyCode: 
   });
 }
 
-export async function removeCustomItem(db: Db, actor: Actor, input: { countyCode: string; code: string }): Promise<Result> {
+export async function removeCustomItem(db: Db, actor: Actor, input: { countyCode: string; code: string }): Promise<ListResult> {
   return changeDraft(db, actor, input.countyCode, 'countyList.edit', 'countyList.customItemRemoved', async (tx, draft) => {
     const entries = await getDraftEntries(tx, draft.id);
     const target = entries.find((entry) => entry.customCode === input.code);
-    if (!target) return fail({ form: '该县级事项不在草稿中' });
-    if (entries.length === 1) return fail({ form: '清单至少包含一个事项' });
+    if (!target) return fail({ form: say('lists.error.notInDraft') });
+    if (entries.length === 1) return fail({ form: say('lists.error.emptyList') });
     await tx.delete(countyListItems).where(eq(countyListItems.id, target.id));
     return { ...ok(), audit: { detail: { code: input.code, name: target.custom?.name } } };
   });
@@ -240,16 +265,29 @@ export async function previewDraft(db: DbOrTx, draft: CountyListRow): Promise<Re
   );
 }
 
-/** Publishes the draft as the county's next version, from its effective date. */
-export async function publishDraft(db: Db, actor: Actor, input: { countyCode: string; effectiveOn: string; note: string }): Promise<Result<{ version: number }>> {
-  const errors: FieldErrors = {};
-  const note = input.note.trim();
-  if (!isIsoDate(input.effectiveOn)) errors.effectiveOn = '请填写生效日期，格式如 2027-01-01';
-  if (note.length < 4) errors.note = '请填写发文字号或版本说明（至少4个字）';
+const PublishSchema = z.object({
+  countyCode: z.string(),
+  effectiveOn: z.string().trim(),
+  note: z.string().trim(),
+  /** The officer confirmed an effective date before today (the list is then in force retroactively). */
+  confirmBackdate: z.boolean().default(false),
+});
+
+/**
+ * Publishes the draft as the county's next version, from its effective date. A date before today
+ * makes the version in force for days already past, so it is refused until the officer confirms it.
+ */
+export async function publishDraft(db: Db, actor: Actor, input: z.input<typeof PublishSchema>): Promise<ListResult<{ version: number }>> {
+  const { countyCode, effectiveOn, note, confirmBackdate } = PublishSchema.parse(input);
+  const errors: ListErrors = {};
+  const today = todayInShanghai();
+  if (!isIsoDate(effectiveOn)) errors.effectiveOn = say('lists.error.effectiveOn');
+  else if (effectiveOn < today && !confirmBackdate) errors.effectiveOn = say('lists.error.backdated', { date: effectiveOn, today });
+  if ([...note].length < 4) errors.note = say('lists.error.tooShort', { field: say('staff.publish.note'), min: 4 });
   if (Object.keys(errors).length > 0) return fail(errors);
-  return changeDraft(db, actor, input.countyCode, 'countyList.publish', 'countyList.published', async (tx, draft) => {
-    const published = await publishList(tx, draft.id, { effectiveOn: input.effectiveOn, note, publishedBy: actor.id });
-    if (!published.ok) return fail({ form: published.errors.join('；') });
-    return { ...published, audit: { detail: { effectiveOn: input.effectiveOn }, reason: note } };
+  return changeDraft(db, actor, countyCode, 'countyList.publish', 'countyList.published', async (tx, draft) => {
+    const published = await publishList(tx, draft.id, { effectiveOn, note, publishedBy: actor.id });
+    if (!published.ok) return fail({ form: say('lists.error.stored', { detail: published.errors.join('；') }) });
+    return { ...published, audit: { detail: { effectiveOn, backdated: effectiveOn < today }, reason: note } };
   });
 }

@@ -9,8 +9,8 @@ import type { CategoryRow } from '../../../../db/schema/catalog.ts';
 import { can, type Actor } from '../auth/permissions.ts';
 import type { DbOrTx } from '../db.ts';
 import { getDraft, getDraftEntries, previewDraft } from './drafts.ts';
-import { compareWithCatalog, type ListComparison } from './resolve.ts';
-import { listCurrentVersions, listPublishedVersions, pickCurrentVersion, type CurrentListSummary } from './index.ts';
+import { compareVersions, compareWithCatalog, type ListComparison, type VersionChanges } from './resolve.ts';
+import { getPublishedList, listCurrentVersions, listPublishedVersions, pickCurrentVersion, type CurrentListSummary } from './index.ts';
 import { todayInShanghai } from '../time.ts';
 
 export interface EditableCounty {
@@ -75,4 +75,17 @@ export async function loadDraftPreview(db: DbOrTx, countyCode: string): Promise<
   if (!editor) return undefined;
   const items = await previewDraft(db, editor.draft);
   return { ...editor, items, comparison: compareWithCatalog(items, editor.catalog) };
+}
+
+/** What the draft changes against the version in force (undefined when the county has none in force). */
+export async function loadDraftChanges(db: DbOrTx, countyCode: string, draft: CountyListRow): Promise<VersionChanges | undefined> {
+  const [current, items] = await Promise.all([getPublishedList(db, countyCode), previewDraft(db, draft)]);
+  return current ? compareVersions(items, { version: current.list.version, items: current.items }) : undefined;
+}
+
+/** One item of the draft as citizens would read it once published (the preview's item page). */
+export async function loadDraftPreviewItem(db: DbOrTx, countyCode: string, code: string | undefined): Promise<{ preview: DraftPreview; item: ResolvedItem } | undefined> {
+  const preview = await loadDraftPreview(db, countyCode);
+  const item = preview?.items.find((candidate) => candidate.code === code);
+  return preview && item ? { preview, item } : undefined;
 }

@@ -8,6 +8,12 @@ import { isIsoDate, todayInShanghai } from '../time.ts';
 import { getArea, getCounty } from '../areas/index.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { resolveCatalogItem, resolveCustomItem, validateOverrides } from './resolve.ts';
+import { describeIssues, render } from './messages.ts';
+import { translator } from '../../../i18n/index.ts';
+import { announcePublicChange } from '../public-changes.ts';
+
+/** Problems found while building a version are for the seed and the logs, said in Chinese. */
+const ZH = translator('zh-CN');
 
 export * from './resolve.ts';
 
@@ -122,10 +128,10 @@ export async function createDraftList(
         continue;
       }
       const checked = validateOverrides(item, entry.overrides ?? {});
-      if (!checked.ok) errors.push(...Object.values(checked.errors).map((message) => `${item.code}：${message}`));
+      if (!checked.ok) errors.push(...Object.values(checked.errors).map((message) => `${item.code}：${render(ZH, message)}`));
     } else {
       const checked = CustomItemSchema.safeParse(entry.custom);
-      if (!checked.success) errors.push(...checked.error.issues.map((issue) => `${entry.custom.code}：${issue.message}`));
+      if (!checked.success) errors.push(...Object.values(describeIssues(checked.error)).map((message) => `${entry.custom.code}：${render(ZH, message)}`));
     }
   }
   if (entries.length === 0) errors.push('清单至少包含一个事项');
@@ -186,6 +192,7 @@ export async function publishList(
         publishedBy: input.publishedBy,
       })
       .where(eq(countyLists.id, listId));
+    await announcePublicChange(tx);
     return ok({ version: list.version });
   });
 }
