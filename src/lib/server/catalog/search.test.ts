@@ -84,3 +84,54 @@ describe('item search', () => {
     expect(plan.map((row) => Object.values(row)[0]).join('\n')).toContain('catalog_items_search_trgm_idx');
   });
 });
+
+const SANGHE = '990121000000';
+
+describe('a search that names a county (issue 12 item 9)', () => {
+  it.each(['桑河县 低保', '桑河县低保', '桑河 低保', '低保 桑河县'])('%s searches 桑河县’s list in force, as the county publishes it', async (query) => {
+    const result = await searchItems(test.db, query);
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.county).toEqual({ code: SANGHE, name: '桑河县', cityName: '北原市', version: 2 });
+    expect(result.terms).toBe('低保');
+    expect(result.counties.map((county) => county.code)).toEqual([SANGHE]);
+    const dibao = result.items.find((hit) => hit.code === 'FW-01')!;
+    // 桑河's version: its shorter limit, its phone, its unit (the catalog's is 20 working days, no phone).
+    expect(dibao).toMatchObject({ kind: 'county-version', countyCode: SANGHE, timeLimit: { unit: 'workingDays', days: 16 }, contactPhone: '0399-6210345', responsibleUnit: '桑河县民政局社会救助股' });
+    expect(result.items.every((hit) => hit.countyCode === SANGHE)).toBe(true);
+  });
+
+  it('the county page’s own box confines the search to the county by its code', async () => {
+    const result = await searchItems(test.db, '光伏', { countyCode: SANGHE });
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.items.map((hit) => [hit.kind, hit.countyCode])).toContainEqual(['county-item', SANGHE]);
+    expect(result.items.every((hit) => hit.countyCode === SANGHE)).toBe(true);
+  });
+
+  it('a county named alone is what was asked for; a township that starts like one is not that county', async () => {
+    const alone = await searchItems(test.db, '桑河县');
+    expect(alone.status === 'ok' && [alone.terms, alone.counties.map((county) => county.name), alone.items]).toEqual(['', ['桑河县'], []]);
+    const township = await searchItems(test.db, '桑河镇');
+    expect(township.status === 'ok' && township.county).toBeUndefined();
+  });
+
+  it('a county without a list in force searches the catalog, and says so', async () => {
+    const result = await searchItems(test.db, '枣林县 低保');
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.county).toMatchObject({ name: '枣林县', version: null });
+    expect(result.items.length).toBeGreaterThan(0);
+    expect(result.items.every((hit) => hit.kind === 'catalog')).toBe(true);
+  });
+
+  it('asks for 2 characters after the county name', async () => {
+    expect(await searchItems(test.db, '桑河县 保')).toMatchObject({ status: 'too-short', county: { code: SANGHE } });
+  });
+});
+
+describe('grouped results: items, counties, villages', () => {
+  it('finds villages by name, everywhere or in the county named', async () => {
+    const everywhere = await searchItems(test.db, '营村');
+    expect(everywhere.status === 'ok' && everywhere.villages.map((village) => village.name).sort()).toEqual(['前营村', '后营村', '张官营村', '芦苇营村'].sort());
+    const inLiugang = await searchItems(test.db, '柳岗县 营村');
+    expect(inLiugang.status === 'ok' && inLiugang.villages).toEqual([{ code: '990122002201', name: '芦苇营村', townshipName: '芦苇营乡', countyName: '柳岗县' }]);
+  });
+});

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
 import { countyListItems, countyLists, type CountyListRow, type CustomItem, type ItemOverrides, type ResolvedItem } from '../../../../db/schema/county-lists.ts';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
-import type { DbOrTx } from '../db.ts';
+import { queryRows, type DbOrTx } from '../db.ts';
 import { toCatalogItem } from '../catalog/index.ts';
 import { CustomItemSchema } from '../catalog/validate.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
@@ -232,4 +232,33 @@ export function parseVersionParam(value: string | null): number | undefined | nu
   if (value === null || value === '') return undefined;
   if (!/^[1-9]\d{0,5}$/.test(value)) return null;
   return Number(value);
+}
+
+export interface AdoptingCounty {
+  countyCode: string;
+  countyName: string;
+  version: number;
+  /** The item as that county publishes it (its limit, phone, unit, note). */
+  item: ResolvedItem;
+}
+
+/**
+ * The counties whose list in force adopts a catalog item, with the item as each publishes it (the
+ * catalog item page links to them). One query: each county's list in force, then its row for the
+ * item through the (list, item) index.
+ */
+export async function listAdoptingCounties(db: DbOrTx, itemCode: string, today = todayInShanghai()): Promise<AdoptingCounty[]> {
+  const rows = await queryRows<{ county_code: string; county_name: string; version: number; snapshot: ResolvedItem }>(
+    db,
+    sql`with current as (
+          select distinct on (county_code) id, county_code, version from county_lists
+           where status = 'published' and effective_on <= ${today}
+           order by county_code, version desc)
+        select current.county_code, a.name as county_name, current.version, i.snapshot
+          from current
+          join county_list_items i on i.list_id = current.id and i.item_code = ${itemCode}
+          join areas a on a.code = current.county_code
+         order by current.county_code`,
+  );
+  return rows.map((row) => ({ countyCode: row.county_code, countyName: row.county_name, version: row.version, item: row.snapshot }));
 }
