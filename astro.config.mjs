@@ -35,7 +35,9 @@ const devBootstrap = {
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // Middleware mode: src/server/start.ts runs its own node:http server, answers static files and
+  // cached public pages itself, and hands the rest to Astro's handler (DESIGN.md §4).
+  adapter: node({ mode: 'middleware' }),
   server: { port: 4321 },
   // Cross-site writes are refused by our own middleware (src/lib/server/auth/origin.ts), which
   // covers every body type and understands `Origin: null`: browsers send it on same-origin form

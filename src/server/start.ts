@@ -15,9 +15,10 @@ import { PUBLIC_MAX_AGE_SECONDS } from '../lib/server/http.ts';
 import { PUBLIC_CHANGED_CHANNEL } from '../lib/server/public-changes.ts';
 import { installClientErrorPages } from './client-errors.ts';
 import { FrontCache, type NodeHandler } from './front-cache.ts';
+import { StaticFiles } from './static-files.ts';
 
 interface AstroNodeEntry {
-  /** The standalone build's request listener: static files first, then the pages. */
+  /** The middleware build's request listener: pages and endpoints only (static files are ours). */
   handler: NodeHandler;
 }
 
@@ -34,17 +35,18 @@ async function main(): Promise<void> {
   const { handle } = await bootstrap();
   await startHourlyJobs(handle.db);
 
-  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;
   const entry = (await import(entryUrl)) as AstroNodeEntry;
   const config = getConfig();
-  let listener: NodeHandler = entry.handler;
+  let pages: NodeHandler = entry.handler;
   if (config.frontCache.enabled) {
     const cache = new FrontCache({ ttlMs: PUBLIC_MAX_AGE_SECONDS * 1000, maxBytes: config.frontCache.maxBytes, maxEntryBytes: 2 * 1024 * 1024 });
     // Any instance's publication empties every instance's cache.
     await handle.listen(PUBLIC_CHANGED_CHANNEL, () => cache.clear());
-    listener = cache.handler(entry.handler);
+    pages = cache.handler(entry.handler);
   }
+  const files = new StaticFiles(path.resolve(process.cwd(), 'dist/client'));
+  const listener: NodeHandler = (req, res) => (files.serve(req, res) ? undefined : pages(req, res));
   const server = createServer((req, res) => {
     Promise.resolve(listener(req, res)).catch((error: unknown) => {
       logger.error(describeError(error), 'request failed outside Astro');

@@ -115,7 +115,8 @@ describe('staff accounts in a real browser', () => {
     expect(await page.locator('.notice').textContent()).toContain('预览');
 
     await page.goto(baseUrl + '/staff/lists/990121000000/draft/publish');
-    await page.fill('#field-effectiveOn', '2026-11-01');
+    // Today in Beijing: an earlier date would first ask to confirm the back-dating.
+    await page.fill('#field-effectiveOn', new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()));
     await page.fill('#field-note', '桑纪发〔2026〕12号（演示）');
     page.once('dialog', (dialog) => dialog.accept());
     await Promise.all([page.waitForEvent('load'), page.click('main form button[type="submit"]')]);
