@@ -8,3 +8,4 @@ export * from './attachments.ts';
 export * from './complaints.ts';
 export * from './complaint-casework.ts';
 export * from './supervision.ts';
+export * from './throttles.ts';
