@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
-import { countyLists } from '../../../../db/schema/county-lists.ts';
+import { countyListItems, countyLists } from '../../../../db/schema/county-lists.ts';
 import { raceBehindLock } from '../../../../tests/support/race.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
-import { getDraft, getDraftEntries, previewDraft, publishDraft, removeCustomItem, saveCustomItem, setAdoptedItems, setItemOverrides, startDraft } from './drafts.ts';
+import { getDraft, getDraftEntries, previewDraft, publishDraft, removeCustomItem, saveCustomItem, setAdoptedItems, setItemOverrides, startDraft, stepsNotFitting } from './drafts.ts';
 import { parseCustomItemFields, customItemToFields } from './custom-form.ts';
-import { getPublishedList } from './index.ts';
+import { getPublishedList, publishList } from './index.ts';
 import { sangheItems } from '../../../../db/seed/demo-county-items.ts';
 import { translator } from '../../../i18n/index.ts';
 import { render, renderErrors, type ListErrors } from './messages.ts';
@@ -236,5 +236,31 @@ describe('a publication and an edit at the same moment', () => {
     expect(results.map((result) => result.ok).sort()).toEqual([false, true]);
     const drafts = await test.db.select().from(countyLists).where(sql`${countyLists.countyCode} = ${QINGHE} and ${countyLists.status} = 'draft'`);
     expect(drafts).toHaveLength(1);
+  });
+});
+
+describe('a shorter limit from a version published before the step-limit rule', () => {
+  const zaolinEditor = commission(ZAOLIN, 'zaolin.jw');
+
+  it('is carried into the next draft, and must fit its steps before that draft is published', async () => {
+    // 枣林's draft (started above) gets SP-01 at 12 working days the way data written before the rule
+    // could hold it, and is published as it stood then.
+    const old = (await getDraft(test.db, ZAOLIN))!;
+    await test.db.update(countyListItems).set({ overrides: { timeLimitDays: 12 } }).where(and(eq(countyListItems.listId, old.id), eq(countyListItems.itemCode, 'SP-01')));
+    expect(said(await publishDraft(test.db, zaolinEditor, { countyCode: ZAOLIN, effectiveOn: todayInShanghai(), note: '枣纪发〔2026〕1号' })).form).toBe(
+      '以下事项缩短了时限，但各环节时限合计超过新的总时限，请逐项调整后再发布：SP-01 农村宅基地审批',
+    );
+    expect((await publishList(test.db, old.id, { effectiveOn: '2026-01-01', note: '枣纪发〔2025〕9号', publishedBy: 'before-the-rule' })).ok).toBe(true);
+
+    const started = await startDraft(test.db, zaolinEditor, { countyCode: ZAOLIN });
+    expect(started.ok).toBe(true);
+    const draft = (await getDraft(test.db, ZAOLIN))!;
+    expect((await stepsNotFitting(test.db, draft.id)).map((item) => item.code)).toEqual(['SP-01']);
+    const publish = () => publishDraft(test.db, zaolinEditor, { countyCode: ZAOLIN, effectiveOn: todayInShanghai(), note: '枣纪发〔2026〕2号' });
+    expect((await publish()).ok).toBe(false);
+    const fixed = await setItemOverrides(test.db, zaolinEditor, { countyCode: ZAOLIN, itemCode: 'SP-01', fields: { timeLimitDays: '12', 'stepLimit-3': '3个工作日', 'stepLimit-5': '6个工作日', 'stepLimit-6': '2个工作日' } });
+    expect(fixed.ok).toBe(true);
+    expect(await stepsNotFitting(test.db, draft.id)).toEqual([]);
+    expect(await publish()).toEqual({ ok: true, value: { version: 2 } });
   });
 });

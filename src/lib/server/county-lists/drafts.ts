@@ -123,7 +123,7 @@ export async function startDraft(db: Db, actor: Actor, input: { countyCode: stri
     const entries: DraftEntry[] = current
       ? (await getDraftEntries(tx, current.list.id)).map((row) => (row.itemCode ? { itemCode: row.itemCode, overrides: row.overrides } : { custom: row.custom! }))
       : (await listCatalogItems(tx)).map((item) => ({ itemCode: item.code }));
-    const created = await createDraftList(tx, countyCode, entries);
+    const created = await createDraftList(tx, countyCode, entries, { carried: current !== undefined });
     if (!created.ok) return fail({ form: say('lists.error.stored', { detail: created.errors.join('；') }) });
     await recordAudit(tx, {
       actor,
@@ -242,6 +242,23 @@ export async function removeCustomItem(db: Db, actor: Actor, input: { countyCode
   });
 }
 
+/**
+ * Adopted items whose county limits break the step-limit rule: only ones carried over from a
+ * version published before the rule (every edit since is checked), to be fixed before publishing.
+ */
+export async function stepsNotFitting(db: DbOrTx, listId: number): Promise<CatalogItem[]> {
+  const rows = await db
+    .select({ entry: countyListItems, catalog: catalogItems })
+    .from(countyListItems)
+    .innerJoin(catalogItems, eq(catalogItems.code, countyListItems.itemCode))
+    .where(eq(countyListItems.listId, listId))
+    .orderBy(asc(countyListItems.position));
+  return rows.flatMap(({ entry, catalog }) => {
+    const item = toCatalogItem(catalog);
+    return validateOverrides(item, entry.overrides).ok ? [] : [item];
+  });
+}
+
 /** The next free county-item code of a draft (DF-01, DF-02 …). */
 export function nextCustomCode(entries: CountyListItemRow[]): string {
   const used = new Set(entries.flatMap((entry) => (entry.customCode ? [entry.customCode] : [])));
@@ -286,6 +303,8 @@ export async function publishDraft(db: Db, actor: Actor, input: z.input<typeof P
   if ([...note].length < 4) errors.note = say('lists.error.tooShort', { field: say('staff.publish.note'), min: 4 });
   if (Object.keys(errors).length > 0) return fail(errors);
   return changeDraft(db, actor, countyCode, 'countyList.publish', 'countyList.published', async (tx, draft) => {
+    const unfit = await stepsNotFitting(tx, draft.id);
+    if (unfit.length > 0) return fail({ form: say('lists.error.stepsToFix', { items: unfit.map((item) => `${item.code} ${item.name}`).join('、') }) });
     const published = await publishList(tx, draft.id, { effectiveOn, note, publishedBy: actor.id });
     if (!published.ok) return fail({ form: say('lists.error.stored', { detail: published.errors.join('；') }) });
     return { ...published, audit: { detail: { effectiveOn, backdated: effectiveOn < today }, reason: note } };

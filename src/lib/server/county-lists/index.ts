@@ -109,6 +109,8 @@ export async function createDraftList(
   db: DbOrTx,
   countyCode: string,
   entries: DraftEntry[],
+  /** Entries carried over from a published version: see validateOverrides' `stepRule`. */
+  options: { carried?: boolean } = {},
 ): Promise<Result<{ listId: number; version: number }, string[]>> {
   const errors: string[] = [];
   const catalogCodes = entries.flatMap((entry) => ('itemCode' in entry ? [entry.itemCode] : []));
@@ -127,7 +129,7 @@ export async function createDraftList(
         errors.push(`${entry.itemCode}：省级目录中没有该事项`);
         continue;
       }
-      const checked = validateOverrides(item, entry.overrides ?? {});
+      const checked = validateOverrides(item, entry.overrides ?? {}, { stepRule: !options.carried });
       if (!checked.ok) errors.push(...Object.values(checked.errors).map((message) => `${item.code}：${render(ZH, message)}`));
     } else {
       const checked = CustomItemSchema.safeParse(entry.custom);

@@ -11,7 +11,7 @@ import { readForm } from '../forms.ts';
 import { fail, type Actor, type FieldErrors } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { customItemToFields, parseCustomItemFields } from './custom-form.ts';
-import { nextCustomCode, publishDraft, removeCustomItem, saveCustomItem, setAdoptedItems, setItemOverrides, startDraft, type ListResult } from './drafts.ts';
+import { nextCustomCode, publishDraft, removeCustomItem, saveCustomItem, setAdoptedItems, setItemOverrides, startDraft, stepsNotFitting, type ListResult } from './drafts.ts';
 import { loadCountyOverview, loadDraftChanges, loadDraftEditor, type CountyListOverview, type DraftEditorView } from './editor.ts';
 import { renderErrors } from './messages.ts';
 import { stepDays, stepLimitField, type VersionChanges } from './resolve.ts';
@@ -68,6 +68,8 @@ export interface DraftSelectionView extends DraftEditorView {
   saved: string | undefined;
   /** What the draft changes against the version in force; undefined when none is in force. */
   changes: VersionChanges | undefined;
+  /** Adopted items whose steps do not fit the county's shorter limit (carried from an older version). */
+  unfit: CatalogItem[];
 }
 
 /** /staff/lists/[county]/draft: which catalog items the draft adopts, and its county items. */
@@ -81,6 +83,7 @@ export async function draftSelectionPage(db: Db, actor: Actor, countyCode: strin
     customs: editor.entries.filter((entry) => entry.customCode),
     saved: request.method === 'POST' ? undefined : savedParam(new URL(request.url).searchParams.get('saved'), editor.entries),
     changes: await loadDraftChanges(db, countyCode, editor.draft),
+    unfit: await stepsNotFitting(db, editor.draft.id),
   };
   return post(request, t, view, {}, ({ all }) => setAdoptedItems(db, actor, { countyCode, codes: all('adopt') }), `${draftOf(countyCode)}?saved=selection#adopt`);
 }

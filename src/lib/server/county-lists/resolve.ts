@@ -102,8 +102,14 @@ function checkStepLimits(item: CatalogItem, total: number, unit: DayUnit, stepLi
 /**
  * Checks overrides against the catalog item they apply to: a county may shorten a limit, never
  * lengthen it, and the steps must fit in what it leaves. Messages name the field and the step.
+ * `stepRule: false` carries over what a version published before the step-limit rule holds, so
+ * that a county can still start its next draft; publishing that draft checks the rule again.
  */
-export function validateOverrides(item: CatalogItem, overrides: unknown): { ok: true; overrides: ItemOverrides } | { ok: false; errors: ListErrors } {
+export function validateOverrides(
+  item: CatalogItem,
+  overrides: unknown,
+  { stepRule = true }: { stepRule?: boolean } = {},
+): { ok: true; overrides: ItemOverrides } | { ok: false; errors: ListErrors } {
   const parsed = OverridesSchema.safeParse(overrides);
   if (!parsed.success) {
     const errors: ListErrors = {};
@@ -131,7 +137,7 @@ export function validateOverrides(item: CatalogItem, overrides: unknown): { ok: 
   }
   const stepLimits = value.stepLimits?.some((limit) => limit !== null) ? value.stepLimits : undefined;
   if (stepLimits && unit !== 'workingDays' && unit !== 'calendarDays') return { ok: false, errors: { form: say('lists.error.noDays') } };
-  if ((unit === 'workingDays' || unit === 'calendarDays') && catalogDays !== null && (value.timeLimitDays !== undefined || stepLimits)) {
+  if (stepRule && (unit === 'workingDays' || unit === 'calendarDays') && catalogDays !== null && (value.timeLimitDays !== undefined || stepLimits)) {
     const errors = checkStepLimits(item, value.timeLimitDays ?? catalogDays, unit, stepLimits ?? []);
     if (Object.keys(errors).length > 0) return { ok: false, errors };
   }
