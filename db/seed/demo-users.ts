@@ -16,6 +16,11 @@ export interface DemoUser {
 export const demoUsers: DemoUser[] = [
   { username: 'demo.admin', displayName: '演示管理员', role: 'admin', scopeCode: null, password: 'yidiantong-guanli-2026' },
   { username: 'sanghe.jw', displayName: '桑河县纪委监委（演示）', role: 'commission', scopeCode: '990121000000', password: 'yidiantong-jiwei-2026' },
+  // Township three-assets agencies (三资代理服务中心 / 经管站): they review and publish their villages' periods.
+  { username: 'sanghe.jgz', displayName: '桑河镇三资代理服务中心（演示）', role: 'agency', scopeCode: '990121001000', password: 'yidiantong-jingguan-2026' },
+  { username: 'dongling.jgz', displayName: '东岭乡三资代理服务中心（演示）', role: 'agency', scopeCode: '990121002000', password: 'yidiantong-jingguan-2026' },
+  { username: 'baiyang.jgz', displayName: '白杨乡三资代理服务中心（演示）', role: 'agency', scopeCode: '990121003000', password: 'yidiantong-jingguan-2026' },
+  { username: 'liugang.jgz', displayName: '柳岗镇三资代理服务中心（演示）', role: 'agency', scopeCode: '990122001000', password: 'yidiantong-jingguan-2026' },
   { username: 'qianying.kj', displayName: '前营村报账员（演示）', role: 'cadre', scopeCode: '990121001201', password: 'yidiantong-baozhang-2026' },
   { username: 'qianying.jd', displayName: '前营村监委会（演示）', role: 'supervisor', scopeCode: '990121001201', password: 'yidiantong-jiandu-2026' },
 ];

@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   /** Red-flag thresholds for reviewers, in yuan. */
   FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
   FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
+  /** A single receipt or payment at or above this (yuan) is a major matter, disclosed at once (the catalog's 5万元以上重大事项). */
+  MAJOR_MATTER_YUAN: z.coerce.number().int().positive().default(50_000),
   /** `off` serves every public page through Astro (the benchmark's "cache off" runs, debugging). */
   FRONT_CACHE: z.enum(['on', 'off']).default('on'),
   /** Memory the front cache may keep for page bodies, in MB (all encodings counted). */
@@ -73,6 +75,8 @@ export interface AppConfig {
   flagDecisionFen: number;
   /** Cash payments above this (fen) are flagged. */
   flagCashFen: number;
+  /** A single entry at or above this (fen) is a major matter, disclosed at once. */
+  majorMatterFen: number;
   /** Secrets; in development generated once and kept in DATA_DIR/dev-keys.json. */
   complaintKey: Buffer;
   receiptKey: Buffer;
@@ -130,6 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     disclosureCadence: e.DISCLOSURE_CADENCE,
     flagDecisionFen: e.FLAG_DECISION_YUAN * 100,
     flagCashFen: e.FLAG_CASH_YUAN * 100,
+    majorMatterFen: e.MAJOR_MATTER_YUAN * 100,
   };
 }
 

@@ -36,6 +36,7 @@ import DraftPublish from './lists/[county]/draft/publish.astro';
 import Audit from './audit/index.astro';
 import Ledgers from './ledgers/index.astro';
 import LedgerWorkspace from './ledgers/[id]/index.astro';
+import LedgerOverview from './ledgers/villages.astro';
 import LedgerEntry from './ledgers/[id]/entries/[line].astro';
 import * as LedgerTemplate from './ledgers/template.ts';
 import * as LedgerVoucher from './ledgers/[id]/vouchers/[attachment].ts';
@@ -53,10 +54,13 @@ import { attachments } from '../../../db/schema/attachments.ts';
 import * as ComplaintAttachment from './complaints/[id]/attachments/[attachment].ts';
 import * as ComplaintExport from './complaints/export.ts';
 import LedgerEntryPartial from '../partials/staff/ledgers/[id]/entries/[line].astro';
-import { addFundEntry, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
+import { addFundEntry, getDisclosure, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
+import { loadVillagePage } from '../../lib/server/accounts/ledger.ts';
+import { addDays } from '../../lib/server/accounts/supervision.ts';
+import { signOff } from '../../../tests/support/ledgers.ts';
 
-type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'cadre' | 'supervisor';
-const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'cadre', 'supervisor'];
+type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'agency' | 'cadre' | 'supervisor';
+const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'agency', 'cadre', 'supervisor'];
 const COMMISSIONS: Who[] = ['admin', 'sanghe', 'liugang', 'township'];
 const SANGHE_LIST: Who[] = ['admin', 'sanghe'];
 
@@ -97,9 +101,11 @@ const ROUTES: RouteCase[] = [
   { file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: COMMISSIONS },
   // Everyone has a ledger page (their village, or a review queue); only the cadre opens periods.
   { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE, post: 'period=', postAllowed: ['cadre'] },
-  // 前营村 (桑河镇, 桑河县): its people, its township and county commissions, and administrators may look;
-  // only the supervisor may countersign a submitted period.
-  { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
+  // 前营村 (桑河镇, 桑河县): its people, its township agency, its township and county commissions, and
+  // administrators may look; only the supervisor may countersign a submitted period.
+  { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
+  // The village overview: the agency and the commissions, each for its own scope; only the agency sets a cadence (前营村's, unchanged).
+  { file: 'ledgers/villages.astro', url: () => '/staff/ledgers/villages', params: () => ({}), page: LedgerOverview, allowed: ['sanghe', 'liugang', 'township', 'agency'], post: 'village=990121001201&cadence=quarterly', postAllowed: ['agency'] },
   // Complaints: commissions only, and only the one the case is routed to (township commissions see
   // only cases assigned to them; administrators, cadres and supervisors see none).
   // Zones: a county commission manages its own county's (no ?county= means "mine").
@@ -171,6 +177,7 @@ beforeAll(async () => {
   actors.set('sanghe', await sessionUser('sanghe.jw'));
   actors.set('liugang', await sessionUser('liugang.jw'));
   actors.set('township', await sessionUser('sanghezhen.jw'));
+  actors.set('agency', await sessionUser('sanghe.jgz'));
   actors.set('cadre', await sessionUser('qianying.kj'));
   actors.set('supervisor', await sessionUser('qianying.jd'));
   cadreId = actors.get('cadre')!.id;
@@ -310,24 +317,42 @@ describe('special staff routes', () => {
     expect(await response.text()).toContain('会计科目');
   });
 
+  /** The voucher route for `user`, as a download or (`?view=inline`) a preview. */
+  const voucherCall = (user: SessionUser | null, query = '') => {
+    const url = `http://localhost/staff/ledgers/${draftId}/vouchers/${voucherId}${query}`;
+    return LedgerVoucher.GET({
+      locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+      params: { id: String(draftId), attachment: voucherId },
+      url: new URL(url),
+      request: new Request(url),
+      redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+      rewrite: async () => new Response('forbidden', { status: 403 }),
+    } as never);
+  };
+
   it('voucher scans download only for staff who may see the village’s ledger', async () => {
-    const call = (user: SessionUser | null) =>
-      LedgerVoucher.GET({
-        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
-        params: { id: String(draftId), attachment: voucherId },
-        url: new URL(`http://localhost/staff/ledgers/${draftId}/vouchers/${voucherId}`),
-        request: new Request(`http://localhost/staff/ledgers/${draftId}/vouchers/${voucherId}`),
-        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
-        rewrite: async () => new Response('forbidden', { status: 403 }),
-      } as never);
+    const call = (user: SessionUser | null) => voucherCall(user);
     expect((await call(null)).status).toBe(303);
     for (const who of EVERYONE) {
       const response = await call(actors.get(who)!);
-      const allowed = ['admin', 'sanghe', 'township', 'cadre', 'supervisor'].includes(who);
+      const allowed = ['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'].includes(who);
       expect(response.status, who).toBe(allowed ? 200 : 403);
       if (allowed) {
         expect(response.headers.get('Content-Disposition')).toMatch(/^attachment; filename="voucher-[0-9a-f]{8}\.png"$/);
         expect(response.headers.get('Content-Type')).toBe('image/png');
+      }
+    }
+  });
+
+  it('voucher scans preview inline for the same people, still under a sandboxing policy', async () => {
+    const call = (user: SessionUser | null) => voucherCall(user, '?view=inline');
+    expect((await call(null)).status).toBe(303);
+    for (const who of EVERYONE) {
+      const response = await call(actors.get(who)!);
+      expect(response.status, who).toBe(['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'].includes(who) ? 200 : 403);
+      if (response.status === 200) {
+        expect(response.headers.get('Content-Disposition')).toMatch(/^inline; filename="voucher-[0-9a-f]{8}\.png"$/);
+        expect(response.headers.get('Content-Security-Policy')).toBe("default-src 'none'; sandbox");
       }
     }
   });
@@ -501,5 +526,52 @@ describe('a case handed down to a township commission', () => {
     const { status, location } = await render(route(), actors.get('sanghe')!, 'POST');
     expect(status).toBe(303);
     expect(location).toBe(`/staff/complaints/${countyOnly}?done=merge`);
+  });
+});
+
+describe('a countersigned period: the township agency approves, the commission supervises', () => {
+  const HEWAN = '990121001203'; // 河湾村 (桑河镇): its 2026-Q3 is opened here
+  let id = 0;
+  const workspace = (post?: string): RouteCase => ({ file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${id}`, params: () => ({ id: String(id) }), page: LedgerWorkspace, allowed: [], post });
+  const OPINION = '矩阵：第1条支出未见村民代表会议决议，请核实';
+  const ANSWER = '矩阵：已核实，决议为河湾村〔2026〕5号，已补注';
+
+  beforeAll(async () => {
+    const opened = await openDraft(test.db, null, HEWAN, '2026-Q3');
+    if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+    id = opened.value.id;
+    const added = await addFundEntry(test.db, null, { disclosureId: id, entry: { entryDate: '2026-08-12', direction: 'expense', amountFen: 6_000_000, subject: '公益支出', summary: '修缮村小学围墙', counterparty: '桑河镇永固建筑队', voucherNo: '记-2026Q3-001', method: 'transfer' } });
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+    const signed = await signOff(test.db, id, 'countersigned');
+    if (!signed.ok) throw new Error(JSON.stringify(signed.errors));
+  });
+
+  it('offers approval to the agency only, and refuses it from the commissions, writing nothing', async () => {
+    for (const who of ['sanghe', 'township'] as const) {
+      const page = await render(workspace(), actors.get(who)!, 'GET');
+      expect(page.status).toBe(200);
+      expect(page.body).not.toContain('value="approve"');
+      expect(page.body).toContain('value="raise-opinion"');
+      const before = await auditCount();
+      expect((await render(workspace('action=approve'), actors.get(who)!, 'POST')).status).toBe(403);
+      expect(await auditCount()).toBe(before);
+    }
+    expect((await render(workspace(), actors.get('agency')!, 'GET')).body).toContain('value="approve"');
+    expect((await getDisclosure(test.db, id))!.status).toBe('countersigned');
+  });
+
+  it('publishes on the agency’s approval; the commission’s opinion and the agency’s answer join the public history', async () => {
+    const approved = await render(workspace('action=approve'), actors.get('agency')!, 'POST');
+    expect(approved).toMatchObject({ status: 303, location: `/villages/${HEWAN}?period=2026-Q3` });
+    const dueOn = addDays(todayInShanghai(), 10);
+    const raised = await render(workspace(`action=raise-opinion&opinion=${encodeURIComponent(OPINION)}&lineNo=1&dueOn=${dueOn}`), actors.get('sanghe')!, 'POST');
+    expect(raised).toMatchObject({ status: 303, location: `/staff/ledgers/${id}?done=raise-opinion` });
+    expect((await render(workspace(`action=answer-opinion&opinionId=1&answer=x`), actors.get('sanghe')!, 'POST')).status).toBe(403);
+    const [opinion] = await queryRows<{ id: number }>(test.db, sql`select id from supervision_opinions where disclosure_id = ${id}`);
+    const answered = await render(workspace(`action=answer-opinion&opinionId=${opinion!.id}&answer=${encodeURIComponent(ANSWER)}`), actors.get('agency')!, 'POST');
+    expect(answered).toMatchObject({ status: 303, location: `/staff/ledgers/${id}?done=answer-opinion` });
+    const page = await loadVillagePage(test.db, HEWAN, '2026-Q3');
+    expect(page!.history.opinions).toMatchObject([{ body: OPINION, lineNo: 1, raisedBy: null, answer: { body: ANSWER, by: null } }]);
+    expect(page!.history.steps.map((step) => step.kind)).toEqual(['submitted', 'countersigned', 'published']);
   });
 });

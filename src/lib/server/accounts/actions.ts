@@ -1,6 +1,10 @@
 /**
  * What the ledger workspace page (/staff/ledgers/[id]) can be asked to do, as one table: each form's
  * `action` → the permission it needs → how its fields become the command's input → the command.
+ * The forms of every role are here: the cadre's (entries, registers, import, flag answers, submit,
+ * withdraw, major matters), the supervision committee's (flag answers, checklist and countersign,
+ * major-matter notices, return), the agency's (approve, return, answer an opinion) and the
+ * commission's (raise a supervision opinion).
  * The page calls `runLedgerAction` once per POST and either redirects or re-renders with what this
  * returns; the commands themselves re-check state and permission inside their row lock.
  */
@@ -12,8 +16,11 @@ import { readForm } from '../forms.ts';
 import type { Actor, FieldErrors, Result } from '../result.ts';
 import {
   addFundEntry,
+  answerFlags,
+  answerField,
   approveDisclosure,
   countersignDisclosure,
+  flagKeyField,
   deleteFundEntry,
   deleteLine,
   replaceFundEntries,
@@ -22,7 +29,10 @@ import {
   saveResource,
   setOpeningBalance,
   submitDisclosure,
+  withdrawDisclosure,
 } from './disclosures.ts';
+import { publishMajorMatter, reportMajorMatter } from './major-matters.ts';
+import { answerOpinion, raiseOpinion } from './supervision.ts';
 import { ASSET_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
 import { parseFundEntriesFile, type ImportIssue } from './import/index.ts';
 import { parseYuanToFen } from './model.ts';
@@ -51,6 +61,8 @@ interface Context {
   actor: Actor;
   disclosure: DisclosureRow;
   fields: Record<string, string>;
+  /** Every value of a repeated field (the countersign checklist). */
+  all: (name: string) => string[];
   request: Request;
   t: Translate;
 }
@@ -65,6 +77,15 @@ interface LedgerAction {
 }
 
 const line = (fields: Record<string, string>) => Number(fields.line);
+
+/** The flag-answer form: `flag-N` carries the flag's key, `answer-N` its answer. */
+function flagAnswersFromForm(fields: Record<string, string>): Array<{ key: string; body: string }> {
+  const answers: Array<{ key: string; body: string }> = [];
+  for (let index = 0; fields[flagKeyField(index)] !== undefined && index < 200; index++) {
+    answers.push({ key: fields[flagKeyField(index)]!, body: fields[answerField(index)] ?? '' });
+  }
+  return answers;
+}
 
 const ACTIONS = {
   'set-opening': {
@@ -102,16 +123,42 @@ const ACTIONS = {
     permission: () => 'ledger.edit',
     run: ({ db, actor, disclosure }) => submitDisclosure(db, actor, { disclosureId: disclosure.id }),
   },
+  withdraw: {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure }) => withdrawDisclosure(db, actor, { disclosureId: disclosure.id }),
+  },
+  'answer-flags': {
+    // The cadre answers on a draft, the supervision committee on a submitted period.
+    permission: (disclosure) => (disclosure.status === 'submitted' ? 'ledger.countersign' : 'ledger.edit'),
+    run: ({ db, actor, disclosure, fields }) => answerFlags(db, actor, { disclosureId: disclosure.id, answers: flagAnswersFromForm(fields) }),
+  },
   countersign: {
     permission: () => 'ledger.countersign',
-    run: ({ db, actor, disclosure }) => countersignDisclosure(db, actor, { disclosureId: disclosure.id }),
+    run: ({ db, actor, disclosure, all }) => countersignDisclosure(db, actor, { disclosureId: disclosure.id, checked: all('check') }),
   },
   approve: {
     permission: () => 'ledger.review',
     run: ({ db, actor, disclosure }) => approveDisclosure(db, actor, { disclosureId: disclosure.id }),
   },
+  'raise-opinion': {
+    permission: () => 'ledger.supervise',
+    run: ({ db, actor, disclosure, fields }) =>
+      raiseOpinion(db, actor, { disclosureId: disclosure.id, lineNo: fields.lineNo ? Number(fields.lineNo) : null, body: fields.opinion ?? '', dueOn: fields.dueOn ?? '' }),
+  },
+  'answer-opinion': {
+    permission: () => 'ledger.review',
+    run: ({ db, actor, fields }) => answerOpinion(db, actor, { opinionId: Number(fields.opinionId), body: fields.answer ?? '' }),
+  },
+  'report-major': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => reportMajorMatter(db, actor, { disclosureId: disclosure.id, lineNo: line(fields) }),
+  },
+  'publish-major': {
+    permission: () => 'ledger.countersign',
+    run: ({ db, actor, fields }) => publishMajorMatter(db, actor, { noticeId: Number(fields.notice) }),
+  },
   return: {
-    // The supervision committee returns what was submitted; the commission what was countersigned.
+    // The supervision committee returns what was submitted; the township agency what was countersigned.
     permission: (disclosure) => (disclosure.status === 'submitted' ? 'ledger.countersign' : 'ledger.review'),
     run: ({ db, actor, disclosure, fields }) => returnDisclosure(db, actor, { disclosureId: disclosure.id, reason: fields.reason ?? '' }),
   },
@@ -152,7 +199,7 @@ async function importFile({ db, actor, disclosure, request, t }: Context): Promi
 
 /** Runs the workspace form that was posted, for `actor` on `disclosure`. */
 export async function runLedgerAction(db: Db, actor: Actor, disclosure: DisclosureRow, request: Request, t: Translate): Promise<LedgerActionOutcome> {
-  const { fields } = await readForm(request.clone());
+  const { fields, all } = await readForm(request.clone());
   const name = fields.action ?? '';
   const action: LedgerAction | undefined = isActionName(name) ? ACTIONS[name] : undefined;
   const invalid = (errors: FieldErrors, importErrors: ImportProblem[] = [], importNotices: ImportProblem[] = []): LedgerActionOutcome => {
@@ -162,7 +209,7 @@ export async function runLedgerAction(db: Db, actor: Actor, disclosure: Disclosu
   };
   if (!action) return invalid({ form: t('staff.unknownAction') });
   if (!can(actor, action.permission(disclosure), { scopeCode: disclosure.villageCode })) return { kind: 'forbidden' };
-  const ran = await action.run({ db, actor, disclosure, fields, request, t });
+  const ran = await action.run({ db, actor, disclosure, fields, all, request, t });
   if ('imported' in ran) return { kind: 'redirect', location: `/staff/ledgers/${disclosure.id}?imported=${ran.imported.count}&notices=${ran.imported.notices}` };
   if ('importFailed' in ran) return invalid(ran.importFailed.errors, ran.importFailed.problems, ran.importFailed.notices);
   if (!ran.ok) return ran.status === 403 ? { kind: 'forbidden' } : invalid(ran.errors);

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { disclosures, fundEntries } from '../../../../db/schema/accounts.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { raceBehindLock } from '../../../../tests/support/race.ts';
+import { signOff } from '../../../../tests/support/ledgers.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import {
   addFundEntry,
@@ -56,10 +57,8 @@ const entry = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function publish(id: number) {
-  expect((await submitDisclosure(test.db, null, { disclosureId: id })).ok).toBe(true);
-  expect((await countersignDisclosure(test.db, null, { disclosureId: id })).ok).toBe(true);
-  return approveDisclosure(test.db, null, { disclosureId: id });
+function publish(id: number) {
+  return signOff(test.db, id, 'published');
 }
 
 describe('opening a period', () => {

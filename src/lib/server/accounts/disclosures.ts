@@ -1,13 +1,15 @@
 /**
- * The disclosure workflow: a cadre opens a period and fills it, submits it; the village supervision
- * committee countersigns or returns it; a commission in scope approves (which publishes it into the
- * village's hash chain) or returns it. Every command is `(db, actor, input)`: it validates (zod),
+ * The disclosure workflow: a cadre opens a period and fills it, answers its red flags and submits
+ * it once the period has ended (and may withdraw it until someone signs); the village supervision
+ * committee answers the flags, goes through its checklist and countersigns or returns it; the
+ * township three-assets agency approves (which publishes it into the village's hash chain) or
+ * returns it. The commission supervises and signs nothing (supervision.ts). Every command is `(db, actor, input)`: it validates (zod),
  * runs in one transaction that locks the disclosure row and re-checks its status and the actor's
  * permission inside the lock, writes its event and audit rows there, and returns a `Result` with
  * Chinese messages (src/lib/server/result.ts). Pages ask `can()` first to decide what to show;
  * the command's own check is what holds when two people act at the same moment.
  */
-import { and, asc, desc, eq, isNotNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, lt, lte, max, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   assetItems,
@@ -21,12 +23,17 @@ import {
   type ResourceContractRow,
 } from '../../../../db/schema/accounts.ts';
 import { attachments } from '../../../../db/schema/attachments.ts';
+import { flagAnswers } from '../../../../db/schema/supervision.ts';
 import { recordAudit } from '../audit.ts';
+import { announcePublicChange } from '../public-changes.ts';
 import { getArea } from '../areas/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
 import { AssetItemSchema, FundEntrySchema, ResourceContractSchema, type AssetItemInput, type FundEntryInput, type ResourceContractInput } from './model.ts';
+import { cadenceOf, periodKindOf } from './cadence.ts';
+import { ledgerLockSql } from './ledger-lock.ts';
+import { answeredFlags, unanswered, type SignerRole } from './period-flags.ts';
 import { parsePeriod } from './periods.ts';
 import { can } from '../auth/permissions.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
@@ -110,6 +117,16 @@ export async function openDraft(db: Db, actor: Actor | null, villageCode: string
   return db.transaction(async (tx) => {
     await lockVillageLedger(tx, villageCode);
     if (await getDisclosureByPeriod(tx, villageCode, periodCode)) return fail({ period: '该期间已建立公开，请直接编辑' });
+    // The village's cadence decides the kind of period its cadre opens; the system (demo seed, tests) opens what it is given.
+    const cadence = await cadenceOf(tx, villageCode);
+    if (actor && period.kind !== periodKindOf(cadence)) {
+      return fail({ period: cadence === 'monthly' ? '本村按月公开：期间应写成 2026-09 这样的月份' : '本村按季度公开：期间应写成 2026-Q3 这样的季度' });
+    }
+    const [overlapping] = await tx
+      .select({ period: disclosures.period })
+      .from(disclosures)
+      .where(and(eq(disclosures.villageCode, villageCode), lte(disclosures.periodStart, period.end), gte(disclosures.periodEnd, period.start)));
+    if (overlapping) return fail({ period: `与已建立的期间（${overlapping.period}）重叠` });
     const [created] = await tx
       .insert(disclosures)
       .values({ villageCode, period: periodCode, periodStart: period.start, periodEnd: period.end, createdBy: actor?.id ?? null })
@@ -136,7 +153,7 @@ export async function openDraft(db: Db, actor: Actor | null, villageCode: string
 
 /** A village's ledger lock, held to the end of the transaction: openings and approvals take it in turn. */
 async function lockVillageLedger(tx: DbOrTx, villageCode: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'ledger-chain:' + villageCode}))`);
+  await tx.execute(ledgerLockSql(villageCode));
 }
 
 // ------------------------------------------------------------------ draft edits
@@ -411,8 +428,8 @@ export async function setOpeningBalance(db: Db, actor: Actor | null, input: { di
   if (!parsed.success) return fail({ openingBalance: parsed.error.issues[0]!.message });
   const { disclosureId, openingBalanceFen } = parsed.data;
   return editDraft(db, actor, disclosureId, 'openingBalance.set', async (tx, disclosure) => {
-    if ((await listPublished(tx, disclosure.villageCode)).length > 0) {
-      return fail({ openingBalance: '本村已有公开期间，期初余额按上期期末余额自动结转' });
+    if ((await openingBalanceOf(tx, disclosure)).source.kind !== 'entered') {
+      return fail({ openingBalance: '本村已有更早的期间，期初余额按上期期末余额自动结转' });
     }
     await tx.update(disclosures).set({ openingBalanceFen }).where(eq(disclosures.id, disclosureId));
     return { ...ok(), detail: { openingBalanceFen } };
@@ -421,7 +438,7 @@ export async function setOpeningBalance(db: Db, actor: Actor | null, input: { di
 
 // ------------------------------------------------------------------ transitions
 
-type TransitionKind = 'submitted' | 'countersigned' | 'returned';
+type TransitionKind = 'submitted' | 'withdrawn' | 'countersigned' | 'returned';
 
 interface Step {
   to: DisclosureRow['status'];
@@ -429,6 +446,8 @@ interface Step {
   permission: 'ledger.edit' | 'ledger.countersign' | 'ledger.review';
   fields: Partial<DisclosureRow>;
   reason?: string;
+  /** What else must hold, read inside the lock after the permission (flags answered, the period over). */
+  check?: (tx: DbOrTx, current: DisclosureRow) => Promise<FieldErrors | null>;
 }
 
 /**
@@ -448,6 +467,8 @@ async function transition(
     const next = step(current);
     if (!isStep(next)) return fail(next);
     if (!mayAct(actor, next.permission, current.villageCode)) return fail({ form: '您没有权限对该期公开做这一步操作' }, 403);
+    const problem = next.check ? await next.check(tx, current) : null;
+    if (problem) return fail(problem);
     await tx.update(disclosures).set({ ...next.fields, status: next.to }).where(eq(disclosures.id, disclosureId));
     await logTransition(tx, actor, current, next.kind, next.to, next.reason ?? null);
     return ok();
@@ -458,21 +479,131 @@ const isStep = (next: Step | FieldErrors): next is Step => typeof next.kind === 
 
 const STATE_CHANGED: FieldErrors = { form: '该期公开的状态已经改变，请刷新页面后再操作' };
 
-export function submitDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }): Promise<Result> {
+/** Refuses a step while `role` has left flags of the period unanswered (read inside the lock). */
+async function flagsAnsweredBy(tx: DbOrTx, current: DisclosureRow, role: SignerRole): Promise<FieldErrors | null> {
+  const open = unanswered(await answeredFlags(tx, current, await getLines(tx, current.id)), role);
+  return open.length ? { flags: `还有${open.length}条提示没有说明：请逐条写明原因，或修改分录后再${role === 'cadre' ? '提交' : '签核'}` } : null;
+}
+
+/** A cadre submits a draft once its period has ended (Asia/Shanghai) and every flag is answered. */
+export function submitDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }, today = todayInShanghai()): Promise<Result> {
   return transition(db, actor, input.disclosureId, (current) =>
     current.status !== 'draft'
       ? STATE_CHANGED
-      : { to: 'submitted', kind: 'submitted', permission: 'ledger.edit', fields: { submittedAt: new Date(), submittedBy: actor?.id ?? null, returnReason: null } },
+      : {
+          to: 'submitted',
+          kind: 'submitted',
+          permission: 'ledger.edit',
+          fields: { submittedAt: new Date(), submittedBy: actor?.id ?? null, returnReason: null },
+          check: async (tx) =>
+            today <= current.periodEnd ? { form: `本期到${current.periodEnd}才结束，期满后才能提交（可以先录入、保存）` } : flagsAnsweredBy(tx, current, 'cadre'),
+        },
   );
 }
 
-export function countersignDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }): Promise<Result> {
+const NOT_WITHDRAWABLE: FieldErrors = { form: '只能撤回尚未签核的提交；已签核的请等待审核或退回' };
+
+/** The cadre takes back a submission no one has signed yet (countersigning takes the same row lock). */
+export function withdrawDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number }): Promise<Result> {
+  return transition(db, actor, input.disclosureId, (current) =>
+    current.status !== 'submitted'
+      ? NOT_WITHDRAWABLE
+      : { to: 'draft', kind: 'withdrawn', permission: 'ledger.edit', fields: { submittedAt: null, submittedBy: null } },
+  );
+}
+
+/** What the village supervision committee checks before countersigning, each confirmed by a tick. */
+export const COUNTERSIGN_CHECKLIST = ['vouchers', 'decisions', 'cash', 'contracts'] as const;
+export type ChecklistItem = (typeof COUNTERSIGN_CHECKLIST)[number];
+
+const Countersign = z.object({
+  disclosureId: z.number().int().positive(),
+  checked: z.array(z.string()).default([]),
+});
+
+/**
+ * The supervision committee countersigns a submitted period: every item of the checklist ticked
+ * and every flag answered by the committee itself (the cadre's answer is not the committee's).
+ */
+export function countersignDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number; checked?: readonly string[] }): Promise<Result> {
+  const parsed = Countersign.safeParse(input);
+  if (!parsed.success) return Promise.resolve(fail({ form: NOT_FOUND }, 404));
+  const missing = COUNTERSIGN_CHECKLIST.filter((item) => !parsed.data.checked.includes(item));
+  if (missing.length) return Promise.resolve(fail({ checklist: '请逐项核对凭证、重大支出的决议、现金收付、合同和欠款，核对后勾选全部四项再签核' }));
   return transition(db, actor, input.disclosureId, (current) =>
     current.status !== 'submitted'
       ? STATE_CHANGED
-      : { to: 'countersigned', kind: 'countersigned', permission: 'ledger.countersign', fields: { countersignedAt: new Date(), countersignedBy: actor?.id ?? null } },
+      : {
+          to: 'countersigned',
+          kind: 'countersigned',
+          permission: 'ledger.countersign',
+          fields: { countersignedAt: new Date(), countersignedBy: actor?.id ?? null },
+          check: (tx) => flagsAnsweredBy(tx, current, 'supervisor'),
+        },
   );
 }
+
+const FlagAnswerText = z.string().trim().min(4, '说明至少写4个字：为什么这样、或已经怎样改正').max(500, '说明不超过500个字');
+
+/**
+ * Answers flags of a period: the cadre on a draft, the supervision committee on a submitted period
+ * (a `null` actor is the system and names the role). `answers` maps a flag key to its text; empty
+ * texts are skipped, unchanged ones not written again, keys of flags the period no longer has
+ * refused. Field errors are keyed by `answerField(index)` of the flag's position in `keys`.
+ */
+export async function answerFlags(
+  db: Db,
+  actor: Actor | null,
+  input: { disclosureId: number; role?: SignerRole; answers: Array<{ key: string; body: string }> },
+): Promise<Result<{ written: number }>> {
+  const ref = DisclosureRef.safeParse(input);
+  if (!ref.success) return fail({ form: NOT_FOUND }, 404);
+  const role: SignerRole | undefined = actor ? (actor.role === 'cadre' || actor.role === 'supervisor' ? actor.role : undefined) : input.role;
+  if (!role) return fail({ form: '只有报账员和村务监督委员会需要说明提示' }, 403);
+  const errors: FieldErrors = {};
+  const texts: Array<{ key: string; body: string }> = [];
+  input.answers.forEach((answer, index) => {
+    if (!answer.body.trim()) return;
+    const parsed = FlagAnswerText.safeParse(answer.body);
+    if (parsed.success) texts.push({ key: answer.key, body: parsed.data });
+    else errors[answerField(index)] = parsed.error.issues[0]!.message;
+  });
+  if (Object.keys(errors).length) return fail(errors);
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(disclosures).where(eq(disclosures.id, ref.data.disclosureId)).for('update');
+    if (!locked) return fail({ form: NOT_FOUND }, 404);
+    if (!mayAct(actor, role === 'cadre' ? 'ledger.edit' : 'ledger.countersign', locked.villageCode)) return fail({ form: '您没有权限对该期公开做这一步操作' }, 403);
+    if (locked.status !== (role === 'cadre' ? 'draft' : 'submitted')) return fail(STATE_CHANGED);
+    const flags = await answeredFlags(tx, locked, await getLines(tx, locked.id));
+    const byKey = new Map(flags.map((flag) => [flag.key, flag]));
+    const fresh = texts.filter((text) => byKey.has(text.key) && byKey.get(text.key)!.answers[role]?.body !== text.body);
+    if (texts.some((text) => !byKey.has(text.key))) return fail({ form: '提示已经变化（分录可能已修改），请刷新页面后再说明' });
+    if (fresh.length) {
+      await tx.insert(flagAnswers).values(fresh.map((text) => ({ disclosureId: locked.id, flagKey: text.key, role, body: text.body, answeredBy: actor?.id ?? null })));
+      await recordAudit(tx, {
+        actor,
+        action: 'disclosure.flagsAnswered',
+        subjectType: 'disclosure',
+        subjectId: String(locked.id),
+        scopeCode: locked.villageCode,
+        detail: { period: locked.period, role, flags: fresh.map((text) => text.key) },
+      });
+    }
+    return ok({ written: fresh.length });
+  });
+}
+
+/** Gives every current flag the same answer: for the demo seed and tests, which sign off periods wholesale. */
+export async function answerEveryFlag(db: Db, actor: Actor | null, input: { disclosureId: number; role: SignerRole; body: string }): Promise<Result<{ written: number }>> {
+  const disclosure = await getDisclosure(db, input.disclosureId);
+  if (!disclosure) return fail({ form: NOT_FOUND }, 404);
+  const flags = await answeredFlags(db, disclosure, await getLines(db, disclosure.id));
+  return answerFlags(db, actor, { disclosureId: disclosure.id, role: input.role, answers: flags.map((flag) => ({ key: flag.key, body: input.body })) });
+}
+
+/** The form field of the n-th flag's answer (the flag's key travels in `flagKeyField(n)`). */
+export const answerField = (index: number) => `answer-${index}`;
+export const flagKeyField = (index: number) => `flag-${index}`;
 
 const ReturnReason = z
   .string()
@@ -482,7 +613,7 @@ const ReturnReason = z
 
 /**
  * Sends a period under review back to draft, with a reason: a submitted one by the supervision
- * committee, a countersigned one by the commission (which step it is, is read inside the lock).
+ * committee, a countersigned one by the township agency (which step it is, is read inside the lock).
  */
 export async function returnDisclosure(db: Db, actor: Actor | null, input: { disclosureId: number; reason: string }): Promise<Result> {
   const reason = ReturnReason.safeParse(input.reason ?? '');
@@ -538,6 +669,36 @@ export async function carriedOpeningBalance(db: DbOrTx, disclosure: Pick<Disclos
 }
 
 /**
+ * Where a period's opening balance comes from, for the workspace to say: fixed at publication;
+ * entered by the cadre (the village's first period); carried from the latest published period's
+ * closing; or provisional — an earlier period is still unpublished, so the figure is that
+ * period's closing as it stands now, and it is fixed only when this period is published.
+ */
+export type OpeningSource =
+  | { kind: 'fixed' }
+  | { kind: 'entered' }
+  | { kind: 'carried'; from: string }
+  | { kind: 'provisional'; from: string };
+
+export async function openingBalanceOf(db: DbOrTx, disclosure: DisclosureRow): Promise<{ openingBalanceFen: number; source: OpeningSource }> {
+  if (disclosure.status === 'published') return { openingBalanceFen: Number(disclosure.openingBalanceFen), source: { kind: 'fixed' } };
+  const earlier = await db
+    .select()
+    .from(disclosures)
+    .where(and(eq(disclosures.villageCode, disclosure.villageCode), lt(disclosures.periodStart, disclosure.periodStart)))
+    .orderBy(asc(disclosures.periodStart));
+  const published = earlier.filter((row) => row.status === 'published').at(-1);
+  let balance = await carriedOpeningBalance(db, published ?? earlier[0] ?? disclosure, published);
+  const pending = earlier.filter((row) => row.status !== 'published' && (!published || row.periodStart > published.periodStart));
+  if (!pending.length) return { openingBalanceFen: balance, source: published ? { kind: 'carried', from: published.period } : { kind: 'entered' } };
+  for (const row of pending) {
+    const funds = await db.select({ direction: fundEntries.direction, amountFen: fundEntries.amountFen }).from(fundEntries).where(eq(fundEntries.disclosureId, row.id));
+    balance = periodTotals(balance, funds).closingBalanceFen;
+  }
+  return { openingBalanceFen: balance, source: { kind: 'provisional', from: pending.at(-1)!.period } };
+}
+
+/**
  * Approves a countersigned period, which publishes it: the opening balance is the previous
  * published period's closing balance, and the content hash chains onto that period's hash. A
  * per-village advisory lock serialises concurrent approvals, so the chain cannot fork.
@@ -560,6 +721,15 @@ export async function approveDisclosure(db: Db, actor: Actor | null, input: { di
     if (previous && previous.periodStart >= locked.periodStart) {
       return fail({ form: `本村已公开更晚的期间（${previous.period}），不能再公开更早的期间；请以更正分录在下一期调整` });
     }
+    // The opening balance is fixed now, from the previous closing: an earlier period still under
+    // way would change it, so it is published first.
+    const [earlier] = await tx
+      .select({ period: disclosures.period })
+      .from(disclosures)
+      .where(and(eq(disclosures.villageCode, locked.villageCode), lt(disclosures.periodStart, locked.periodStart), ne(disclosures.status, 'published')))
+      .orderBy(asc(disclosures.periodStart))
+      .limit(1);
+    if (earlier) return fail({ form: `上一期（${earlier.period}）尚未公开：请先审核公开上一期，本期的期初余额才能确定` });
     const openingBalanceFen = await carriedOpeningBalance(tx, locked, previous);
     const lines = await getLines(tx, locked.id);
     const prevHash = previous?.contentHash ?? GENESIS_HASH;
@@ -570,6 +740,7 @@ export async function approveDisclosure(db: Db, actor: Actor | null, input: { di
       .set({ status: 'published', publishedAt: new Date(), publishedBy: actor?.id ?? null, openingBalanceFen, prevHash, contentHash, chainSeq })
       .where(eq(disclosures.id, locked.id));
     await logTransition(tx, actor, locked, 'published', 'published');
+    await announcePublicChange(tx);
     return ok({ contentHash, chainSeq });
   });
 }

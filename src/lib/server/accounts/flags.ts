@@ -1,5 +1,5 @@
 /**
- * Red flags for reviewers (commission users in scope; never public, never shown to the village).
+ * Red flags, for everyone who signs or supervises a period (never public; answered before each signature, period-flags.ts).
  * Each flag names the lines behind it so the reviewer can open them. Pure functions over a period's
  * lines (plus the previous period's expenses, so split payments across a quarter boundary count).
  */
@@ -109,4 +109,13 @@ export function computeFlags(
     }
   }
   return flags;
+}
+
+/**
+ * A flag's stable name within its period, for the answers given to it: its kind and the lines
+ * behind it. An answer stays with its flag while the entry is corrected; a fix that clears the flag
+ * leaves the answer behind, unused.
+ */
+export function flagKey(flag: Pick<RedFlag, 'kind' | 'lines'>): string {
+  return `${flag.kind}:${flag.lines.map((line) => `${line.period ?? ''}${line.kind}-${line.lineNo}`).join(',')}`;
 }

@@ -102,6 +102,6 @@ describe('finding villages', () => {
     expect(byName.get('河湾村')).toBe('missing');
     expect(byName.get('前营村')).toBe('submitted');
     expect(byName.has('后营村')).toBe(false); // published on time
-    expect(late.villages[0]!.daysLate).toBe(42);
+    expect(late.villages[0]!.daysLate).toBe(37); // due 2026-10-20 (periods.ts DUE_DAY)
   });
 });

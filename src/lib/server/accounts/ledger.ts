@@ -4,12 +4,16 @@
  */
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { areas, type AreaRow } from '../../../../db/schema/areas.ts';
-import { disclosures, fundEntries, type DisclosureRow, type FundEntryRow } from '../../../../db/schema/accounts.ts';
+import { disclosureEvents, disclosures, fundEntries, type DisclosureRow, type FundEntryRow } from '../../../../db/schema/accounts.ts';
+import type { MajorMatterRow } from '../../../../db/schema/supervision.ts';
 import { getAncestors, getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { getLines, listPublished, periodTotals, type DisclosureLines } from './disclosures.ts';
 import { SUBJECTS } from './model.ts';
+import type { HistoryKind } from './labels.ts';
+import { listPublishedMajorMatters } from './major-matters.ts';
+import { listOpinions, type OpinionView } from './supervision.ts';
 
 export const VILLAGE_SEARCH_MIN = 2;
 
@@ -163,6 +167,13 @@ export interface VillagePage {
   shown: PublishedPeriodView | undefined;
   /** Income and expense by month over the last four published periods, for the chart. */
   trend: MonthTotal[];
+  /**
+   * The shown period's public history: its steps (by role, never by person: staff names are not
+   * published) and the commission's supervision opinions with the agency's answers.
+   */
+  history: { steps: Array<{ at: Date; kind: HistoryKind }>; opinions: OpinionView[] };
+  /** Major matters disclosed at once, newest first, whatever their period. */
+  majorMatters: MajorMatterRow[];
 }
 
 export async function loadVillagePage(db: DbOrTx, villageCode: string, period?: string): Promise<VillagePage | undefined> {
@@ -195,7 +206,21 @@ export async function loadVillagePage(db: DbOrTx, villageCode: string, period?: 
       .where(inArray(fundEntries.disclosureId, recent.map((row) => row.id)));
     trend = monthTotals(entries, monthsBetween(recent[0]!.periodStart, recent.at(-1)!.periodEnd));
   }
-  return { village, ancestors, published: [...published].reverse(), shown, trend };
+  const [steps, opinions, majorMatters] = await Promise.all([
+    target
+      ? db
+          .select({ at: disclosureEvents.at, kind: disclosureEvents.kind })
+          .from(disclosureEvents)
+          .where(and(eq(disclosureEvents.disclosureId, target.id), inArray(disclosureEvents.kind, ['submitted', 'countersigned', 'returned', 'published'])))
+          .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id))
+      : [],
+    listOpinions(db, target ? [target.id] : []),
+    listPublishedMajorMatters(db, villageCode),
+  ]);
+  // Who raised and answered an opinion is said by body (commission, agency), not by name.
+  const publicOpinions = (opinions.get(target?.id ?? 0) ?? []).map((opinion) => ({ ...opinion, raisedBy: null, answer: opinion.answer && { ...opinion.answer, by: null } }));
+  const history = { steps: steps as Array<{ at: Date; kind: HistoryKind }>, opinions: publicOpinions };
+  return { village, ancestors, published: [...published].reverse(), shown, trend, history, majorMatters };
 }
 
 export async function latestPublishedAcross(db: DbOrTx, limit = 8): Promise<Array<{ villageCode: string; villageName: string; period: string; publishedAt: Date }>> {

@@ -1,9 +1,17 @@
 /**
  * Disclosure periods: quarters ("2026-Q3") by default, months ("2026-09") for villages with many
- * transactions. A period's disclosure is due by the 15th of the month after it ends (for a quarter:
- * the 15th of the next quarter's first month).
+ * transactions (the township agency sets each village's cadence, cadence.ts). When a period's
+ * disclosure is due is `DUE_DAY`, the one rule read by the overdue list, the workspace and — pinned
+ * by periods.test.ts — the catalog item on financial disclosure (GL village item 村级财务公开).
  */
 export type PeriodKind = 'quarter' | 'month';
+
+/**
+ * The day of the month after a period ends by which it is disclosed: a quarter by the 20th of the
+ * next quarter's first month, a month by the 15th of the next month. Why these days: README,
+ * "Disclosure cadence and due dates".
+ */
+export const DUE_DAY: Record<PeriodKind, number> = { quarter: 20, month: 15 };
 
 export interface Period {
   code: string;
@@ -19,10 +27,10 @@ function lastDayOfMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-function dueAfter(year: number, endMonth: number): string {
+function dueAfter(year: number, endMonth: number, kind: PeriodKind): string {
   const dueYear = endMonth === 12 ? year + 1 : year;
   const dueMonth = endMonth === 12 ? 1 : endMonth + 1;
-  return `${dueYear}-${pad(dueMonth)}-15`;
+  return `${dueYear}-${pad(dueMonth)}-${pad(DUE_DAY[kind])}`;
 }
 
 export function parsePeriod(code: string): Period | null {
@@ -37,14 +45,14 @@ export function parsePeriod(code: string): Period | null {
       kind: 'quarter',
       start: `${year}-${pad(startMonth)}-01`,
       end: `${year}-${pad(endMonth)}-${pad(lastDayOfMonth(year, endMonth))}`,
-      dueOn: dueAfter(year, endMonth),
+      dueOn: dueAfter(year, endMonth, 'quarter'),
     };
   }
   const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(code);
   if (month) {
     const year = Number(month[1]);
     const m = Number(month[2]);
-    return { code, kind: 'month', start: `${year}-${pad(m)}-01`, end: `${year}-${pad(m)}-${pad(lastDayOfMonth(year, m))}`, dueOn: dueAfter(year, m) };
+    return { code, kind: 'month', start: `${year}-${pad(m)}-01`, end: `${year}-${pad(m)}-${pad(lastDayOfMonth(year, m))}`, dueOn: dueAfter(year, m, 'month') };
   }
   return null;
 }

@@ -3,7 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { attachments } from '../../../../db/schema/attachments.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
-import { addFundEntry, approveDisclosure, countersignDisclosure, deleteFundEntry, openDraft, submitDisclosure } from './disclosures.ts';
+import { signOff } from '../../../../tests/support/ledgers.ts';
+import { addFundEntry, deleteFundEntry, openDraft } from './disclosures.ts';
 import { addVoucher, getVoucher, listVouchers, MAX_VOUCHERS_PER_ENTRY, removeVoucher } from './vouchers.ts';
 
 const VILLAGE = '990121003201'; // 白杨村: no demo ledgers
@@ -86,9 +87,7 @@ describe('voucher scans', () => {
   });
 
   it('keeps the scans of a published period for good', async () => {
-    await submitDisclosure(test.db, null, { disclosureId: draftId });
-    await countersignDisclosure(test.db, null, { disclosureId: draftId });
-    expect((await approveDisclosure(test.db, null, { disclosureId: draftId })).ok).toBe(true);
+    expect((await signOff(test.db, draftId, 'published')).ok).toBe(true);
     const [kept] = await test.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.disclosureId, draftId));
     expect((await removeVoucher(test.db, actor, draftId, kept!.id)).ok).toBe(false);
     expect((await addVoucher(test.db, actor, draftId, 1, photo)).ok).toBe(false);

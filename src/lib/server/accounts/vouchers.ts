@@ -6,7 +6,7 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import { attachments, type AttachmentRow } from '../../../../db/schema/attachments.ts';
 import { fundEntries } from '../../../../db/schema/accounts.ts';
-import { cleanUpload } from '../attachments/index.ts';
+import { cleanUpload, extensionOf } from '../attachments/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { editDraft, getDisclosure, NOT_DRAFT_MESSAGE } from './disclosures.ts';
 import type { Actor, Result } from '../result.ts';
@@ -98,4 +98,21 @@ export async function removeVoucher(db: Db, actor: Actor, disclosureId: number, 
     },
     { refuse, auditAction: 'disclosure.voucherRemoved' },
   );
+}
+
+/**
+ * How a voucher is sent. A download is an attachment under `default-src 'none'; sandbox`. Shown
+ * inline, an image keeps that policy (an `<img>` ignores it; opened on its own it runs nothing);
+ * a PDF cannot keep `sandbox`, under which Chromium refuses to start its PDF viewer, so it gets
+ * `default-src 'none'` with the viewer allowed as its one object — safe because every PDF was
+ * rewritten at upload without scripts, actions or embedded files (attachments/).
+ */
+export function voucherResponseHeaders(voucher: Pick<AttachmentRow, 'id' | 'mime'>, inline: boolean): Record<string, string> {
+  const name = `voucher-${voucher.id.slice(0, 8)}.${extensionOf(voucher.mime)}`;
+  const pdf = voucher.mime === 'application/pdf';
+  return {
+    'Content-Type': voucher.mime,
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"`,
+    'Content-Security-Policy': inline && pdf ? "default-src 'none'; object-src 'self'; frame-ancestors 'none'" : "default-src 'none'; sandbox",
+  };
 }

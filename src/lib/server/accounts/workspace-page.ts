@@ -5,14 +5,20 @@
  * renders what this returns.
  */
 import type { DisclosureRow } from '../../../../db/schema/accounts.ts';
+import type { MajorMatterRow } from '../../../../db/schema/supervision.ts';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import { can } from '../auth/permissions.ts';
+import { getConfig } from '../config.ts';
 import type { Db } from '../db.ts';
 import type { Actor } from '../result.ts';
-import { formatShanghaiMinute } from '../time.ts';
+import { formatShanghaiMinute, todayInShanghai } from '../time.ts';
 import { ledgerDoneKey, runLedgerAction, type LedgerActionOutcome } from './actions.ts';
 import { getDisclosure } from './disclosures.ts';
 import { historyEventKey } from './labels.ts';
+import { formatFen } from './model.ts';
+import { isMajorAmount, listPeriodMajorMatters } from './major-matters.ts';
+import type { SignerRole } from './period-flags.ts';
+import { addDays, listOpinions, OPINION_ANSWER_DAYS, type OpinionView } from './supervision.ts';
 import { listVouchers, type VoucherInfo } from './vouchers.ts';
 import { loadWorkspace, type Workspace } from './workspace.ts';
 
@@ -25,8 +31,24 @@ export interface WorkspaceView extends Omit<Workspace, 'events'> {
   editable: boolean;
   /** This person takes the period's next review step (countersign, or approve), or returns it. */
   reviewing: boolean;
-  /** Red flags are for reviewers in scope only (never the village's own people). */
+  /** Red flags, with their answers, for everyone who signs or supervises (not administrators). */
   showFlags: boolean;
+  /** Who answers the flags on this page now: the cadre on a draft, the committee on a submitted period. */
+  answering: SignerRole | null;
+  /** The cadre may take back a submission no one has signed. */
+  mayWithdraw: boolean;
+  opinions: OpinionView[];
+  /** The commission may raise an opinion (with this default due day); the agency may answer. */
+  raiseOpinion: { dueOn: string } | null;
+  mayAnswerOpinion: boolean;
+  majorMatters: MajorMatterRow[];
+  /** Lines the cadre may still report as major matters, those at or above the threshold marked. */
+  majorCandidates: Array<{ lineNo: number; summary: string; suggested: boolean }>;
+  mayPublishMajor: boolean;
+  /** Reviewers (not the cadre editing) get the voucher previews. */
+  previewVouchers: boolean;
+  /** MAJOR_MATTER_YUAN, as the cadre's hint says it. */
+  majorThresholdYuan: string;
   /** The success message after a redirect back here. */
   notice: { key: MessageKey; vars?: Record<string, string> } | undefined;
   history: Array<{ at: string; key: MessageKey; actorName: string | null; reason: string | null }>;
@@ -53,8 +75,13 @@ export async function ledgerWorkspacePage(db: Db, actor: Actor, id: string | und
 }
 
 async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: URLSearchParams): Promise<WorkspaceView | undefined> {
-  const may = (action: 'ledger.edit' | 'ledger.countersign' | 'ledger.review') => can(actor, action, { scopeCode: found.villageCode });
-  const [workspace, vouchers] = await Promise.all([loadWorkspace(db, found.id, may('ledger.review')), listVouchers(db, found.id)]);
+  const may = (action: 'ledger.edit' | 'ledger.countersign' | 'ledger.review' | 'ledger.flags' | 'ledger.supervise') => can(actor, action, { scopeCode: found.villageCode });
+  const [workspace, vouchers, opinions, majorMatters] = await Promise.all([
+    loadWorkspace(db, found.id, may('ledger.flags')),
+    listVouchers(db, found.id),
+    listOpinions(db, [found.id]),
+    listPeriodMajorMatters(db, found.id),
+  ]);
   if (!workspace) return undefined;
   const { events, ...rest } = workspace;
   const { status } = workspace.disclosure;
@@ -65,7 +92,22 @@ async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: 
     vouchers,
     editable: may('ledger.edit') && status === 'draft',
     reviewing: (may('ledger.countersign') && status === 'submitted') || (may('ledger.review') && status === 'countersigned'),
-    showFlags: may('ledger.review'),
+    showFlags: may('ledger.flags'),
+    answering: status === 'draft' && may('ledger.edit') ? 'cadre' : status === 'submitted' && may('ledger.countersign') ? 'supervisor' : null,
+    mayWithdraw: status === 'submitted' && may('ledger.edit'),
+    opinions: opinions.get(found.id) ?? [],
+    raiseOpinion: may('ledger.supervise') ? { dueOn: addDays(todayInShanghai(), OPINION_ANSWER_DAYS) } : null,
+    mayAnswerOpinion: may('ledger.review'),
+    majorMatters,
+    majorCandidates:
+      status === 'draft' && may('ledger.edit')
+        ? workspace.lines.funds
+            .filter((entry) => !majorMatters.some((notice) => notice.lineNo === entry.lineNo))
+            .map((entry) => ({ lineNo: entry.lineNo, summary: entry.summary, suggested: isMajorAmount(Number(entry.amountFen)) }))
+        : [],
+    mayPublishMajor: may('ledger.countersign'),
+    previewVouchers: !(may('ledger.edit') && status === 'draft'),
+    majorThresholdYuan: formatFen(getConfig().majorMatterFen),
     notice: done ? { key: done } : imported && /^\d{1,6}$/.test(imported) ? { key: 'ledger.import.done', vars: { count: imported } } : undefined,
     history: events.map((event) => ({ at: formatShanghaiMinute(event.at), key: historyEventKey(event.kind), actorName: event.actorName, reason: event.reason })),
   };

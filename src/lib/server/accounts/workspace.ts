@@ -9,15 +9,15 @@ import { users } from '../../../../db/schema/auth.ts';
 import { getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { can } from '../auth/permissions.ts';
-import { getConfig } from '../config.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { readForm } from '../forms.ts';
 import type { Actor, FieldErrors } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
-import { carriedOpeningBalance, getDisclosure, getLines, listPublished, openDraft, periodTotals, type DisclosureLines, type PeriodTotals } from './disclosures.ts';
-import { computeFlags, type RedFlag } from './flags.ts';
+import { getDisclosure, getLines, openDraft, openingBalanceOf, periodTotals, type DisclosureLines, type OpeningSource, type PeriodTotals } from './disclosures.ts';
+import { cadenceOf, periodKindOf } from './cadence.ts';
 import type { HistoryKind } from './labels.ts';
-import { lastFinishedPeriod, periodContaining, previousPeriod } from './periods.ts';
+import { answeredFlags, type AnsweredFlag } from './period-flags.ts';
+import { lastFinishedPeriod, periodContaining } from './periods.ts';
 
 export interface QueueRow {
   disclosure: DisclosureRow;
@@ -25,8 +25,9 @@ export interface QueueRow {
 }
 
 /**
- * Disclosures a staff member works on: a village's own for cadres and supervisors; for
- * commissions and administrators, everything in scope waiting for review or not yet published.
+ * Disclosures a staff member works on: a village's own for cadres and supervisors; for the
+ * township agency and administrators, those in scope waiting for countersignature or review; for
+ * the commission, which supervises, every period in scope, drafts included.
  */
 export async function listLedgerQueue(db: DbOrTx, actor: Actor): Promise<QueueRow[]> {
   const conditions = [];
@@ -34,7 +35,7 @@ export async function listLedgerQueue(db: DbOrTx, actor: Actor): Promise<QueueRo
     const { from, to } = subtreeRange(actor.scopeCode!);
     conditions.push(gte(disclosures.villageCode, from), lt(disclosures.villageCode, to));
   }
-  if (actor.role === 'commission' || actor.role === 'admin') {
+  if (actor.role === 'agency' || actor.role === 'admin') {
     conditions.push(inArray(disclosures.status, ['submitted', 'countersigned']));
   }
   const rows = await db
@@ -49,7 +50,7 @@ export async function listLedgerQueue(db: DbOrTx, actor: Actor): Promise<QueueRo
 
 /** Periods a cadre may open now: the current one and the last finished one, if not opened yet. */
 export async function openablePeriods(db: DbOrTx, villageCode: string, today = todayInShanghai()): Promise<string[]> {
-  const kind = getConfig().disclosureCadence === 'monthly' ? 'month' : 'quarter';
+  const kind = periodKindOf(await cadenceOf(db, villageCode));
   const candidates = [lastFinishedPeriod(today, kind).code, periodContaining(today, kind).code];
   const existing = await db
     .select({ period: disclosures.period })
@@ -95,12 +96,12 @@ export interface Workspace {
   disclosure: DisclosureRow;
   /** Opening balance as this period has it (published) or will have it (previous closing, or as entered), and the rest. */
   totals: PeriodTotals;
-  /** True when the village has no published period yet, so the cadre enters the opening balance. */
-  firstPeriod: boolean;
+  /** Where the opening balance comes from (entered only for the village's first period). */
+  openingSource: OpeningSource;
   village: AreaRow;
   lines: DisclosureLines;
   events: Array<{ at: Date; kind: HistoryKind; reason: string | null; actorName: string | null }>;
-  flags: RedFlag[];
+  flags: AnsweredFlag[];
 }
 
 export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags: boolean): Promise<Workspace | undefined> {
@@ -118,26 +119,7 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
       .where(and(eq(disclosureEvents.disclosureId, disclosure.id), ne(disclosureEvents.kind, 'edited')))
       .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id))
   ).filter((event): event is typeof event & { kind: HistoryKind } => event.kind !== 'edited');
-  let flags: RedFlag[] = [];
-  if (withFlags) {
-    const previous = previousPeriod(periodContaining(disclosure.periodStart, /Q/.test(disclosure.period) ? 'quarter' : 'month'));
-    const earlier = await db
-      .select({ entry: fundEntries, period: disclosures.period })
-      .from(fundEntries)
-      .innerJoin(disclosures, eq(disclosures.id, fundEntries.disclosureId))
-      .where(and(eq(disclosures.villageCode, disclosure.villageCode), eq(disclosures.period, previous.code), eq(fundEntries.direction, 'expense')));
-    const config = getConfig();
-    flags = computeFlags(
-      { ...lines, periodEnd: disclosure.periodEnd, earlierExpenses: earlier.map((row) => ({ ...row.entry, period: row.period })) },
-      { decisionFen: config.flagDecisionFen, cashFen: config.flagCashFen },
-    );
-  }
-  let openingBalanceFen = Number(disclosure.openingBalanceFen);
-  let firstPeriod = false;
-  if (disclosure.status !== 'published') {
-    const previous = (await listPublished(db, disclosure.villageCode)).at(-1);
-    firstPeriod = !previous;
-    openingBalanceFen = await carriedOpeningBalance(db, disclosure, previous);
-  }
-  return { disclosure, totals: periodTotals(openingBalanceFen, lines.funds), firstPeriod, village, lines, events, flags };
+  const flags = withFlags ? await answeredFlags(db, disclosure, lines) : [];
+  const opening = await openingBalanceOf(db, disclosure);
+  return { disclosure, totals: periodTotals(opening.openingBalanceFen, lines.funds), openingSource: opening.source, village, lines, events, flags };
 }

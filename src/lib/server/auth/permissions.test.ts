@@ -7,6 +7,7 @@ const county: Actor = { id: 'k', role: 'commission', scopeCode: '990121000000' }
 const township: Actor = { id: 't', role: 'commission', scopeCode: '990121001000' };
 const cadre: Actor = { id: 'v', role: 'cadre', scopeCode: '990121001201' };
 const supervisor: Actor = { id: 's', role: 'supervisor', scopeCode: '990121001201' };
+const agency: Actor = { id: 'g', role: 'agency', scopeCode: '990121001000' };
 
 const SANGHE = '990121000000';
 const LIUGANG = '990122000000';
@@ -68,9 +69,21 @@ describe('can', () => {
   });
 
   it('offers each role only the accounts it may create', () => {
-    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'cadre', 'supervisor']);
-    expect(creatableRoles(county)).toEqual(['commission', 'cadre', 'supervisor']);
+    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'agency', 'cadre', 'supervisor']);
+    expect(creatableRoles(county)).toEqual(['commission', 'agency', 'cadre', 'supervisor']);
     expect(creatableRoles(cadre)).toEqual([]);
+    expect(creatableRoles(agency)).toEqual([]);
+  });
+
+  it('lets a commission create township agency accounts in its area, at township level only', () => {
+    expect(can(county, 'user.manage', { role: 'agency', scopeCode: '990121001000' })).toBe(true);
+    expect(can(county, 'user.manage', { role: 'agency', scopeCode: QIANYING })).toBe(false);
+    expect(can(county, 'user.manage', { role: 'agency', scopeCode: SANGHE })).toBe(false);
+    expect(can(county, 'user.manage', { role: 'agency', scopeCode: '990122001000' })).toBe(false);
+    expect(can(agency, 'user.manage', { role: 'cadre', scopeCode: QIANYING })).toBe(false);
+    expect(can(agency, 'user.list')).toBe(false);
+    expect(can(agency, 'audit.view')).toBe(false);
+    expect(can(agency, 'complaint.queue')).toBe(false);
   });
 });
 
@@ -87,16 +100,39 @@ describe('village ledgers', () => {
     expect(can(supervisor, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(false);
   });
 
-  it('lets a commission in scope review, and nobody review outside scope', () => {
-    expect(can(county, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(true);
-    expect(can(township, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(true);
-    expect(can(township, 'ledger.review', { scopeCode: '990121002201' })).toBe(false);
-    expect(can(county, 'ledger.edit', { scopeCode: QIANYING_VILLAGE })).toBe(false);
+  it('lets the township agency review its villages, and nobody review outside scope', () => {
+    expect(can(agency, 'ledger.review', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(agency, 'ledger.cadence', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(agency, 'ledger.view', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(agency, 'ledger.flags', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(agency, 'ledger.review', { scopeCode: NEIGHBOUR_VILLAGE })).toBe(false);
+    expect(can(agency, 'ledger.view', { scopeCode: NEIGHBOUR_VILLAGE })).toBe(false);
+    for (const action of ['ledger.edit', 'ledger.countersign', 'ledger.supervise'] as const) expect(can(agency, action, { scopeCode: QIANYING_VILLAGE })).toBe(false);
+  });
+
+  it('lets a commission supervise (read, flags, opinions) but never approve or set the cadence', () => {
+    for (const commission of [city, county, township]) {
+      expect(can(commission, 'ledger.view', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+      expect(can(commission, 'ledger.flags', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+      expect(can(commission, 'ledger.supervise', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+      expect(can(commission, 'ledger.overview')).toBe(true);
+      for (const action of ['ledger.review', 'ledger.cadence', 'ledger.edit', 'ledger.countersign'] as const) expect(can(commission, action, { scopeCode: QIANYING_VILLAGE })).toBe(false);
+    }
+    expect(can(township, 'ledger.supervise', { scopeCode: NEIGHBOUR_VILLAGE })).toBe(false);
+    expect(can(agency, 'ledger.overview')).toBe(true);
+    for (const other of [admin, cadre, supervisor]) expect(can(other, 'ledger.overview')).toBe(false);
+  });
+
+  it('shows the red flags to the village’s cadre and supervisor too, not to administrators', () => {
+    expect(can(cadre, 'ledger.flags', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(supervisor, 'ledger.flags', { scopeCode: QIANYING_VILLAGE })).toBe(true);
+    expect(can(cadre, 'ledger.flags', { scopeCode: HOUYING })).toBe(false);
+    expect(can(admin, 'ledger.flags', { scopeCode: QIANYING_VILLAGE })).toBe(false);
   });
 
   it('keeps administrators out of village bookkeeping', () => {
     expect(can(admin, 'ledger.view', { scopeCode: QIANYING_VILLAGE })).toBe(true);
-    for (const action of ['ledger.edit', 'ledger.countersign', 'ledger.review'] as const) {
+    for (const action of ['ledger.edit', 'ledger.countersign', 'ledger.review', 'ledger.supervise', 'ledger.cadence'] as const) {
       expect(can(admin, action, { scopeCode: QIANYING_VILLAGE })).toBe(false);
     }
   });

@@ -7,10 +7,15 @@
  * - commission: its area (city, county or township). Manages cadre and supervisor accounts for
  *   villages inside it and commission accounts strictly below it; edits and publishes the lists of
  *   counties inside it when it sits at county level or above; reads the audit log of its area.
+ * - agency (township three-assets agency, 三资代理服务中心 / 经管站): one township. Reviews the
+ *   countersigned periods of its villages and approves (publishes) or returns them, sets each
+ *   village's disclosure cadence, answers the commission's supervision opinions.
  * - cadre / supervisor: one village. The cadre keeps the village's ledgers and submits each period;
  *   the supervisor countersigns or returns it. Neither sees anything of another village.
  * Village ledgers are kept and reviewed by the people whose job it is: administrators run the
- * installation but do not edit, countersign or approve a village's accounts.
+ * installation but do not edit, countersign or approve a village's accounts, and the commission
+ * supervises them (reads every period in scope, raises supervision opinions) but never signs the
+ * accounts it may later investigate.
  */
 import { and, eq, gte, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Role } from '../../../../db/schema/auth.ts';
@@ -36,6 +41,10 @@ export type Action =
   | 'ledger.edit'
   | 'ledger.countersign'
   | 'ledger.review'
+  | 'ledger.flags'
+  | 'ledger.supervise'
+  | 'ledger.cadence'
+  | 'ledger.overview'
   | 'complaint.queue'
   | 'complaint.handle'
   | 'zone.manage';
@@ -65,12 +74,15 @@ function commissionMayManage(actor: Actor, resource: Resource): boolean {
   if (!inScope(actor, scopeCode)) return false;
   const targetLevel = levelOfCode(scopeCode);
   if (role === 'cadre' || role === 'supervisor') return targetLevel === 'village';
+  if (role === 'agency') return targetLevel === 'township';
   if (role === 'commission') return scopeCode !== actor.scopeCode && targetLevel !== 'village';
   return false; // administrators are made by administrators
 }
 
 /** Ledger actions are tied to a role and a village in scope, whoever else asks. */
 function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean {
+  // The overview of villages in one's scope: for those who review or supervise across villages.
+  if (action === 'ledger.overview') return actor.role === 'agency' || actor.role === 'commission';
   const village = resource.scopeCode;
   if (!village || levelOfCode(village) !== 'village' || !inScope(actor, village)) return false;
   switch (action) {
@@ -81,7 +93,13 @@ function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean 
     case 'ledger.countersign':
       return actor.role === 'supervisor';
     case 'ledger.review':
+    case 'ledger.cadence':
+      return actor.role === 'agency';
+    case 'ledger.supervise':
       return actor.role === 'commission';
+    case 'ledger.flags':
+      // Everyone who signs or watches sees the flags; administrators only run the installation.
+      return actor.role !== 'admin';
     default:
       return false;
   }
@@ -181,7 +199,7 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
 
 /** Roles an actor may create accounts for, in the order the form offers them. */
 export function creatableRoles(actor: Actor): Role[] {
-  if (actor.role === 'admin') return ['admin', 'commission', 'cadre', 'supervisor'];
-  if (actor.role === 'commission') return ['commission', 'cadre', 'supervisor'];
+  if (actor.role === 'admin') return ['admin', 'commission', 'agency', 'cadre', 'supervisor'];
+  if (actor.role === 'commission') return ['commission', 'agency', 'cadre', 'supervisor'];
   return [];
 }

@@ -137,6 +137,7 @@ export type CreateUserInput = z.input<typeof CreateUserSchema>;
 const REQUIRED_LEVEL: Record<Role, string[]> = {
   admin: [],
   commission: ['city', 'county', 'township'],
+  agency: ['township'],
   cadre: ['village'],
   supervisor: ['village'],
 };
@@ -157,7 +158,8 @@ export async function createUser(
     const area = scopeCode ? await getArea(db, scopeCode) : undefined;
     if (!area) errors.scopeCode = '请填写有效的12位行政区划代码';
     else if (!REQUIRED_LEVEL[role].includes(area.level)) {
-      errors.scopeCode = role === 'commission' ? '纪委监委账号的辖区应为市、县或乡镇' : '村干部和村务监督委员会账号的辖区应为村';
+      errors.scopeCode =
+        role === 'commission' ? '纪委监委账号的辖区应为市、县或乡镇' : role === 'agency' ? '三资代理服务中心账号的辖区应为乡镇' : '村干部和村务监督委员会账号的辖区应为村';
     }
   }
   // A null actor is the command line bootstrap (npm run user:create), run by whoever runs the server.

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPageTester, type PageTester } from '../../../../tests/support/pages.ts';
 import Village from './index.astro';
 import * as download from './download.ts';
-import { addFundEntry, approveDisclosure, countersignDisclosure, openDraft, submitDisclosure } from '../../../lib/server/accounts/disclosures.ts';
+import { addFundEntry, openDraft } from '../../../lib/server/accounts/disclosures.ts';
+import { signOff } from '../../../../tests/support/ledgers.ts';
 import { loadVillagePage } from '../../../lib/server/accounts/ledger.ts';
 import { fundsCsvZh } from '../../../lib/server/accounts/export.ts';
 
@@ -32,10 +33,8 @@ beforeAll(async () => {
     const added = await addFundEntry(test.db, null, { disclosureId: id, entry: input });
     if (!added.ok) throw new Error(JSON.stringify(added.errors));
   }
-  for (const step of [submitDisclosure, countersignDisclosure, approveDisclosure]) {
-    const result = await step(test.db, null, { disclosureId: id });
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  }
+  const published = await signOff(test.db, id, 'published');
+  if (!published.ok) throw new Error(JSON.stringify(published.errors));
 });
 afterAll(async () => pages?.test.dispose());
 
