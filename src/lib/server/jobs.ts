@@ -4,6 +4,7 @@
  */
 import { ensureDailyHead } from './accounts/verify.ts';
 import { deleteExpiredSessions } from './auth/sessions.ts';
+import { sweepSignInFailures } from './auth/sign-in-failures.ts';
 import type { Db } from './db.ts';
 import { describeError, logger } from './logger.ts';
 import { todayInShanghai } from './time.ts';
@@ -13,7 +14,8 @@ const HOUR = 60 * 60 * 1000;
 /** Runs every job once now (awaited), then every hour; the timer never keeps the process alive. */
 export async function startHourlyJobs(db: Db): Promise<void> {
   // Expired sessions are refused on use anyway; this only keeps the table small.
-  const sweep = () => deleteExpiredSessions(db).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
+  const sweep = () =>
+    Promise.all([deleteExpiredSessions(db), sweepSignInFailures(db)]).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
   // The province-wide head hash is fixed once a day; the first check after midnight records it.
   const recordHead = () => ensureDailyHead(db, todayInShanghai()).catch((error: unknown) => logger.warn(describeError(error), 'head hash failed'));
   const runAll = () => Promise.all([sweep(), recordHead()]);

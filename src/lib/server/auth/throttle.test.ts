@@ -116,39 +116,44 @@ describe('sign-in limits', () => {
   const A = '198.51.100.10';
   const B = '198.51.100.20';
 
-  it("never makes one account's correct password wait for another account's failures", () => {
-    const limits = new SignInThrottle(() => 0);
-    for (let i = 0; i < 6; i++) limits.failed('qianying.kj', A);
-    expect(limits.waitBefore('qianying.kj', A)).toBeGreaterThan(0);
-    expect(limits.waitBefore('qianying.jd', A)).toBe(0);
-    expect(limits.waitBefore('qianying.kj', B)).toBe(0);
+  it("never makes one account's correct password wait for another account's failures", async () => {
+    const limits = memoryLimits();
+    for (let i = 0; i < 6; i++) await limits.failed('qianying.kj', A);
+    expect(await limits.waitBefore('qianying.kj', A)).toBeGreaterThan(0);
+    expect(await limits.waitBefore('qianying.jd', A)).toBe(0);
+    expect(await limits.waitBefore('qianying.kj', B)).toBe(0);
   });
 
-  it('blocks an account guessed from many clients, before the password is checked', () => {
-    const limits = new SignInThrottle(() => 0);
-    for (let i = 0; i < 10; i++) limits.failed('qianying.jd', `203.0.113.${i}`);
-    expect(limits.waitBefore('qianying.jd', B)).toBe(0);
-    limits.failed('qianying.jd', '203.0.113.99');
-    expect(limits.waitBefore('qianying.jd', B)).toBe(1000);
+  it('blocks an account guessed from many clients, before the password is checked', async () => {
+    const limits = memoryLimits();
+    for (let i = 0; i < 10; i++) await limits.failed('qianying.jd', `203.0.113.${i}`);
+    expect(await limits.waitBefore('qianying.jd', B)).toBe(0);
+    await limits.failed('qianying.jd', '203.0.113.99');
+    expect(await limits.waitBefore('qianying.jd', B)).toBe(1000);
   });
 
-  it('lets a client that failed on many accounts only hear "wait" for wrong combinations', () => {
-    const limits = new SignInThrottle(() => 0);
+  it('lets a client that failed on many accounts only hear "wait" for wrong combinations', async () => {
+    const limits = memoryLimits();
     let reported = 0;
-    for (let i = 0; i < 12; i++) reported = limits.failed(`someone${i}`, A);
+    for (let i = 0; i < 12; i++) reported = await limits.failed(`someone${i}`, A);
     expect(reported).toBeGreaterThan(0);
     // The per-client counter never stands between a correct password and its account.
-    expect(limits.waitBefore('qianying.kj', A)).toBe(0);
+    expect(await limits.waitBefore('qianying.kj', A)).toBe(0);
   });
 
-  it('clears the account and client pair on success but not the per-account count', () => {
-    const limits = new SignInThrottle(() => 0);
-    for (let i = 0; i < 3; i++) limits.failed('houying.kj', A);
-    limits.succeeded('houying.kj', A);
-    limits.failed('houying.kj', A);
-    expect(limits.waitBefore('houying.kj', A)).toBe(0);
+  it('clears the account and client pair on success but not the per-account count', async () => {
+    const limits = memoryLimits();
+    for (let i = 0; i < 3; i++) await limits.failed('houying.kj', A);
+    await limits.succeeded('houying.kj', A);
+    await limits.failed('houying.kj', A);
+    expect(await limits.waitBefore('houying.kj', A)).toBe(0);
   });
 });
+
+/** The sign-in rules over in-memory counts, on a stopped clock. */
+function memoryLimits(): SignInThrottle {
+  return new SignInThrottle((freeFailures) => new BackoffThrottle({ freeFailures }, () => 0));
+}
 
 describe('wait messages', () => {
   it('says seconds or minutes, in Chinese and English', () => {

@@ -1,15 +1,16 @@
 /**
- * Throttling without storing anyone's address or username. Counters live in memory, keyed by an
- * HMAC of the value under a random key that rotates every few hours; the raw values are never
- * kept, logged or written to the database. Restarting the process forgets everything, which is
- * acceptable: the limits only need to make online guessing and flooding slow.
+ * Throttling without storing anyone's address or username: counters are keyed by an HMAC of the
+ * value under a key that rotates every few hours; the raw values are never kept or logged.
  *
  * Two shapes:
- * - BackoffThrottle (sign-in): a few failures pass, then each attempt waits longer (1 s, 2 s, 4 s …
- *   capped at 15 minutes), forgotten after an hour without failures.
- * - WindowThrottle (citizen routes): at most N events per client in any sliding hour. A village
- *   sharing one Wi-Fi gets a generous burst, and the wait ends as soon as the oldest event leaves
- *   the hour, instead of growing exponentially for everyone behind one address.
+ * - backoff (sign-in): a few failures pass, then each attempt waits longer (1 s, 2 s, 4 s … capped at
+ *   15 minutes), forgotten after an hour without failures. In production the counts live in
+ *   PostgreSQL (sign-in-failures.ts), so several instances hold one limit: guessing through N
+ *   instances must not buy N times the tries. BackoffThrottle is the same rule in memory (tests).
+ * - WindowThrottle (citizen routes): at most N events per client in any sliding hour, in each
+ *   process's memory. A village sharing one Wi-Fi gets a generous burst, and the wait ends as soon
+ *   as the oldest event leaves the hour. These stay in memory on purpose: a row per filing, with its
+ *   time, next to the complaints would date an anonymous filing finer than the day (README).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Translate } from '../../../i18n/index.ts';
@@ -84,10 +85,27 @@ interface Failures {
   last: number;
 }
 
-export class BackoffThrottle {
+/** Where backoff counts are kept: in memory (BackoffThrottle) or in the database (DatabaseBackoff). */
+export interface FailureCounts {
+  /** Milliseconds the caller must still wait before another attempt (0 = go ahead). */
+  retryAfter(kind: string, value: string): number | Promise<number>;
+  recordFailure(kind: string, value: string): void | Promise<void>;
+  reset(kind: string, value: string): void | Promise<void>;
+}
+
+/** The backoff rule shared by both stores: the wait after `failures` failures. */
+export function backoffDelayMs(failures: number, freeFailures: number): number {
+  const over = failures - freeFailures;
+  return over > 0 ? Math.min(1000 * 2 ** (over - 1), BACKOFF_MAX_DELAY_MS) : 0;
+}
+
+export const BACKOFF_MAX_DELAY_MS = 15 * 60 * 1000;
+/** Failures older than this are forgotten. */
+export const BACKOFF_FORGET_MS = HOUR_MS;
+
+export class BackoffThrottle implements FailureCounts {
   #counters: KeyedCounters<Failures>;
   readonly #freeFailures: number;
-  static readonly MAX_DELAY_MS = 15 * 60 * 1000;
 
   constructor(options: { freeFailures: number }, now: () => number = Date.now) {
     this.#freeFailures = options.freeFailures;
@@ -103,11 +121,11 @@ export class BackoffThrottle {
   recordFailure(kind: string, value: string): void {
     const now = this.#counters.now();
     const counter = this.#counters.current(kind, value, () => ({ failures: 0, blockedUntil: 0, last: now }));
-    if (now - counter.last > HOUR_MS) counter.failures = 0;
+    if (now - counter.last > BACKOFF_FORGET_MS) counter.failures = 0;
     counter.failures += 1;
     counter.last = now;
-    const over = counter.failures - this.#freeFailures;
-    counter.blockedUntil = over > 0 ? now + Math.min(1000 * 2 ** (over - 1), BackoffThrottle.MAX_DELAY_MS) : 0;
+    const delay = backoffDelayMs(counter.failures, this.#freeFailures);
+    counter.blockedUntil = delay > 0 ? now + delay : 0;
   }
 
   reset(kind: string, value: string): void {
@@ -183,26 +201,28 @@ export class WindowThrottle {
  *   answered "wait" instead of "wrong", while a correct password still signs in.
  */
 export class SignInThrottle {
-  #pair: BackoffThrottle;
-  #account: BackoffThrottle;
-  #client: BackoffThrottle;
+  #pair: FailureCounts;
+  #account: FailureCounts;
+  #client: FailureCounts;
 
-  constructor(now: () => number = Date.now) {
-    this.#pair = new BackoffThrottle({ freeFailures: 3 }, now);
-    this.#account = new BackoffThrottle({ freeFailures: 10 }, now);
-    this.#client = new BackoffThrottle({ freeFailures: 10 }, now);
+  /** `store` makes one counter per rule; in memory unless told otherwise (signInThrottleFor). */
+  constructor(store: (freeFailures: number) => FailureCounts = (freeFailures) => new BackoffThrottle({ freeFailures })) {
+    this.#pair = store(3);
+    this.#account = store(10);
+    this.#client = store(10);
   }
 
   /** How long before this account may be tried from this client at all (0 = check the password). */
-  waitBefore(username: string, client: string): number {
-    return Math.max(this.#account.retryAfter('account', username), this.#pair.retryAfter('pair', pairOf(username, client)));
+  async waitBefore(username: string, client: string): Promise<number> {
+    const [account, pair] = await Promise.all([this.#account.retryAfter('account', username), this.#pair.retryAfter('pair', pairOf(username, client))]);
+    return Math.max(account, pair);
   }
 
   /** Counts a wrong or unknown combination; returns how long this client is asked to slow down. */
-  failed(username: string, client: string): number {
-    this.#pair.recordFailure('pair', pairOf(username, client));
-    this.#account.recordFailure('account', username);
-    this.#client.recordFailure('client', client);
+  async failed(username: string, client: string): Promise<number> {
+    await this.#pair.recordFailure('pair', pairOf(username, client));
+    await this.#account.recordFailure('account', username);
+    await this.#client.recordFailure('client', client);
     return this.#client.retryAfter('client', client);
   }
 
@@ -210,17 +230,14 @@ export class SignInThrottle {
    * A correct password clears this client's count for the account. The per-account count stays:
    * otherwise each real sign-in would hand someone guessing from elsewhere ten fresh tries.
    */
-  succeeded(username: string, client: string): void {
-    this.#pair.reset('pair', pairOf(username, client));
+  async succeeded(username: string, client: string): Promise<void> {
+    await this.#pair.reset('pair', pairOf(username, client));
   }
 }
 
 function pairOf(username: string, client: string): string {
   return `${username}\n${client}`;
 }
-
-/** The process-wide sign-in limits. */
-export const signInThrottle = new SignInThrottle();
 
 /** "30秒" / "5分钟" (English "30 s" / "5 min"), rounded up, for "try again in …" messages. */
 export function formatWait(t: Translate, ms: number): string {

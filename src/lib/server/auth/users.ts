@@ -14,7 +14,8 @@ import type { Db, DbOrTx } from '../db.ts';
 import { can, inScope, type Actor as Viewer } from './permissions.ts';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, generateSessionToken, invalidateUserSessions } from './sessions.ts';
-import { formatWait, signInThrottle, type SignInThrottle } from './throttle.ts';
+import { formatWait, type SignInThrottle } from './throttle.ts';
+import { signInThrottleFor } from './sign-in-failures.ts';
 import { translator } from '../../../i18n/index.ts';
 import { fieldErrors } from '../validation.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
@@ -31,29 +32,29 @@ export function normaliseUsername(value: string): string {
 export interface SignInInput {
   username: string;
   password: string;
-  /** The client address, used only as a throttle key (hashed in memory, never stored). */
+  /** The client address, used only as a throttle key (stored only inside an HMAC, never as itself). */
   clientKey: string;
 }
 
 export async function signIn(
   db: Db,
   input: SignInInput,
-  throttle: SignInThrottle = signInThrottle,
+  throttle: SignInThrottle = signInThrottleFor(db),
 ): Promise<Result<{ token: string; user: UserRow }>> {
   const username = normaliseUsername(input.username);
   // Only this account's own limits are checked before the password: see SignInThrottle.
-  const wait = throttle.waitBefore(username, input.clientKey);
+  const wait = await throttle.waitBefore(username, input.clientKey);
   if (wait > 0) return tooManyAttempts(wait);
   const [user] = USERNAME.test(username) ? await db.select().from(users).where(eq(users.username, username)) : [];
   // Verify against a real hash even for unknown users, so both cases take the same time.
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !valid || user.disabledAt) {
     // Unknown user and wrong password are counted and answered alike.
-    const slowDown = throttle.failed(username, input.clientKey);
+    const slowDown = await throttle.failed(username, input.clientKey);
     if (slowDown > 0) return tooManyAttempts(slowDown);
     return { ok: false, status: 401, errors: { form: GENERIC_SIGN_IN_ERROR } };
   }
-  throttle.succeeded(username, input.clientKey);
+  await throttle.succeeded(username, input.clientKey);
   const token = generateSessionToken();
   await db.transaction(async (tx) => {
     await createSession(tx, token, user.id);
@@ -130,6 +131,8 @@ const CreateUserSchema = z.object({
   role: z.enum(ROLES, { message: '请选择角色' }),
   scopeCode: z.string().trim().optional(),
   password: z.string(),
+  /** Complaint approval rights (commission accounts only). */
+  approver: z.boolean().optional(),
 });
 
 export type CreateUserInput = z.input<typeof CreateUserSchema>;
@@ -152,6 +155,8 @@ export async function createUser(
   const parsed = CreateUserSchema.safeParse(input);
   if (!parsed.success) return fail(fieldErrors(parsed.error));
   const { username, displayName, role, password } = parsed.data;
+  const approver = parsed.data.approver === true;
+  if (approver && role !== 'commission') return fail({ approver: '只有纪委监委账号可以有审批权限' });
   const scopeCode = role === 'admin' ? null : parsed.data.scopeCode || null;
   const errors: FieldErrors = {};
   if (role !== 'admin') {
@@ -187,6 +192,7 @@ export async function createUser(
       scopeCode,
       passwordHash,
       mustChangePassword: options.mustChangePassword ?? true,
+      approver,
       createdBy: actor?.id ?? null,
       })
       .onConflictDoNothing({ target: users.username })
@@ -198,7 +204,7 @@ export async function createUser(
       subjectType: 'user',
       subjectId: id,
       scopeCode,
-      detail: { username, role },
+      detail: approver ? { username, role, approver } : { username, role },
     });
     return ok({ id });
   });
@@ -279,6 +285,41 @@ export async function resetPassword(db: Db, actor: Actor, input: z.input<typeof 
   });
 }
 
+const ApproverSchema = z.object({
+  userId: z.string(),
+  approver: z.boolean(),
+  reason: z.string().trim().min(4, '请写明授予或收回的原因（至少4个字）'),
+});
+
+/**
+ * Grants or withdraws a commission account's complaint approval rights (the two-person rule's
+ * approver). Whoever may manage the account decides; the approvals themselves re-read the right
+ * inside their own transactions, so a withdrawal holds from the next approval on.
+ */
+export async function setApprover(db: Db, actor: Actor, input: z.input<typeof ApproverSchema>): Promise<Result> {
+  const parsed = ApproverSchema.safeParse(input);
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
+  const { userId, approver, reason } = parsed.data;
+  return db.transaction(async (tx) => {
+    const target = await lockManageable(tx, actor, userId);
+    if (!target.ok) return target;
+    if (target.value.role !== 'commission') return fail({ form: '只有纪委监委账号可以有审批权限' });
+    if (target.value.disabledAt) return fail({ form: '该账号已停用' });
+    if (target.value.approver === approver) return fail({ form: approver ? '该账号已有审批权限' : '该账号没有审批权限' });
+    await tx.update(users).set({ approver }).where(eq(users.id, userId));
+    await recordAudit(tx, {
+      actor,
+      action: approver ? 'user.approverGranted' : 'user.approverRevoked',
+      subjectType: 'user',
+      subjectId: userId,
+      scopeCode: target.value.scopeCode,
+      reason,
+      detail: { username: target.value.username },
+    });
+    return ok();
+  });
+}
+
 /** What the account page's forms can do: the page calls this once per POST. */
 export async function runUserAction(db: Db, actor: Actor, userId: string, fields: Record<string, string>): Promise<Result> {
   switch (fields.action) {
@@ -286,6 +327,8 @@ export async function runUserAction(db: Db, actor: Actor, userId: string, fields
       return disableUser(db, actor, { userId, reason: fields.reason ?? '' });
     case 'reset':
       return resetPassword(db, actor, { userId, password: fields.password ?? '', reason: fields.reason ?? '' });
+    case 'approver':
+      return setApprover(db, actor, { userId, approver: fields.approver === 'yes', reason: fields.reason ?? '' });
     default:
       return fail({ form: '无法识别的操作' });
   }
