@@ -6,7 +6,8 @@
  */
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { countyListItems, countyLists } from '../../../../db/schema/county-lists.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../../../tests/support/test-db.ts';
 import type { SessionUser } from '../../../lib/server/auth/sessions.ts';
@@ -184,6 +185,21 @@ describe('the preview and what changed', () => {
     expect(section).toContain('与现行第2版相比');
     expect(section).toMatch(/SP-01 农村宅基地审批<\/a>：[^<]*办理时限/);
     expect(section).toContain('新增事项');
+  });
+});
+
+describe('a shorter limit carried from before the step-limit rule', () => {
+  it('is listed on the draft page, and publishing is refused naming it, until its steps fit', async () => {
+    const draft = (await test.db.select().from(countyLists).where(and(eq(countyLists.countyCode, SANGHE), eq(countyLists.status, 'draft'))))[0]!;
+    const sp05 = and(eq(countyListItems.listId, draft.id), eq(countyListItems.itemCode, 'SP-05'));
+    await test.db.update(countyListItems).set({ overrides: { timeLimitDays: 5 } }).where(sp05);
+    const { html } = await request(Draft, BASE, {}, 'zh-CN');
+    expect(html).toContain('以下事项沿用了旧版本缩短后的时限');
+    expect(html).toContain(`href="${BASE}/items/SP-05"`);
+    const refused = await request(DraftPublish, `${BASE}/publish`, {}, 'en', { effectiveOn: todayInShanghai(), note: '桑纪发〔2026〕12号' });
+    expect(refused.status).toBe(400);
+    expect(summary(refused.html).messages[0]).toMatch(/^These items have a shorter limit their steps do not fit in; adjust each before publishing: SP-05 /);
+    await test.db.update(countyListItems).set({ overrides: {} }).where(sp05);
   });
 });
 
