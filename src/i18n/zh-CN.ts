@@ -279,7 +279,7 @@ export const zhCN = {
   'lists.part.actor': '承办人',
   'lists.part.action': '办理内容',
   'lists.part.limit': '时限',
-  'lists.part.risk': '风险点',
+  'lists.part.risk': '风险描述',
   'lists.part.level': '风险等级',
   'lists.part.control': '防控措施',
   'lists.field.form': '表单',
