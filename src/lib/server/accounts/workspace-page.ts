@@ -39,7 +39,7 @@ export interface WorkspaceView extends Omit<Workspace, 'events'> {
   mayWithdraw: boolean;
   opinions: OpinionView[];
   /** The commission may raise an opinion (with this default due day); the agency may answer. */
-  raiseOpinion: { dueOn: string } | null;
+  raiseOpinion: { dueOn: string; days: number } | null;
   mayAnswerOpinion: boolean;
   majorMatters: MajorMatterRow[];
   /** Lines the cadre may still report as major matters, those at or above the threshold marked. */
@@ -96,7 +96,7 @@ async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: 
     answering: status === 'draft' && may('ledger.edit') ? 'cadre' : status === 'submitted' && may('ledger.countersign') ? 'supervisor' : null,
     mayWithdraw: status === 'submitted' && may('ledger.edit'),
     opinions: opinions.get(found.id) ?? [],
-    raiseOpinion: may('ledger.supervise') ? { dueOn: addDays(todayInShanghai(), OPINION_ANSWER_DAYS) } : null,
+    raiseOpinion: may('ledger.supervise') ? { dueOn: addDays(todayInShanghai(), OPINION_ANSWER_DAYS), days: OPINION_ANSWER_DAYS } : null,
     mayAnswerOpinion: may('ledger.review'),
     majorMatters,
     majorCandidates:

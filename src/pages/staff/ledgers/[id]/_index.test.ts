@@ -121,6 +121,53 @@ describe('the ledger workspace’s error summary', () => {
     expect(idCount(html, 'field-reason')).toBe(1);
   });
 
+  it('the countersign form: an unticked checklist links to the checklist', async () => {
+    const { status, html } = await post(submittedId, 'qianying.jd', form({ action: 'countersign', check: 'vouchers' }), FORM);
+    expect(status).toBe(400);
+    expect(summaryTargets(html)).toEqual(['field-checklist']);
+    expect(idCount(html, 'field-checklist')).toBe(1);
+  });
+
+  /** A draft of 前营村 with a cash payment above the threshold and no voucher number: two flags. */
+  let flaggedId = 0;
+  async function flaggedDraft(): Promise<number> {
+    if (flaggedId) return flaggedId;
+    const opened = await openDraft(test.db, null, QIANYING, '2024-Q3');
+    if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+    const added = await addFundEntry(test.db, null, { disclosureId: opened.value.id, entry: { entryDate: '2024-08-20', direction: 'expense', amountFen: 350_000, subject: '公益支出', summary: '夏季防汛物资', counterparty: '桑河镇五金店', method: 'cash' } });
+    if (!added.ok) throw new Error(JSON.stringify(added.errors));
+    return (flaggedId = opened.value.id);
+  }
+
+  it('the flag answers: a too-short answer links to its own field and keeps what was typed', async () => {
+    const id = await flaggedDraft();
+    const page = await get(id, 'qianying.kj', 'zh-CN');
+    const key = page.html.match(/name="flag-0" value="([^"]+)"/)?.[1];
+    expect(key).toBeTruthy();
+    const { status, html } = await post(id, 'qianying.kj', form({ action: 'answer-flags', 'flag-0': key!.replace(/&amp;/g, '&'), 'answer-0': '好' }), FORM);
+    expect(status).toBe(400);
+    expect(summaryTargets(html)).toEqual(['field-answer-0']);
+    expect(idCount(html, 'field-answer-0')).toBe(1);
+    expect(html).toMatch(/<textarea id="field-answer-0"[^>]*>好<\/textarea>/);
+  });
+
+  it('the submit: unanswered flags link to the flags section', async () => {
+    const { status, html } = await post(await flaggedDraft(), 'qianying.kj', form({ action: 'submit' }), FORM);
+    expect(status).toBe(400);
+    expect(summaryTargets(html)).toEqual(['field-flags']);
+    expect(idCount(html, 'field-flags')).toBe(1);
+  });
+
+  it('the supervision opinion: a commission’s empty opinion links to its field; the agency has no such form', async () => {
+    const { status, html } = await post(submittedId, 'sanghe.jw', form({ action: 'raise-opinion', opinion: '', dueOn: '2099-01-01' }), FORM);
+    expect(status).toBe(400);
+    expect(summaryTargets(html).sort()).toEqual(['field-dueOn', 'field-opinion'].filter((id) => html.includes(`href="#${id}"`)).sort());
+    expect(summaryTargets(html)).toContain('field-opinion');
+    for (const target of summaryTargets(html)) expect(idCount(html, target)).toBe(1);
+    expect((await get(submittedId, 'sanghe.jgz', 'zh-CN')).html).not.toContain('value="raise-opinion"');
+    expect((await post(submittedId, 'sanghe.jgz', form({ action: 'raise-opinion', opinion: '任何意见都不应由三资中心提出，这是纪委的职责', dueOn: '2099-01-01' }), FORM)).status).toBe(403);
+  });
+
   it('a valid form still redirects, and a refused one writes nothing', async () => {
     const added = await post(draftId, 'qianying.kj', form({ action: 'add-entry', entryDate: '2024-11-05', direction: 'income', amount: '500.00', subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', method: 'transfer', voucherNo: '记-2024Q4-001' }), FORM);
     expect(added).toMatchObject({ status: 303, location: `/staff/ledgers/${draftId}?done=add-entry` });
