@@ -220,7 +220,7 @@ export const en: Record<MessageKey, string> = {
   'staff.users.disabledOn': 'Disabled on {date}',
   'staff.users.truncated': 'Only the first 500 accounts are shown; narrow the filter.',
   'staff.users.createdAt': 'Created',
-  'staff.users.scopeHint': 'A 12-digit division code: a village for cadres and supervisors, a county or township for a commission below you. It must lie inside your area ({scope}).',
+  'staff.users.scopeHint': 'A 12-digit division code: a village for cadres and supervisors, a township for a three-assets agency, a county or township for a commission below you. It must lie inside your area ({scope}).',
   'staff.users.usernameHint': '3 to 32 lower-case letters, digits or . _ -, e.g. zhang.wei',
   'staff.users.initialPassword': 'Initial password',
   'staff.users.initialPasswordHint': 'At least {min} characters. Tell the person in person or by phone; they must replace it at first sign-in.',

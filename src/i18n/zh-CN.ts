@@ -218,7 +218,7 @@ export const zhCN = {
   'staff.users.disabledOn': '已于{date}停用',
   'staff.users.truncated': '只显示前500个账号，请用筛选条件缩小范围。',
   'staff.users.createdAt': '创建日期',
-  'staff.users.scopeHint': '12位行政区划代码。村干部、村务监督委员会填村代码；下级纪委监委填县或乡镇代码。须在您的辖区（{scope}）内。',
+  'staff.users.scopeHint': '12位行政区划代码。村干部、村务监督委员会填村代码；乡镇三资代理服务中心填乡镇代码；下级纪委监委填县或乡镇代码。须在您的辖区（{scope}）内。',
   'staff.users.usernameHint': '3至32位小写字母、数字或 . _ -，例如 zhang.wei',
   'staff.users.initialPassword': '初始密码',
   'staff.users.initialPasswordHint': '至少{min}个字符。请当面或电话告知本人，对方首次登录时须改为自己的密码。',
