@@ -11,11 +11,17 @@ export interface DemoUser {
   role: Role;
   scopeCode: string | null;
   password: string;
+  /** Complaint approval rights (commission accounts only). */
+  approver?: boolean;
 }
 
 export const demoUsers: DemoUser[] = [
   { username: 'demo.admin', displayName: '演示管理员', role: 'admin', scopeCode: null, password: 'yidiantong-guanli-2026' },
-  { username: 'sanghe.jw', displayName: '桑河县纪委监委（演示）', role: 'commission', scopeCode: '990121000000', password: 'yidiantong-jiwei-2026' },
+  { username: 'sanghe.jw', displayName: '桑河县纪委监委（演示）', role: 'commission', scopeCode: '990121000000', password: 'yidiantong-jiwei-2026', approver: true },
+  // The handler of a 桑河县 case (承办人) proposes; sanghe.jw, who may approve, decides. The township
+  // commission of 桑河镇 sees only the cases handed down to it.
+  { username: 'sanghe.cb', displayName: '桑河县纪委监委承办人（演示）', role: 'commission', scopeCode: '990121000000', password: 'yidiantong-chengban-2026' },
+  { username: 'sanghezhen.jw', displayName: '桑河镇纪委（演示）', role: 'commission', scopeCode: '990121001000', password: 'yidiantong-zhenjiwei-2026' },
   // Township three-assets agencies (三资代理服务中心 / 经管站): they review and publish their villages' periods.
   { username: 'sanghe.jgz', displayName: '桑河镇三资代理服务中心（演示）', role: 'agency', scopeCode: '990121001000', password: 'yidiantong-jingguan-2026' },
   { username: 'dongling.jgz', displayName: '东岭乡三资代理服务中心（演示）', role: 'agency', scopeCode: '990121002000', password: 'yidiantong-jingguan-2026' },

@@ -28,6 +28,7 @@ describe('a villager reports a problem anonymously and follows it', () => {
     await Promise.all([citizen.waitForEvent('load'), citizen.click('a[href="/report?village=990121001202"]')]);
     expect(await citizen.locator('#field-areaCode').inputValue()).toBe('990121001202');
     await citizen.selectOption('#field-category', 'assets');
+    await citizen.selectOption('#field-subjectLevel', 'village_cadre');
     await citizen.fill('#field-title', '门面房租金去向不明');
     await citizen.fill('#field-content', '村委会东侧门面房每年租金一万八，但公开栏里只写了九千，另外一半去了哪里没人说得清，请查一查。');
     const photo = await sharp({ create: { width: 200, height: 150, channels: 3, background: '#c8b89a' } })
@@ -55,13 +56,27 @@ describe('a villager reports a problem anonymously and follows it', () => {
     await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="accept"]) button')]);
     await commission.selectOption('select[name="zone"]', { label: '第一片区' });
     await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="zone"]) button')]);
-    await commission.selectOption('select[name="text"]', 'preliminary_check');
-    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="dispose"]) button')]);
+    // The handler proposes, sanghe.jw (who may approve) decides: the two-person rule.
+    await commission.selectOption('#field-handler', { label: '桑河县纪委监委承办人（演示）' });
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="handler"]) button')]);
+    const handler = await staff('sanghe.cb', 'yidiantong-chengban-2026');
+    const approve = async () => {
+      await commission.goto(caseUrl);
+      await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[name="action"][value="approve"]) button:not([name])')]);
+    };
+    await handler.goto(caseUrl);
+    await handler.selectOption('select[name="text"]', 'preliminary_check');
+    await Promise.all([handler.waitForEvent('load'), handler.click('form:has(input[value="dispose"]) button')]);
+    expect(await handler.locator('form:has(input[name="action"][value="approve"])').count()).toBe(0); // never one's own
+    await approve();
     expect(await commission.locator('.list-meta').textContent()).toContain('初步核实');
     expect(await commission.locator('.history-list').textContent()).toContain('分派至第一片区');
-    await commission.fill('#field-text-conclude', '经核实，该门面房2026年租金为一万八千元，其中九千元已按村民代表会议决议用于村道维修，村委会将在下期公开中补充说明。');
-    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="conclude"]) button')]);
-    expect(commission.url()).toContain(caseUrl.replace(baseUrl, ''));
+    await handler.goto(caseUrl);
+    await handler.fill('#field-text-conclude', '经核实，该门面房2026年租金为一万八千元，其中九千元已按村民代表会议决议用于村道维修，村委会将在下期公开中补充说明。');
+    await Promise.all([handler.waitForEvent('load'), handler.click('form:has(input[value="conclude"]) button')]);
+    expect(handler.url()).toContain(caseUrl.replace(baseUrl, ''));
+    await approve();
+    await handler.context().close();
 
     const later = await browser.newPage();
     await later.goto(baseUrl + '/track');

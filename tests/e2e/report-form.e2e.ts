@@ -26,6 +26,7 @@ async function photo(): Promise<Buffer> {
 async function sendWithoutPlace(page: Page): Promise<void> {
   await page.goto(`${baseUrl}/report?village=${HOUYING}`);
   await page.selectOption('#field-category', 'assets');
+  await page.selectOption('#field-subjectLevel', 'village_cadre');
   await page.selectOption('#field-areaCode', '');
   await page.fill('#field-subjectName', typed.subjectName);
   await page.fill('#field-title', typed.title);

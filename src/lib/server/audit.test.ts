@@ -7,8 +7,8 @@ import type { Actor } from './auth/permissions.ts';
 import { eq } from 'drizzle-orm';
 import { users } from '../../../db/schema/auth.ts';
 import { complaints } from '../../../db/schema/complaints.ts';
-import { createUser } from './auth/users.ts';
-import { actOnComplaint, revealIdentity } from './complaints/console.ts';
+import { actOnComplaint } from './complaints/console.ts';
+import { releaseIdentity } from '../../../tests/support/complaint-steps.ts';
 import { fileComplaint } from './complaints/filing.ts';
 import { todayInShanghai } from './time.ts';
 
@@ -80,9 +80,7 @@ describe('complaint activity in the audit log', () => {
 
   beforeAll(async () => {
     sanghe.id = (await test.db.select({ id: users.id }).from(users).where(eq(users.username, 'sanghe.jw')))[0]!.id;
-    const created = await createUser(test.db, null, { username: township.username, displayName: '桑河镇纪委', role: 'commission', scopeCode: township.scopeCode, password: 'audit-test-password-1' });
-    if (!created.ok) throw new Error(JSON.stringify(created.errors));
-    township.id = created.value.id;
+    township.id = (await test.db.select({ id: users.id }).from(users).where(eq(users.username, township.username)))[0]!.id;
     const content = '村里修水渠向每户收了两百元，说是自筹资金，但是没有开收据，也没有公布账目，不知道钱用到哪里去了。';
     const routed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', title: '修水渠集资不开收据', content, anonymous: false, name: '陈玉兰', phone: '13544445555' });
     const assigned = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001202', title: '后营村水渠集资去向不明', content, anonymous: true });
@@ -92,9 +90,10 @@ describe('complaint activity in the audit log', () => {
     assignedId = await idOf('后营村水渠集资去向不明');
     await actOnComplaint(test.db, sanghe, { complaintId: routedId, action: 'accept' });
     await actOnComplaint(test.db, sanghe, { complaintId: routedId, action: 'note', text: '已调取村集体账户流水' });
-    if (!(await revealIdentity(test.db, sanghe, { complaintId: routedId, reason: REASON })).ok) throw new Error('reveal failed');
-    await test.db.update(complaints).set({ assigneeId: township.id }).where(eq(complaints.id, assignedId));
-    await actOnComplaint(test.db, township, { complaintId: assignedId, action: 'accept' });
+    await releaseIdentity(test.db, routedId, REASON);
+    // Handed down to 桑河镇's commission, which adds a note of its own.
+    await test.db.update(complaints).set({ handedDownTo: township.scopeCode }).where(eq(complaints.id, assignedId));
+    await actOnComplaint(test.db, township, { complaintId: assignedId, action: 'note', text: '已到后营村走访了解水渠集资情况' });
   });
 
   const today = todayInShanghai();
@@ -121,7 +120,7 @@ describe('complaint activity in the audit log', () => {
     expect(auditActionsFor(admin)).toContain('user.created');
   });
 
-  it('shows each commission only the cases it may handle: routed into its area, or assigned to it', async () => {
+  it('shows each commission only the cases it may handle: routed into its area, or handed down to it', async () => {
     const seen = async (viewer: Actor) => {
       const subjects = new Set<string>();
       for (const filters of everyFilter()) for (const row of complaintRows((await listAuditEvents(test.db, viewer, filters, 1)).rows)) subjects.add(row.subjectId);
@@ -134,7 +133,7 @@ describe('complaint activity in the audit log', () => {
     const reveal = await listAuditEvents(test.db, sanghe, { action: 'complaint.identityRevealed' }, 1);
     expect(reveal.rows.map((row) => row.reason)).toContain(REASON);
     expect(auditActionsFor(sanghe)).toContain('complaint.identityRevealed');
-    expect(auditActionsFor(township)).toContain('complaint.accept');
+    expect(auditActionsFor(township)).toContain('complaint.note');
   });
 
   it('follows the case when it moves: after escalation the county no longer sees it', async () => {

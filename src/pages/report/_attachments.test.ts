@@ -29,6 +29,7 @@ async function send(title: string, file: File) {
     county: '990121000000',
     category: 'assets',
     areaCode: '990121001201',
+    subjectLevel: 'village_cadre',
     title,
     content: '村里修路的补助款到了以后，村干部没有在公示栏公布用途，我把手机里的收据照片附在后面。',
     anonymous: 'yes',

@@ -57,6 +57,7 @@ const form = {
   formKey: 'route-test-key-000000000001',
   category: 'assets',
   areaCode: '990121001202',
+  subjectLevel: 'village_cadre',
   subjectRole: '',
   title: '后营村门面房出租不透明',
   content: '村委会东侧门面房去年换了租户，没有公开竞价，租金也没在村务公开栏里公布，群众意见很大。',
@@ -82,6 +83,16 @@ describe('the complaint form', () => {
     expect(html).toContain('实名反映请填写您的姓名');
     expect(html).toContain(form.content);
     expect(html).not.toContain('receipt-code');
+  });
+
+  it('asks who the complaint is about, offering 不清楚, and keeps what was typed when it is not answered', async () => {
+    const { status, html } = await render(Report, '/report', { ...form, formKey: 'route-test-key-000000000030', county: '990121000000', subjectLevel: '' });
+    expect(status).toBe(400);
+    expect(html).toContain('请选择被反映人属于哪一类');
+    expect(html).toContain('<option value="county_leader">县领导</option>');
+    expect(html).toContain('<option value="unknown">不清楚</option>');
+    expect(html).toContain('value="后营村门面房出租不透明"');
+    expect(summaryTargets(html).missing).toEqual([]);
   });
 
   it('shows the receipt once the complaint is stored, and the same receipt for a resubmitted form', async () => {

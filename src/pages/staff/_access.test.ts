@@ -46,7 +46,11 @@ import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
-import { actOnComplaint, revealIdentity } from '../../lib/server/complaints/console.ts';
+import { actOnComplaint } from '../../lib/server/complaints/console.ts';
+import { assignHandler, handDown } from '../../lib/server/complaints/casework.ts';
+import { complaintProposals } from '../../../db/schema/complaint-casework.ts';
+import { releaseIdentity } from '../../../tests/support/complaint-steps.ts';
+import ComplaintDepartments from './complaints/departments.astro';
 import { AUDIT_ACTIONS } from '../../lib/server/audit.ts';
 import { todayInShanghai } from '../../lib/server/time.ts';
 import { complaints } from '../../../db/schema/complaints.ts';
@@ -110,6 +114,8 @@ const ROUTES: RouteCase[] = [
   // only cases assigned to them; administrators, cadres and supervisors see none).
   // Zones: a county commission manages its own county's (no ?county= means "mine").
   { file: 'zones/index.astro', url: () => '/staff/zones', params: () => ({}), page: Zones, allowed: ['sanghe', 'liugang'], post: 'name=' },
+  // The county's transfer units and time limits: its own commission (no ?county= means "mine").
+  { file: 'complaints/departments.astro', url: () => '/staff/complaints/departments', params: () => ({}), page: ComplaintDepartments, allowed: ['sanghe', 'liugang'], post: 'action=add&name=' },
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
   { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
@@ -169,7 +175,8 @@ beforeAll(async () => {
   container.insertPageRoute('/404', NotFound);
   container.insertPageRoute('/403', Forbidden);
   const admin = await sessionUser('demo.admin');
-  for (const [username, scopeCode] of [['liugang.jw', '990122000000'], ['sanghezhen.jw', '990121001000']] as const) {
+  // 桑河镇's commission (sanghezhen.jw) is in the demo seed; 柳岗县's is made here.
+  for (const [username, scopeCode] of [['liugang.jw', '990122000000']] as const) {
     const created = await createUser(test.db, { ...admin, scopeCode: null }, { username, displayName: username, role: 'commission', scopeCode, password: 'matrix-test-password-1' });
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
   }
@@ -439,7 +446,7 @@ describe('the audit log keeps complaints to their handlers', () => {
     for (const [action, text] of [['accept', ''], ['note', NOTE]] as const) {
       if (!(await actOnComplaint(test.db, sanghe, { complaintId: caseId, action, text })).ok) throw new Error(action);
     }
-    if (!(await revealIdentity(test.db, sanghe, { complaintId: caseId, reason: REASON })).ok) throw new Error('reveal');
+    await releaseIdentity(test.db, caseId, REASON);
   });
 
   for (const who of EVERYONE) {
@@ -495,7 +502,9 @@ describe('a case handed down to a township commission', () => {
     const idOf = async (title: string) => (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id;
     handedDown = await idOf('矩阵：后营村养殖补贴冒领');
     countyOnly = await idOf(TITLE);
-    await test.db.update(complaints).set({ assigneeId: actors.get('township')!.id }).where(eq(complaints.id, handedDown));
+    if (!(await actOnComplaint(test.db, actors.get('sanghe')!, { complaintId: handedDown, action: 'accept' })).ok) throw new Error('accept');
+    const handed = await handDown(test.db, actors.get('sanghe')!, { complaintId: handedDown, townshipCode: '990121001000' });
+    if (!handed.ok) throw new Error(JSON.stringify(handed.errors));
   });
 
   for (const who of EVERYONE) {
@@ -512,11 +521,12 @@ describe('a case handed down to a township commission', () => {
   }
 
   for (const who of EVERYONE.filter((candidate) => candidate !== 'sanghe')) {
-    it(`POST merge into the county’s case as ${who}: refused like an unknown case, nothing written`, async () => {
+    it(`POST merge into the county’s case as ${who}: refused, nothing written`, async () => {
       const before = await state();
       const { status, body } = await render(route(), actors.get(who)!, 'POST');
       expect([403, 404]).toContain(status);
-      if (who === 'township') expect(status).toBe(404);
+      // Merging is the county's step: the township is refused whatever the target, so nothing is learnt of it.
+      if (who === 'township') expect(status).toBe(403);
       expect(body).not.toContain(TITLE);
       expect(await state()).toEqual(before);
     });
@@ -526,6 +536,145 @@ describe('a case handed down to a township commission', () => {
     const { status, location } = await render(route(), actors.get('sanghe')!, 'POST');
     expect(status).toBe(303);
     expect(location).toBe(`/staff/complaints/${countyOnly}?done=merge`);
+  });
+});
+
+describe('township hand-down scope (交办, 回避)', () => {
+  /** Handed down to 桑河镇; about a 前营村 cadre. */
+  let handed = '';
+  /** A 桑河镇 case the county keeps. */
+  let kept = '';
+  /** About 桑河镇's own leadership: never the township's, even if a hand-down were forced. */
+  let ownLeadership = '';
+  const TITLES = { handed: '交办：前营村会计挪用公款', kept: '县留：前营村低保优亲厚友', own: '回避：桑河镇副镇长收受好处费' };
+  const page = (id: () => string, post?: string): RouteCase => ({ file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${id()}`, params: () => ({ id: id() }), page: ComplaintCase, allowed: [], post });
+  let dongling: SessionUser;
+
+  beforeAll(async () => {
+    const content = '前营村会计把去年的土地流转费借给亲戚做生意，至今没有归还，村民代表多次询问都没有答复。';
+    const file = async (title: string, extra: Record<string, unknown> = {}) => {
+      const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title, content, anonymous: true, ...extra });
+      if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+      return (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id;
+    };
+    handed = await file(TITLES.handed);
+    kept = await file(TITLES.kept);
+    ownLeadership = await file(TITLES.own, { areaCode: '990121001000', subjectLevel: 'township_leader' });
+    const sanghe = actors.get('sanghe')!;
+    for (const id of [handed, ownLeadership]) if (!(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok) throw new Error('accept');
+    if (!(await handDown(test.db, sanghe, { complaintId: handed, townshipCode: '990121001000' })).ok) throw new Error('hand down');
+    const created = await createUser(test.db, null, { username: 'dongling.jw', displayName: '东岭乡纪委', role: 'commission', scopeCode: '990121002000', password: 'matrix-test-password-2' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    dongling = await sessionUser('dongling.jw');
+  });
+
+  it('refuses in the domain a hand-down of a case about the township’s own leadership', async () => {
+    const before = await auditCount();
+    const refused = await handDown(test.db, actors.get('sanghe')!, { complaintId: ownLeadership, townshipCode: '990121001000' });
+    expect(refused).toMatchObject({ ok: false, errors: { townshipCode: expect.stringMatching(/回避/) } });
+    expect(await auditCount()).toBe(before);
+    // Another township may take it.
+    expect((await handDown(test.db, actors.get('sanghe')!, { complaintId: ownLeadership, townshipCode: '990121002000' })).ok).toBe(true);
+  });
+
+  it('shows the township the case handed to it and nothing else — not the county’s, not one about its own leadership even if forced', async () => {
+    // Forced past the domain (as a bug or a hand edit would): the reach rule still hides it.
+    await test.db.update(complaints).set({ handedDownTo: '990121001000' }).where(eq(complaints.id, ownLeadership));
+    const township = actors.get('township')!;
+    expect((await render(page(() => handed), township, 'GET')).status).toBe(200);
+    for (const id of [kept, ownLeadership]) {
+      const { status, body } = await render(page(() => id), township, 'GET');
+      expect(status).toBe(403);
+      expect(body).not.toContain(TITLES.kept);
+      expect(body).not.toContain(TITLES.own);
+    }
+    const queue = await render({ file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: [] }, township, 'GET');
+    expect(queue.body).toContain(TITLES.handed);
+    expect(queue.body).not.toContain(TITLES.kept);
+    expect(queue.body).not.toContain(TITLES.own);
+    const audit = await render({ file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: [] }, township, 'GET');
+    expect(audit.body).toContain(handed);
+    expect(audit.body).not.toContain(ownLeadership);
+    expect(audit.body).not.toContain(kept);
+    // Another township commission of the county sees none of 桑河镇's.
+    expect((await render(page(() => handed), dongling, 'GET')).status).toBe(403);
+    await test.db.update(complaints).set({ handedDownTo: '990121002000' }).where(eq(complaints.id, ownLeadership));
+  });
+
+  it('lets the township send its report and nothing the county decides; the county reviews it', async () => {
+    const township = actors.get('township')!;
+    const before = await auditCount();
+    for (const post of ['action=accept', 'action=handDown&townshipCode=990121002000', `action=conclude&text=${encodeURIComponent('经核查情况属实，已责令退还。')}`, 'action=review&decision=accept']) {
+      expect((await render(page(() => handed, post), township, 'POST')).status, post).toBe(403);
+    }
+    expect(await auditCount()).toBe(before);
+    const report = `action=report&text=${encodeURIComponent('经核查，前营村会计确将土地流转费三万元借给亲属，现已全部追回入账，建议对其诫勉谈话。')}`;
+    expect((await render(page(() => handed, report), township, 'POST')).status).toBe(303);
+    expect((await render(page(() => handed, report), township, 'POST')).status).toBe(400); // already reported
+    // Someone else's township may not report on it.
+    expect((await render(page(() => handed, report), dongling, 'POST')).status).toBe(403);
+    const back = `action=review&decision=return&text=${encodeURIComponent('请补充借款协议和还款凭证复印件')}`;
+    expect((await render(page(() => handed, back), actors.get('sanghe')!, 'POST')).status).toBe(303);
+    expect((await render(page(() => handed, report), township, 'POST')).status).toBe(303);
+    expect((await render(page(() => handed, 'action=review&decision=accept'), actors.get('sanghe')!, 'POST')).status).toBe(303);
+    const { body } = await render(page(() => handed), actors.get('sanghe')!, 'GET');
+    expect(body).toContain('承办报告审核通过');
+    expect(body).toContain('承办报告退回重办');
+  });
+});
+
+describe('handler and approver on the case page (two-person rule)', () => {
+  let caseId = '';
+  let handler: SessionUser;
+  let plain: SessionUser;
+  const TITLE = '审批：后营村危房改造补助冒领';
+  const page = (post?: string): RouteCase => ({ file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${caseId}`, params: () => ({ id: caseId }), page: ComplaintCase, allowed: [], post });
+  const REPLY = encodeURIComponent('经核实，危房改造补助系按程序评定发放，反映的冒领问题不属实，已向村民公示评定结果。');
+  const pending = async () => test.db.select().from(complaintProposals).where(eq(complaintProposals.complaintId, caseId));
+
+  beforeAll(async () => {
+    const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001202', subjectLevel: 'village_cadre', title: TITLE, content: '后营村今年危房改造补助名单里有两户的房子是新盖的楼房，真正的危房户却没有评上。', anonymous: true });
+    if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+    caseId = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, TITLE)))[0]!.id;
+    handler = await sessionUser('sanghe.cb');
+    const created = await createUser(test.db, null, { username: 'sanghe.kz', displayName: '桑河县纪委监委科员', role: 'commission', scopeCode: SANGHE, password: 'matrix-test-password-3' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    plain = await sessionUser('sanghe.kz');
+    if (!(await actOnComplaint(test.db, actors.get('sanghe')!, { complaintId: caseId, action: 'accept' })).ok) throw new Error('accept');
+    if (!(await assignHandler(test.db, actors.get('sanghe')!, { complaintId: caseId, handlerId: handler.id })).ok) throw new Error('handler');
+  });
+
+  it('lets only the handler propose', async () => {
+    for (const who of [...EVERYONE.map((name) => actors.get(name)!), plain]) {
+      const before = await auditCount();
+      const { status } = await render(page(`action=conclude&text=${REPLY}`), who, 'POST');
+      expect([403, 404], who.username).toContain(status);
+      expect(await auditCount()).toBe(before);
+    }
+    expect((await render(page(`action=conclude&text=${REPLY}`), handler, 'POST')).status).toBe(303);
+    expect(await pending()).toMatchObject([{ kind: 'conclude', state: 'pending', proposedBy: handler.id }]);
+  });
+
+  it('refuses the approval by the handler, by a colleague without approval rights and by anyone outside, writing nothing', async () => {
+    const [proposal] = await pending();
+    for (const who of [handler, plain, ...EVERYONE.filter((name) => name !== 'sanghe').map((name) => actors.get(name)!)]) {
+      const before = await auditCount();
+      const { status } = await render(page(`action=approve&proposal=${proposal!.id}`), who, 'POST');
+      expect([403, 404], who.username).toContain(status);
+      expect(await auditCount()).toBe(before);
+    }
+    expect((await pending())[0]!.state).toBe('pending');
+  });
+
+  it('refuses an approver whose right was withdrawn a moment ago, then applies it for one who has it', async () => {
+    const [proposal] = await pending();
+    await test.db.update(users).set({ approver: false }).where(eq(users.username, 'sanghe.jw'));
+    expect((await render(page(`action=approve&proposal=${proposal!.id}`), actors.get('sanghe')!, 'POST')).status).toBe(403);
+    await test.db.update(users).set({ approver: true }).where(eq(users.username, 'sanghe.jw'));
+    expect((await render(page(`action=approve&proposal=${proposal!.id}`), actors.get('sanghe')!, 'POST')).status).toBe(303);
+    expect((await test.db.select({ status: complaints.status }).from(complaints).where(eq(complaints.id, caseId)))[0]!.status).toBe('concluded');
+    const { body } = await render(page(), actors.get('sanghe')!, 'GET');
+    expect(body).toContain('桑河县纪委监委承办人（演示）'); // the history names its officers, inside the commission
   });
 });
 

@@ -152,15 +152,54 @@ describe('complaints', () => {
     expect(can({ id: 'o', role: 'commission', scopeCode: '990122000000' }, 'complaint.handle', routed)).toBe(false);
   });
 
-  it('reach a township commission only when assigned to it', () => {
+  it('reach a township commission only when handed down to it, never one about its own leadership (回避)', () => {
+    const handed = { ...routed, handedDownTo: township.scopeCode!, subjectLevel: 'village_cadre' as const, areaCode: QIANYING };
     expect(can(township, 'complaint.handle', routed)).toBe(false);
-    expect(can(township, 'complaint.handle', { ...routed, assigneeId: township.id })).toBe(true);
+    expect(can(township, 'complaint.handle', { ...routed, assigneeId: township.id })).toBe(false); // being named is not a hand-down
+    expect(can(township, 'complaint.handle', handed)).toBe(true);
+    expect(can(township, 'complaint.report', handed)).toBe(true);
+    expect(can({ ...township, id: 't2', scopeCode: '990121002000' }, 'complaint.handle', handed)).toBe(false);
+    const ownLeadership = { ...handed, subjectLevel: 'township_leader' as const, areaCode: '990121001000' };
+    for (const action of ['complaint.handle', 'complaint.report'] as const) expect(can(township, action, ownLeadership)).toBe(false);
+    // Another township's leadership is not its own.
+    expect(can(township, 'complaint.handle', { ...ownLeadership, areaCode: '990121002000' })).toBe(true);
+    // The township works the case; the county decides it.
+    for (const action of ['complaint.manage', 'complaint.propose', 'complaint.approve'] as const) expect(can({ ...township, approver: true }, action, { ...handed, assigneeId: township.id, proposedBy: 'x' })).toBe(false);
+    expect(can(county, 'complaint.report', handed)).toBe(false);
+  });
+
+  it('are proposed by the handler and approved by another commission user of the same commission with approval rights', () => {
+    const handler: Actor = { id: 'h', role: 'commission', scopeCode: SANGHE };
+    const approver: Actor = { id: 'a', role: 'commission', scopeCode: SANGHE, approver: true };
+    const handled = { ...routed, assigneeId: handler.id, proposedBy: handler.id };
+    expect(can(handler, 'complaint.propose', handled)).toBe(true);
+    expect(can(approver, 'complaint.propose', handled)).toBe(false);
+    expect(can(handler, 'complaint.propose', routed)).toBe(false); // no handler named yet
+    expect(can(approver, 'complaint.approve', handled)).toBe(true);
+    expect(can({ ...handler, approver: true }, 'complaint.approve', handled)).toBe(false); // never one's own
+    expect(can(approver, 'complaint.approve', { ...handled, assigneeId: approver.id })).toBe(false); // nor the handler's
+    expect(can(approver, 'complaint.approve', { ...handled, proposedBy: approver.id })).toBe(false);
+    expect(can(approver, 'complaint.approve', { ...handled, proposedBy: undefined })).toBe(false);
+    expect(can({ ...approver, approver: false }, 'complaint.approve', handled)).toBe(false);
+    expect(can({ ...approver }, 'complaint.approve', { ...handled, routedScopeCode: '990122000000' })).toBe(false);
+    // The city reaches the county's cases but does not sit in its collective decision.
+    expect(can({ ...city, approver: true }, 'complaint.approve', handled)).toBe(false);
+    expect(can(city, 'complaint.manage', handled)).toBe(true);
+  });
+
+  it('are configured (transfer units, time limits) by the county’s commission or the one above', () => {
+    expect(can(county, 'complaint.configure', { scopeCode: SANGHE })).toBe(true);
+    expect(can(city, 'complaint.configure', { scopeCode: SANGHE })).toBe(true);
+    expect(can(county, 'complaint.configure', { scopeCode: LIUGANG })).toBe(false);
+    for (const actor of [township, admin, cadre, supervisor]) expect(can(actor, 'complaint.configure', { scopeCode: SANGHE })).toBe(false);
   });
 
   it('are never open to cadres, supervisors or administrators', () => {
     for (const actor of [cadre, supervisor, admin]) {
       expect(can(actor, 'complaint.queue')).toBe(false);
-      expect(can(actor, 'complaint.handle', { ...routed, assigneeId: actor.id })).toBe(false);
+      for (const action of ['complaint.handle', 'complaint.manage', 'complaint.propose', 'complaint.approve', 'complaint.report'] as const) {
+        expect(can({ ...actor, approver: true }, action, { ...routed, assigneeId: actor.id, handedDownTo: actor.scopeCode, proposedBy: 'x' })).toBe(false);
+      }
     }
   });
 });
@@ -168,8 +207,8 @@ describe('complaints', () => {
 describe('complaint reach, for queries and the audit log', () => {
   it('describes in data the same rule can() applies', () => {
     for (const actor of [admin, cadre, supervisor]) expect(complaintReach(actor)).toEqual({ kind: 'none' });
-    expect(complaintReach(township)).toEqual({ kind: 'assigned', userId: township.id });
-    expect(complaintReach(county)).toEqual({ kind: 'routedOrAssigned', scopeCode: SANGHE, userId: county.id });
+    expect(complaintReach(township)).toEqual({ kind: 'handedDown', townshipCode: township.scopeCode });
+    expect(complaintReach(county)).toEqual({ kind: 'routed', scopeCode: SANGHE });
   });
 
   it('lets only commission users read complaint entries of the audit log; administrators keep the rest', () => {

@@ -17,8 +17,9 @@
  * supervises them (reads every period in scope, raises supervision opinions) but never signs the
  * accounts it may later investigate.
  */
-import { and, eq, gte, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Role } from '../../../../db/schema/auth.ts';
+import type { SubjectLevel } from '../../../../db/schema/complaints.ts';
 import { isWithin, levelOfCode, subtreeRange } from '../areas/codes.ts';
 import type { Actor as StaffActor } from '../result.ts';
 
@@ -27,7 +28,10 @@ import type { Actor as StaffActor } from '../result.ts';
  * (src/lib/server/result.ts) that the rules read, so any staff member, session user or command
  * actor can be passed as it is.
  */
-export type Actor = Pick<StaffActor, 'id' | 'role' | 'scopeCode'>;
+export type Actor = Pick<StaffActor, 'id' | 'role' | 'scopeCode'> & {
+  /** May approve complaint decisions proposed by someone else (users.approver); absent means no. */
+  approver?: boolean;
+};
 
 export type Action =
   | 'staff.enter'
@@ -47,6 +51,11 @@ export type Action =
   | 'ledger.overview'
   | 'complaint.queue'
   | 'complaint.handle'
+  | 'complaint.manage'
+  | 'complaint.propose'
+  | 'complaint.approve'
+  | 'complaint.report'
+  | 'complaint.configure'
   | 'zone.manage';
 
 export interface Resource {
@@ -56,9 +65,15 @@ export interface Resource {
   role?: Role;
   /** For user.manage: the account being changed (nobody manages their own account this way). */
   userId?: string;
-  /** For complaints: the commission scope the case is routed to, and who it is assigned to. */
+  /** For complaints: the commission scope the case is routed to, and its handler (承办人). */
   routedScopeCode?: string;
   assigneeId?: string | null;
+  /** For complaints: the township commission it is handed down to, who it is about, and where. */
+  handedDownTo?: string | null;
+  subjectLevel?: SubjectLevel;
+  areaCode?: string;
+  /** For complaint.approve: who proposed the decision (never the one who approves it). */
+  proposedBy?: string;
 }
 
 /** True when `code` lies inside the actor's scope (administrators: everywhere). */
@@ -109,39 +124,48 @@ function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean 
  * Which complaints an actor may handle, as data, so that `can()` and every query over complaints
  * (queue, duplicates, merge targets, the audit log) apply one and the same rule. Complaints belong
  * to commissions only (DESIGN.md §2): cadres and supervisors have no path to them at all, and
- * administrators, who run the installation, do not read them either. A commission handles the
- * cases routed into its subtree and those assigned to it; a township commission only the latter
- * (it must never see a case about its own township's leadership that was not handed down to it).
+ * administrators, who run the installation, do not read them either. A city or county commission
+ * handles the cases routed into its subtree; a township commission only those handed down to it
+ * (交办), and never one about its own township's leadership (回避) — that is refused at hand-down
+ * and excluded here again, so no path shows it.
  */
-export type ComplaintReach =
-  | { kind: 'none' }
-  | { kind: 'assigned'; userId: string }
-  | { kind: 'routedOrAssigned'; scopeCode: string; userId: string };
+export type ComplaintReach = { kind: 'none' } | { kind: 'handedDown'; townshipCode: string } | { kind: 'routed'; scopeCode: string };
 
 export function complaintReach(actor: Actor | null | undefined): ComplaintReach {
   if (!actor || actor.role !== 'commission' || !actor.scopeCode) return { kind: 'none' };
-  if (levelOfCode(actor.scopeCode) === 'township') return { kind: 'assigned', userId: actor.id };
-  return { kind: 'routedOrAssigned', scopeCode: actor.scopeCode, userId: actor.id };
+  if (levelOfCode(actor.scopeCode) === 'township') return { kind: 'handedDown', townshipCode: actor.scopeCode };
+  return { kind: 'routed', scopeCode: actor.scopeCode };
 }
 
-/** True when the reach covers a case routed to `routedScopeCode` and assigned to `assigneeId`. */
+/** A case about the leadership of `township` itself (乡镇领导班子成员 of a place inside it). */
+export function isAboutTownshipLeadership(township: string, resource: Pick<Resource, 'subjectLevel' | 'areaCode'>): boolean {
+  return resource.subjectLevel === 'township_leader' && !!resource.areaCode && isWithin(township, resource.areaCode);
+}
+
+/** True when the reach covers the case described by `resource`. */
 function reaches(reach: ComplaintReach, resource: Resource): boolean {
   if (reach.kind === 'none') return false;
-  if (resource.assigneeId && resource.assigneeId === reach.userId) return true;
-  return reach.kind === 'routedOrAssigned' && !!resource.routedScopeCode && isWithin(reach.scopeCode, resource.routedScopeCode);
+  if (reach.kind === 'handedDown') return resource.handedDownTo === reach.townshipCode && !isAboutTownshipLeadership(reach.townshipCode, resource);
+  return !!resource.routedScopeCode && isWithin(reach.scopeCode, resource.routedScopeCode);
 }
 
 /**
  * The same rule as a SQL condition over a complaints table (pass its columns). A query that lists,
  * suggests, counts or joins complaints adds this condition; nothing else decides which rows show.
  */
-export function complaintReachSql(actor: Actor | null | undefined, columns: { routedScopeCode: Column; assigneeId: Column }): SQL {
+export function complaintReachSql(
+  actor: Actor | null | undefined,
+  columns: { routedScopeCode: Column; handedDownTo: Column; subjectLevel: Column; areaCode: Column },
+): SQL {
   const reach = complaintReach(actor);
   if (reach.kind === 'none') return sql`false`;
-  const assigned = eq(columns.assigneeId, reach.userId);
-  if (reach.kind === 'assigned') return assigned;
+  if (reach.kind === 'handedDown') {
+    const { from, to } = subtreeRange(reach.townshipCode);
+    const ownLeadership = and(eq(columns.subjectLevel, 'township_leader'), gte(columns.areaCode, from), lt(columns.areaCode, to))!;
+    return and(eq(columns.handedDownTo, reach.townshipCode), sql`not (${ownLeadership})`)!;
+  }
   const { from, to } = subtreeRange(reach.scopeCode);
-  return or(and(gte(columns.routedScopeCode, from), lt(columns.routedScopeCode, to)), assigned)!;
+  return and(gte(columns.routedScopeCode, from), lt(columns.routedScopeCode, to))!;
 }
 
 /**
@@ -163,12 +187,35 @@ function canOnComplaint(actor: Actor, action: Action, resource: Resource): boole
   const reach = complaintReach(actor);
   if (reach.kind === 'none') return false;
   if (action === 'complaint.queue') return true;
-  if (action === 'zone.manage') {
+  if (action === 'zone.manage' || action === 'complaint.configure') {
     // Zones are a county's own arrangement: its commission (or the city's) manages them.
     const level = levelOfCode(actor.scopeCode!);
     return (level === 'county' || level === 'city' || level === 'province') && !!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode);
   }
-  return reaches(reach, resource);
+  if (!reaches(reach, resource)) return false;
+  switch (action) {
+    case 'complaint.handle':
+      return true; // read the case, add internal notes
+    case 'complaint.report':
+      return reach.kind === 'handedDown'; // the township's own step: its report back
+    case 'complaint.manage':
+      return reach.kind === 'routed'; // the holding commission's steps (accept, forward, hand down …)
+    case 'complaint.propose':
+      // The handler proposes the decisions that need two people.
+      return reach.kind === 'routed' && !!resource.assigneeId && resource.assigneeId === actor.id;
+    case 'complaint.approve':
+      // Someone else of the same commission, with approval rights, approves them.
+      return (
+        reach.kind === 'routed' &&
+        actor.approver === true &&
+        actor.scopeCode === resource.routedScopeCode &&
+        actor.id !== resource.assigneeId &&
+        !!resource.proposedBy &&
+        actor.id !== resource.proposedBy
+      );
+    default:
+      return false;
+  }
 }
 
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {

@@ -11,7 +11,9 @@ import type { Db } from '../db.ts';
 import { readForm } from '../forms.ts';
 import { ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { caseResource } from './cases.ts';
-import { actOnComplaint, mergeComplaint, revealIdentity, type ConsoleAction } from './console.ts';
+import { assignHandler, forwardComplaint, handDown, press, recordTransferReply, reportBack, reviewReport, transferComplaint } from './casework.ts';
+import { actOnComplaint, mergeComplaint, type ConsoleAction } from './console.ts';
+import { decideProposal, propose, revealIdentity, withdrawProposal } from './proposals.ts';
 import { assignZone } from './zones.ts';
 
 export type CaseActionOutcome =
@@ -40,7 +42,7 @@ interface Context {
 
 interface CaseAction {
   permission: Action;
-  /** The command, and on success what follows: a redirect, or (reveal) something to show here. */
+  /** The command, and on success what follows: a redirect, or (identity) something to show here. */
   run: (context: Context) => Promise<Result<CaseActionOutcome>>;
 }
 
@@ -50,44 +52,79 @@ const casePage = (complaint: ComplaintRow, done: string): CaseActionOutcome => (
 
 function step(action: ConsoleAction): CaseAction {
   return {
-    permission: 'complaint.handle',
+    permission: action === 'note' ? 'complaint.handle' : 'complaint.manage',
     run: async ({ db, actor, complaint, fields }) =>
       then(await actOnComplaint(db, actor, { complaintId: complaint.id, action, text: fields.text ?? '' }), () =>
-        // After an escalation the case may leave this commission's reach: back to the queue.
+        // After an escalation the case leaves this commission's reach: back to the queue.
         action === 'escalate' ? { kind: 'redirect', location: '/staff/complaints?done=escalate' } : casePage(complaint, action),
       ),
   };
 }
 
+/** A step of casework.ts or proposals.ts: its permission, and how the form's fields become its input. */
+function command(permission: Action, done: string, run: (context: Context) => Promise<Result<unknown>>): CaseAction {
+  return { permission, run: async (context) => then(await run(context), () => casePage(context.complaint, done)) };
+}
+
+/** A decision the handler proposes; the form's field is `text` (the disposal's select too) or `reason` (reveal). */
+function proposal(kind: 'decline' | 'dispose' | 'conclude' | 'reveal'): CaseAction {
+  return command('complaint.propose', 'proposed', ({ db, actor, complaint, fields }) =>
+    propose(db, actor, { complaintId: complaint.id, kind, value: fields.text ?? '', reason: fields.reason ?? '' }),
+  );
+}
+
 const ACTIONS: Record<string, CaseAction> = {
   accept: step('accept'),
-  decline: step('decline'),
   note: step('note'),
-  dispose: step('dispose'),
-  transfer: step('transfer'),
   escalate: step('escalate'),
-  conclude: step('conclude'),
+  decline: proposal('decline'),
+  dispose: proposal('dispose'),
+  conclude: proposal('conclude'),
+  reveal: proposal('reveal'),
+  // Approver rights are read from the account inside the command; the session does not carry them.
+  approve: command('complaint.manage', 'approved', ({ db, actor, complaint, fields }) => decideProposal(db, actor, { complaintId: complaint.id, proposalId: fields.proposal ?? '', decision: 'approve', note: fields.note })),
+  reject: command('complaint.manage', 'rejected', ({ db, actor, complaint, fields }) => decideProposal(db, actor, { complaintId: complaint.id, proposalId: fields.proposal ?? '', decision: 'reject', note: fields.note })),
+  withdraw: command('complaint.propose', 'withdrawn', ({ db, actor, complaint, fields }) => withdrawProposal(db, actor, { complaintId: complaint.id, proposalId: fields.proposal ?? '' })),
+  handler: command('complaint.manage', 'handler', ({ db, actor, complaint, fields }) => assignHandler(db, actor, { complaintId: complaint.id, handlerId: fields.handler ?? '' })),
+  forward: {
+    permission: 'complaint.manage',
+    run: async ({ db, actor, complaint, fields }) =>
+      then(await forwardComplaint(db, actor, { complaintId: complaint.id, toScopeCode: fields.toScopeCode ?? '', reason: fields.reason ?? '' }), () => ({ kind: 'redirect', location: '/staff/complaints?done=forward' })),
+  },
+  handDown: command('complaint.manage', 'handDown', ({ db, actor, complaint, fields }) => handDown(db, actor, { complaintId: complaint.id, townshipCode: fields.townshipCode ?? '' })),
+  report: command('complaint.report', 'report', ({ db, actor, complaint, fields }) => reportBack(db, actor, { complaintId: complaint.id, text: fields.text ?? '' })),
+  review: command('complaint.manage', 'review', ({ db, actor, complaint, fields }) => reviewReport(db, actor, { complaintId: complaint.id, decision: fields.decision ?? '', text: fields.text ?? '' })),
+  press: command('complaint.manage', 'press', ({ db, actor, complaint, fields }) => press(db, actor, { complaintId: complaint.id, text: fields.text ?? '', dueOn: fields.dueOn ?? '' })),
+  transfer: command('complaint.manage', 'transfer', ({ db, actor, complaint, fields }) => transferComplaint(db, actor, { complaintId: complaint.id, departmentId: fields.department ?? '' })),
+  reply: command('complaint.manage', 'reply', ({ db, actor, complaint, fields }) => recordTransferReply(db, actor, { complaintId: complaint.id, text: fields.text ?? '' })),
   merge: {
-    permission: 'complaint.handle',
+    permission: 'complaint.manage',
     run: async ({ db, actor, complaint, fields }) =>
       then(await mergeComplaint(db, actor, { complaintId: complaint.id, intoId: fields.into ?? '' }), () => ({ kind: 'redirect', location: `/staff/complaints/${fields.into}?done=merge` })),
   },
-  zone: {
-    permission: 'complaint.handle',
-    run: async ({ db, actor, complaint, fields }) => then(await assignZone(db, actor, { complaintId: complaint.id, zoneId: fields.zone ?? '' }), () => casePage(complaint, 'zone')),
-  },
-  reveal: {
-    permission: 'complaint.handle',
-    run: async ({ db, actor, complaint, fields }) =>
-      then(await revealIdentity(db, actor, { complaintId: complaint.id, reason: fields.reason ?? '' }), (identity) => ({ kind: 'revealed', identity })),
+  zone: command('complaint.manage', 'zone', ({ db, actor, complaint, fields }) => assignZone(db, actor, { complaintId: complaint.id, zoneId: fields.zone ?? '' })),
+  identity: {
+    permission: 'complaint.propose',
+    run: async ({ db, actor, complaint }) => then(await revealIdentity(db, actor, { complaintId: complaint.id }), (identity) => ({ kind: 'revealed', identity })),
   },
 };
 
 /** Runs the case form that was posted, for `actor` on `complaint`. */
 export async function runCaseAction(db: Db, actor: Actor, complaint: ComplaintRow, request: Request, t: Translate): Promise<CaseActionOutcome> {
-  const { fields } = await readForm(request);
+  // A clone: a refusal is answered with the 403 page through Astro.rewrite, which needs the body unread.
+  const { fields } = await readForm(request.clone());
   const name = fields.action ?? '';
-  const errorIds = { text: `field-text-${name}`, reason: `field-reason-${name}` };
+  const errorIds = {
+    text: `field-text-${name}`,
+    reason: `field-reason-${name}`,
+    note: `field-note-${name}`,
+    dueOn: `field-dueOn-${name}`,
+    handler: 'field-handler',
+    toScopeCode: 'field-toScopeCode',
+    townshipCode: 'field-townshipCode',
+    department: 'field-department',
+    zone: 'field-zone',
+  };
   const invalid = (errors: FieldErrors, status = 400): CaseActionOutcome => ({ kind: 'invalid', action: name, values: fields, errors, errorIds, status });
   const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
   if (!action) return invalid({ form: t('staff.unknownAction') });

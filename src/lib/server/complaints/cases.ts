@@ -43,11 +43,17 @@ export async function lockReachable(tx: DbOrTx, actor: Actor, ids: string[], str
 }
 
 /**
- * A case as the permission module asks about it. An unknown case routes nowhere, so the guard
- * answers it exactly as it answers a case outside the user's reach (403).
+ * A case as the permission module asks about it (`extra`: e.g. who proposed a decision). An
+ * unknown case routes nowhere, so the guard answers it exactly as it answers a case outside the
+ * user's reach (403).
  */
-export function caseResource(complaint: Pick<ComplaintRow, 'routedScopeCode' | 'assigneeId'> | undefined): Resource {
-  return { routedScopeCode: complaint?.routedScopeCode ?? '000000000000', assigneeId: complaint?.assigneeId ?? null };
+export function caseResource(
+  complaint: Pick<ComplaintRow, 'routedScopeCode' | 'assigneeId' | 'handedDownTo' | 'subjectLevel' | 'areaCode'> | undefined,
+  extra: Pick<Resource, 'proposedBy'> = {},
+): Resource {
+  if (!complaint) return { routedScopeCode: '000000000000', assigneeId: null };
+  const { routedScopeCode, assigneeId, handedDownTo, subjectLevel, areaCode } = complaint;
+  return { routedScopeCode, assigneeId, handedDownTo, subjectLevel, areaCode, ...extra };
 }
 
 export const CASE_NOT_FOUND = '没有找到该案件';

@@ -4,7 +4,11 @@ import { auditEvents } from '../../../../db/schema/audit.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { raceBehindLock } from '../../../../tests/support/race.ts';
-import { actOnComplaint, findLikelyDuplicates, mergeComplaint, revealIdentity } from './console.ts';
+import { actOnComplaint, findLikelyDuplicates, mergeComplaint } from './console.ts';
+import { assignHandler, recordTransferReply, transferComplaint } from './casework.ts';
+import { addDepartment } from './departments.ts';
+import { decideProposal, propose, revealIdentity } from './proposals.ts';
+import { commissionPair, decide } from '../../../../tests/support/complaint-steps.ts';
 import { getComplaint } from './cases.ts';
 import { listComplaintQueue, queueCsv } from './queue.ts';
 import { nextDeadline } from './deadlines.ts';
@@ -54,40 +58,59 @@ describe('the commission queue', () => {
 });
 
 describe('handling a case', () => {
-  it('accepts, notes internally, and concludes with a public reply the citizen sees', async () => {
+  it('accepts, notes internally, and concludes with a public reply the citizen sees, once an approver agrees', async () => {
     const [entry] = (await listComplaintQueue(test.db, sanghe)).filter((e) => e.complaint.title === '执法队选择性执法');
     const id = entry!.complaint.id;
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '已查明情况属实，已责令整改。' })).ok).toBe(false); // must be accepted first
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    expect((await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id })).ok).toBe(true);
+    expect(await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '已查明情况属实，已责令整改。' })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } }); // must be accepted first
     expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok).toBe(true);
     expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'note', text: '调取了集镇检查记录，约谈执法队长' })).ok).toBe(true);
-    const short = await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '已处理' });
+    const short = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '已处理' });
     expect(short.ok === false && short.errors.text).toMatch(/至少10个字/);
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，执法队存在选择性执法问题，已责令退还违规收取的费用，对执法队长进行诫勉谈话。' })).ok).toBe(true);
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实，执法队存在选择性执法问题，已责令退还违规收取的费用，对执法队长进行诫勉谈话。' });
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
+    // Proposed is not decided: the reporter sees nothing yet.
+    expect((await trackComplaint(test.db, receipt))?.status).toBe('accepted');
+    expect((await decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' })).ok).toBe(true);
 
     const view = await trackComplaint(test.db, receipt);
     expect(view?.status).toBe('concluded');
     expect(view?.publicReply).toMatch(/诫勉谈话/);
     expect(view?.timeline.map((step) => step.kind)).toEqual(['received', 'accepted', 'concluded']);
     expect(JSON.stringify(view)).not.toContain('约谈执法队长'); // internal notes never reach the citizen
+    expect(JSON.stringify(view)).not.toContain('承办人'); // nor who handled it
 
     const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
-    expect(audit.map((row) => row.action)).toEqual(['complaint.accept', 'complaint.note', 'complaint.conclude']);
-    const { complaint } = (await getComplaint(test.db, id))!;
+    expect(audit.map((row) => row.action)).toEqual(['complaint.handlerAssigned', 'complaint.accept', 'complaint.note', 'complaint.proposed', 'complaint.proposalApproved']);
+    const { complaint, events } = (await getComplaint(test.db, id))!;
     expect(complaint.status).toBe('concluded');
+    // Every staff step names its officer (internal); the citizen's filing has none.
+    expect(events.map((event) => [event.kind, event.actorId])).toEqual([
+      ['received', null],
+      ['handlerAssigned', approver.id],
+      ['accepted', sanghe.id],
+      ['note', sanghe.id],
+      ['proposed', handler.id],
+      ['concluded', approver.id],
+      ['proposalApproved', approver.id],
+    ]);
   });
 
   it('declines with a reason the citizen sees', async () => {
     const [entry] = (await listComplaintQueue(test.db, sanghe)).filter((e) => e.complaint.anonymous === false);
-    const missing = await actOnComplaint(test.db, sanghe, { complaintId: entry!.complaint.id, action: 'decline', text: '' });
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: entry!.complaint.id, handlerId: handler.id });
+    const missing = await propose(test.db, handler, { complaintId: entry!.complaint.id, kind: 'decline', value: '' });
     expect(missing.ok).toBe(false);
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: entry!.complaint.id, action: 'decline', text: '反映的问题已由县民政局依法复核并公示，不属于纪检监察机关受理范围。' })).ok).toBe(true);
+    await decide(test.db, entry!.complaint.id, 'decline', '反映的问题已由县民政局依法复核并公示，不属于纪检监察机关受理范围。');
     const view = await trackComplaint(test.db, realNameReceipt);
     expect(view).toMatchObject({ status: 'declined', timeline: [{ kind: 'received' }, { kind: 'declined', text: expect.stringMatching(/不属于/) }] });
   });
 });
 
 describe('moving a case on', () => {
-  it('records a disposal internally, transfers with the body named, and escalates to the city', async () => {
+  it('records a disposal internally, transfers to a unit of the county’s list, and escalates to the city', async () => {
     const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001201', title: '前营村报账员私设小金库' });
     const moved = await fileComplaint(test.db, { ...base, areaCode: '990121003201', title: '白杨村社保代办收费' });
     const up = await fileComplaint(test.db, { ...base, areaCode: '990121002000', title: '东岭乡执法队长收受礼金' });
@@ -96,15 +119,22 @@ describe('moving a case on', () => {
 
     const id = await byTitle('前营村报账员私设小金库');
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'dispose', text: 'whatever' })).ok).toBe(false);
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'dispose', text: 'preliminary_check' })).ok).toBe(true);
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
+    expect((await propose(test.db, handler, { complaintId: id, kind: 'dispose', value: 'whatever' })).ok).toBe(false);
+    await decide(test.db, id, 'dispose', 'preliminary_check');
     expect((await getComplaint(test.db, id))!.complaint).toMatchObject({ disposal: 'preliminary_check', status: 'in_progress' });
     expect((await trackComplaint(test.db, filed.value.receipt))!.timeline.map((s) => s.kind)).toEqual(['received', 'accepted']); // disposal is internal
 
     const transferred = await byTitle('白杨村社保代办收费');
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: transferred, action: 'transfer', text: '' })).ok).toBe(false);
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: transferred, action: 'transfer', text: '桑河县人力资源和社会保障局' })).ok).toBe(true);
-    expect((await trackComplaint(test.db, moved.value.receipt))).toMatchObject({ status: 'transferred', timeline: [{ kind: 'received' }, { kind: 'transferred', text: '桑河县人力资源和社会保障局' }] });
+    const unit = await addDepartment(test.db, sanghe, { countyCode: sanghe.scopeCode, name: '桑河县人力资源和社会保障局' });
+    if (!unit.ok) throw new Error(JSON.stringify(unit.errors));
+    expect((await transferComplaint(test.db, sanghe, { complaintId: transferred, departmentId: '' })).ok).toBe(false);
+    expect((await transferComplaint(test.db, sanghe, { complaintId: transferred, departmentId: unit.value.id })).ok).toBe(true);
+    // Transferred is not ended: the case stays open until the unit's reply is recorded.
+    expect(await trackComplaint(test.db, moved.value.receipt)).toMatchObject({ status: 'in_progress', timeline: [{ kind: 'received' }, { kind: 'transferred', text: '桑河县人力资源和社会保障局' }] });
+    expect((await recordTransferReply(test.db, sanghe, { complaintId: transferred, text: '经核查，社保代办点收费已清退，代办员已解聘。' })).ok).toBe(true);
+    expect((await getComplaint(test.db, transferred))!.complaint.status).toBe('in_progress');
 
     const escalated = await byTitle('东岭乡执法队长收受礼金');
     expect((await actOnComplaint(test.db, sanghe, { complaintId: escalated, action: 'escalate', text: '涉及乡镇主要领导，按规定提级办理' })).ok).toBe(true);
@@ -113,15 +143,29 @@ describe('moving a case on', () => {
     expect((await trackComplaint(test.db, up.value.receipt))!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'escalated', text: null });
   });
 
-  it('reveals a real-name identity only with a reason, and audits each look', async () => {
+  it('releases a real-name identity only on an approved proposal with a reason, and audits each look', async () => {
     const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001202', title: '实名：后营村门面房', anonymous: false, name: '赵建国', phone: '13600002222' });
     if (!filed.ok) throw new Error('filing failed');
     const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '实名：后营村门面房')!.complaint.id;
-    expect((await revealIdentity(test.db, sanghe, { complaintId: id, reason: '看看' })).ok).toBe(false);
-    const shown = await revealIdentity(test.db, sanghe, { complaintId: id, reason: '需要电话联系反映人补充租赁合同复印件' });
-    expect(shown).toEqual({ ok: true, value: { name: '赵建国', phone: '13600002222' } });
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
+    expect((await propose(test.db, handler, { complaintId: id, kind: 'reveal', reason: '看看' })).ok).toBe(false);
+    expect(await revealIdentity(test.db, handler, { complaintId: id })).toMatchObject({ ok: false, status: 403 }); // nothing approved yet
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'reveal', reason: '需要电话联系反映人补充租赁合同复印件' });
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
+    expect(await decideProposal(test.db, handler, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' })).toMatchObject({ ok: false, status: 403 }); // not one's own
+    expect((await decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' })).ok).toBe(true);
+    expect(await revealIdentity(test.db, approver, { complaintId: id })).toMatchObject({ ok: false, status: 403 }); // released to the proposer only
+    expect(await revealIdentity(test.db, handler, { complaintId: id })).toEqual({ ok: true, value: { name: '赵建国', phone: '13600002222' } });
     const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
-    expect(audit.map((row) => [row.action, row.reason])).toEqual([['complaint.identityRevealed', '需要电话联系反映人补充租赁合同复印件']]);
+    expect(audit.map((row) => [row.action, row.actorId, row.reason])).toEqual([
+      ['complaint.handlerAssigned', approver.id, null],
+      ['complaint.proposed', handler.id, '需要电话联系反映人补充租赁合同复印件'],
+      ['complaint.proposalApproved', approver.id, '需要电话联系反映人补充租赁合同复印件'],
+      ['complaint.identityRevealed', handler.id, '需要电话联系反映人补充租赁合同复印件'],
+    ]);
+    // The reason is not in the case history either (the audit log is where it is read).
+    expect(JSON.stringify((await getComplaint(test.db, id))!.events)).not.toContain('租赁合同复印件');
     const csv = queueCsv(await listComplaintQueue(test.db, sanghe));
     expect(csv).toContain('实名：后营村门面房');
     expect(csv).not.toContain('赵建国');
@@ -130,10 +174,10 @@ describe('moving a case on', () => {
 
   it('counts the acceptance deadline in working days and the conclusion target in calendar days', () => {
     // Filed the Friday before 国庆 2025: 15 working days later is 23 October.
-    expect(nextDeadline({ status: 'received', filedOn: '2025-09-26' }, '2025-10-20')).toEqual({ kind: 'accept', due: '2025-10-23', overdue: false });
-    expect(nextDeadline({ status: 'received', filedOn: '2025-09-26' }, '2025-10-24')?.overdue).toBe(true);
-    expect(nextDeadline({ status: 'accepted', filedOn: '2026-01-10' }, '2026-03-01')).toEqual({ kind: 'conclude', due: '2026-04-10', overdue: false });
-    expect(nextDeadline({ status: 'concluded', filedOn: '2026-01-10' })).toBeNull();
+    expect(nextDeadline({ status: 'received', arrivedOn: '2025-09-26' }, null, '2025-10-20')).toEqual({ kind: 'accept', due: '2025-10-23', overdue: false });
+    expect(nextDeadline({ status: 'received', arrivedOn: '2025-09-26' }, null, '2025-10-24')?.overdue).toBe(true);
+    expect(nextDeadline({ status: 'accepted', arrivedOn: '2026-01-10' }, null, '2026-03-01')).toEqual({ kind: 'conclude', due: '2026-04-10', overdue: false });
+    expect(nextDeadline({ status: 'concluded', arrivedOn: '2026-01-10' })).toBeNull();
   });
 });
 
@@ -148,7 +192,7 @@ describe('the reporter after the answer', () => {
 
     const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村清淤工钱现金发放')!.complaint.id;
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
-    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，工钱已全部发放到人，现金支付系临时用工所致，已要求今后一律转账。' });
+    await decide(test.db, id, 'conclude', '经核实，工钱已全部发放到人，现金支付系临时用工所致，已要求今后一律转账。');
     expect((await rateOutcome(test.db, filed.value.receipt, { rating: 9 })).ok).toBe(false);
     expect((await rateOutcome(test.db, filed.value.receipt, { rating: 2 })).ok).toBe(true);
     expect((await rateOutcome(test.db, filed.value.receipt, { rating: 5 })).ok).toBe(false);
@@ -212,10 +256,10 @@ describe('likely duplicates and merges stay inside the user’s reach', () => {
     assigned = await idOf('敬老院伙食费不公开');
     unassigned = await idOf('县里交办以外的敬老院伙食问题');
     // The county hands one case down to the township commission; the other stays with the county.
-    await test.db.update(complaints).set({ assigneeId: townshipUser.id }).where(eq(complaints.id, assigned));
+    await test.db.update(complaints).set({ handedDownTo: townshipUser.scopeCode }).where(eq(complaints.id, assigned));
   });
 
-  it('suggests to a township commission only cases assigned to it', async () => {
+  it('suggests to a township commission only cases handed down to it', async () => {
     const { complaint } = (await getComplaint(test.db, assigned))!;
     expect((await findLikelyDuplicates(test.db, sanghe, complaint)).map((d) => d.id)).toContain(unassigned);
     expect(await findLikelyDuplicates(test.db, townshipUser, complaint)).toEqual([]);
@@ -239,15 +283,19 @@ describe('likely duplicates and merges stay inside the user’s reach', () => {
     expect(unknown).toMatchObject({ ok: false, status: 404 });
     expect(await actOnComplaint(test.db, townshipUser, { complaintId: unassigned, action: 'note', text: '核实伙食费收支情况' })).toEqual(unknown);
     expect(await actOnComplaint(test.db, liugang, { complaintId: unassigned, action: 'accept' })).toEqual(unknown);
-    expect(await revealIdentity(test.db, townshipUser, { complaintId: unassigned, reason: '需要联系反映人核实伙食费收据' })).toMatchObject({ ok: false, status: 404 });
+    expect(await revealIdentity(test.db, townshipUser, { complaintId: unassigned })).toMatchObject({ ok: false, status: 404 });
+    expect(await propose(test.db, townshipUser, { complaintId: unassigned, kind: 'reveal', reason: '需要联系反映人核实伙食费收据' })).toMatchObject({ ok: false, status: 404 });
     expect(await trace(unassigned)).toEqual(before);
   });
 
-  it('merges once both cases are the township’s', async () => {
-    await test.db.update(complaints).set({ assigneeId: townshipUser.id }).where(eq(complaints.id, unassigned));
+  it('leaves the merge to the county even when both cases are handed down to the township', async () => {
+    await test.db.update(complaints).set({ handedDownTo: townshipUser.scopeCode }).where(eq(complaints.id, unassigned));
     const { complaint } = (await getComplaint(test.db, assigned))!;
     expect((await findLikelyDuplicates(test.db, townshipUser, complaint)).map((d) => d.id)).toEqual([unassigned]);
-    expect(await mergeComplaint(test.db, townshipUser, { complaintId: unassigned, intoId: assigned })).toEqual({ ok: true, value: null });
+    const before = [await trace(assigned), await trace(unassigned)];
+    expect(await mergeComplaint(test.db, townshipUser, { complaintId: unassigned, intoId: assigned })).toMatchObject({ ok: false, status: 403 });
+    expect([await trace(assigned), await trace(unassigned)]).toEqual(before);
+    expect(await mergeComplaint(test.db, sanghe, { complaintId: unassigned, intoId: assigned })).toEqual({ ok: true, value: null });
   });
 });
 
@@ -258,21 +306,43 @@ describe('two people acting on one case at the same moment', () => {
     return { id: (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id, receipt: filed.value.receipt };
   };
   const written = async (id: string) => ({
-    events: (await test.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id))).map((event) => event.kind),
+    events: (await test.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(complaintEvents.seq)).map((event) => event.kind),
     audit: (await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id))).map((row) => row.action),
   });
 
-  it('lets only the first of accept and decline through; the other sees the changed status', async () => {
+  it('lets only the first of accept and a proposed decline through; the other sees the changed status', async () => {
     const { id } = await file('并发：前营村饮水工程款');
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
     const [accepted, declined] = await raceOnCase(
       id,
       () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' }),
-      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'decline', text: '反映的问题已由县水利局立项审计，不属于本机关受理范围。' }),
+      () => propose(test.db, handler, { complaintId: id, kind: 'decline', value: '反映的问题已由县水利局立项审计，不属于本机关受理范围。' }),
     );
     expect(accepted.ok).toBe(true);
     expect(declined).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
     expect((await getComplaint(test.db, id))!.complaint.status).toBe('accepted');
-    expect(await written(id)).toEqual({ events: ['received', 'accepted'], audit: ['complaint.accept'] });
+    expect(await written(id)).toEqual({ events: ['received', 'handlerAssigned', 'accepted'], audit: ['complaint.handlerAssigned', 'complaint.accept'] });
+  });
+
+  it('applies a proposal once when two approvers approve it at the same moment', async () => {
+    const { id } = await file('并发：前营村救灾物资');
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
+    const second = await createUser(test.db, null, { username: 'sanghe.sp2', displayName: '桑河县纪委监委第二审批人', role: 'commission', scopeCode: sanghe.scopeCode, password: 'console-test-password-2', approver: true });
+    if (!second.ok) throw new Error(JSON.stringify(second.errors));
+    const other = { id: second.value.id, username: 'sanghe.sp2', role: 'commission' as const, scopeCode: sanghe.scopeCode };
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实，救灾物资已按名单发放到户，签收记录齐全。' });
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
+    const [one, two] = await raceOnCase(
+      id,
+      () => decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' }),
+      () => decideProposal(test.db, other, { complaintId: id, proposalId: proposed.value.id, decision: 'reject', note: '答复过于简单' }),
+    );
+    expect(one.ok).toBe(true);
+    expect(two).toEqual({ ok: false, errors: { form: '该事项已经审批' } });
+    expect((await written(id)).events.filter((kind) => kind === 'concluded' || kind === 'proposalRejected')).toEqual(['concluded']);
   });
 
   it('refuses a note queued behind an escalation as not found: the case has left the county', async () => {
@@ -304,7 +374,7 @@ describe('two people acting on one case at the same moment', () => {
   it('counts one rating when the reporter sends it twice at once', async () => {
     const { id, receipt: code } = await file('并发：村道维修款');
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
-    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，村道维修款已按合同支付，票据齐全，已在村务公开栏补充公布。' });
+    await decide(test.db, id, 'conclude', '经核实，村道维修款已按合同支付，票据齐全，已在村务公开栏补充公布。');
     const [once, twice] = await raceOnCase(id, () => rateOutcome(test.db, code, { rating: 4 }), () => rateOutcome(test.db, code, { rating: 1 }));
     expect(once.ok).toBe(true);
     expect(twice).toEqual({ ok: false, errors: { rating: '已经评价过了' } });
@@ -312,22 +382,26 @@ describe('two people acting on one case at the same moment', () => {
     expect((await written(id)).events.filter((kind) => kind === 'rated')).toHaveLength(1);
   });
 
-  it('refuses material queued behind a decline, checked inside the lock', async () => {
+  it('refuses material queued behind an approved decline, checked inside the lock', async () => {
     const { id, receipt: code } = await file('并发：村委会换届拉票');
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'decline', value: '换届选举问题已移交县委组织部依规处理，请向其反映。' });
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
     const [declined, material] = await raceOnCase(
       id,
-      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'decline', text: '换届选举问题已移交县委组织部依规处理，请向其反映。' }),
+      () => decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' }),
       () => addMaterial(test.db, code, { text: '补充：拉票的人在村口小卖部发了购物卡，每张两百元。' }),
     );
     expect(declined.ok).toBe(true);
     expect(material).toEqual({ ok: false, errors: { material: '该案件已不在本机关办理，不能再补充材料' } });
-    expect((await written(id)).events).toEqual(['received', 'declined']);
+    expect((await written(id)).events).toEqual(['received', 'handlerAssigned', 'proposed', 'declined', 'proposalApproved']);
   });
 
   it('lets only one review request through when it is sent twice at once', async () => {
     const { id, receipt: code } = await file('并发：集体林地流转');
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
-    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，林地流转经村民代表会议表决通过，程序合规。' });
+    await decide(test.db, id, 'conclude', '经核实，林地流转经村民代表会议表决通过，程序合规。');
     const reasons = '表决时到会的村民代表不足三分之二，会议记录是事后补签的，请上级复查。';
     const [first, second] = await raceOnCase(id, () => requestReview(test.db, code, { reasons }), () => requestReview(test.db, code, { reasons }));
     expect(first.ok).toBe(true);
@@ -341,19 +415,26 @@ describe('refusals that write nothing', () => {
     const [entry] = await listComplaintQueue(test.db, sanghe, { status: 'received' });
     const id = entry!.complaint.id;
     const before = (await getComplaint(test.db, id))!;
-    for (const [action, text] of [['decline', '不受理'], ['note', ' '], ['transfer', '县'], ['escalate', '提级'], ['dispose', 'open_case; drop table'], ['note', '长'.repeat(5001)]] as const) {
+    for (const [action, text] of [['note', ' '], ['escalate', '提级'], ['note', '长'.repeat(5001)]] as const) {
       const refused = await actOnComplaint(test.db, sanghe, { complaintId: id, action, text });
       expect(refused.ok === false && refused.errors.text, `${action} ${text.slice(0, 10)}`).toMatch(/[\u4e00-\u9fa5]/);
     }
-    expect(await revealIdentity(test.db, sanghe, { complaintId: id, reason: '看看' })).toMatchObject({ ok: false, errors: { reason: expect.stringMatching(/理由/) } });
+    // Proposals are refused on their input before anything is locked, whoever asks.
+    for (const [kind, value] of [['decline', '不受理'], ['dispose', 'open_case; drop table'], ['conclude', '已办']] as const) {
+      const refused = await propose(test.db, sanghe, { complaintId: id, kind, value });
+      expect(refused.ok === false && refused.errors.text, kind).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    expect(await propose(test.db, sanghe, { complaintId: id, kind: 'reveal', reason: '看看' })).toMatchObject({ ok: false, errors: { reason: expect.stringMatching(/理由/) } });
+    expect((await transferComplaint(test.db, sanghe, { complaintId: id, departmentId: 'not-a-unit' })).ok).toBe(false);
     expect(await getComplaint(test.db, id)).toEqual(before);
   });
 
   it('refuses a step the case’s status no longer allows', async () => {
     const [entry] = await listComplaintQueue(test.db, sanghe, { status: 'declined' });
     const id = entry!.complaint.id;
-    for (const action of ['accept', 'conclude', 'transfer'] as const) {
-      expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action, text: '经核实，已责令整改并向反映人说明情况。' })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
-    }
+    const changed = { ok: false, errors: { form: '案件状态已经改变，请刷新页面' } };
+    expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).toEqual(changed);
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    expect(await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id })).toEqual(changed);
   });
 });

@@ -10,34 +10,39 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { attachments } from '../../../../db/schema/attachments.ts';
-import { complaintIdentities, complaints, DISPOSALS, type ComplaintRow, type ZoneRow } from '../../../../db/schema/complaints.ts';
-import { translator } from '../../../i18n/index.ts';
-import { getArea } from '../areas/index.ts';
+import { complaintProposals, type ComplaintDepartmentRow, type ComplaintProposalRow, type ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
+import { complaints, type ComplaintRow, type ZoneRow } from '../../../../db/schema/complaints.ts';
+import { getArea, listChildren } from '../areas/index.ts';
+import { levelOfCode } from '../areas/codes.ts';
 import { recordAudit } from '../audit.ts';
-import { complaintReachSql } from '../auth/permissions.ts';
+import { can, complaintReachSql, isAboutTownshipLeadership, type Action } from '../auth/permissions.ts';
 import { getConfig } from '../config.ts';
 import { queryRows, type Db, type DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
-import { caseNotFound, lockReachable, OPEN_STATUSES, recordEvent, STATE_CHANGED } from './cases.ts';
-import { decryptBytes, decryptJson } from './crypto.ts';
-import { nextDeadline, type Deadline } from './deadlines.ts';
-import { disposalKey, type ComplaintEventKind } from './labels.ts';
+import { todayInShanghai } from '../time.ts';
+import { caseNotFound, caseResource, lockReachable, OPEN_STATUSES, recordEvent, STATE_CHANGED } from './cases.ts';
+import { forwardTargets, listHandlers, openReferral } from './casework.ts';
+import { decryptBytes } from './crypto.ts';
+import { caseDeadlines, forwardDue, type Deadline } from './deadlines.ts';
+import { listDepartments } from './departments.ts';
+import type { ComplaintEventKind } from './labels.ts';
+import { listProposals } from './proposals.ts';
 import { escalationTarget } from './routing.ts';
 import { listZones } from './zones.ts';
 
-export type ConsoleAction = 'accept' | 'decline' | 'note' | 'dispose' | 'transfer' | 'escalate' | 'conclude';
+/**
+ * The steps one person takes alone. Declining, the disposal and the conclusion are proposals that
+ * an approver decides (proposals.ts); forwarding, hand-down and transfer are in casework.ts.
+ */
+export type ConsoleAction = 'accept' | 'note' | 'escalate';
 
 const text = (min: number, message: string) => z.string().trim().min(min, message).max(5000, '内容不超过5000字');
 
 /** What each step asks of its text (the reason, the reply, the body it goes to …). */
 const ConsoleInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept'), text: z.string().optional() }),
-  z.object({ action: z.literal('decline'), text: text(10, '请写明不予受理的理由（至少10个字），反映人会看到') }),
   z.object({ action: z.literal('note'), text: text(2, '请填写备注内容') }),
-  z.object({ action: z.literal('dispose'), text: z.enum(DISPOSALS, { message: '请选择处置方式' }) }),
-  z.object({ action: z.literal('transfer'), text: text(4, '请写明转交给哪个单位办理，反映人会看到') }),
   z.object({ action: z.literal('escalate'), text: text(10, '请写明提级办理的理由（至少10个字）') }),
-  z.object({ action: z.literal('conclude'), text: text(10, '请写明办理结果的答复（至少10个字），反映人会看到') }),
 ]);
 
 interface Step {
@@ -48,26 +53,20 @@ interface Step {
   event: ComplaintEventKind;
   /** Shown on the citizen's timeline. */
   public: boolean;
+  /** Who may take it: the holding commission, or (a note) a township working a hand-down too. */
+  permission: Action;
 }
 
 const STEPS: Record<ConsoleAction, Step> = {
-  accept: { from: ['received'], to: 'accepted', event: 'accepted', public: true },
-  decline: { from: ['received'], to: 'declined', event: 'declined', public: true },
-  note: { from: OPEN_STATUSES, event: 'note', public: false },
-  dispose: { from: ['accepted', 'in_progress'], to: 'in_progress', event: 'disposed', public: false },
-  transfer: { from: ['received', 'accepted'], to: 'transferred', event: 'transferred', public: true },
-  escalate: { from: OPEN_STATUSES, event: 'escalated', public: true },
-  conclude: { from: ['accepted', 'in_progress'], to: 'concluded', event: 'concluded', public: true },
+  accept: { from: ['received'], to: 'accepted', event: 'accepted', public: true, permission: 'complaint.manage' },
+  note: { from: OPEN_STATUSES, event: 'note', public: false, permission: 'complaint.handle' },
+  escalate: { from: OPEN_STATUSES, event: 'escalated', public: true, permission: 'complaint.manage' },
 };
 
-/** The case record is kept in Chinese (it is the commission's file), whatever the page's language. */
-const zh = translator('zh-CN');
-
 /**
- * accept — the case is taken up; decline — not taken up, with the reason the citizen sees;
- * note — an internal note (never shown to the citizen); dispose — how the clue is disposed of
- * (internal); transfer — handed to another body, named to the citizen; escalate (提级) — moved to
- * the commission one level up; conclude — the public reply, closing the case.
+ * accept — the case is taken up; note — an internal note (never shown to the citizen); escalate
+ * (提级) — moved to the commission one level up, arriving there today (its limits count from then),
+ * without its handler, hand-down or pending proposals, which were this commission's.
  */
 export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId: string; action: ConsoleAction; text?: string }): Promise<Result> {
   const parsed = ConsoleInput.safeParse({ action: input.action, text: input.text ?? '' });
@@ -78,15 +77,21 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
   return db.transaction(async (tx) => {
     const current = (await lockReachable(tx, actor, [id])).get(id);
     if (!current) return caseNotFound();
-    if (!step.from.includes(current.status)) return fail({ form: STATE_CHANGED });
+    if (!can(actor, step.permission, caseResource(current))) return fail({ form: '您不能在该案件上进行这一步' }, 403);
+    if (!step.from.includes(current.status) || current.mergedIntoId) return fail({ form: STATE_CHANGED });
     const escalatedTo = action === 'escalate' ? escalationTarget(current.routedScopeCode) : undefined;
+    if (escalatedTo) {
+      if (await openReferral(tx, id)) return fail({ form: '该案件已交办或转办，尚未办结，不能提级' });
+      await tx
+        .update(complaintProposals)
+        .set({ state: 'withdrawn', decidedOn: todayInShanghai() })
+        .where(and(eq(complaintProposals.complaintId, id), eq(complaintProposals.state, 'pending')));
+    }
     await tx
       .update(complaints)
       .set({
         status: step.to ?? current.status,
-        ...(parsed.data.action === 'conclude' ? { publicReply: parsed.data.text } : {}),
-        ...(parsed.data.action === 'dispose' ? { disposal: parsed.data.text } : {}),
-        ...(escalatedTo ? { routedScopeCode: escalatedTo, assigneeId: null } : {}),
+        ...(escalatedTo ? { routedScopeCode: escalatedTo, arrivedOn: todayInShanghai(), assigneeId: null, handedDownTo: null, zoneId: null } : {}),
       })
       .where(eq(complaints.id, id));
     await recordEvent(tx, { complaintId: id, actorId: actor.id, kind: step.event, public: step.public, text: eventText(parsed.data) });
@@ -107,56 +112,86 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
 
 /** The text of the step's history entry: the citizen learns that a case moved up, not why. */
 function eventText(input: z.infer<typeof ConsoleInput>): string | null {
-  switch (input.action) {
-    case 'accept':
-    case 'escalate':
-      return null;
-    case 'dispose':
-      return zh(disposalKey(input.text));
-    default:
-      return input.text;
-  }
-}
-
-const RevealInput = z.object({ reason: z.string().trim().min(10, '查看实名信息须写明理由（至少10个字），将记入审计日志') });
-
-/**
- * Shows a real-name reporter's identity to the handling commission: a deliberate act with a
- * reason, recorded in the audit log every time. Nothing is stored decrypted.
- */
-export async function revealIdentity(db: Db, actor: Actor, input: { complaintId: string; reason: string }): Promise<Result<{ name: string; phone: string }>> {
-  const parsed = RevealInput.safeParse(input);
-  if (!parsed.success) return fail({ reason: parsed.error.issues[0]!.message });
-  const id = input.complaintId;
-  return db.transaction(async (tx) => {
-    const current = (await lockReachable(tx, actor, [id], 'share')).get(id);
-    if (!current) return caseNotFound();
-    const [row] = await tx.select({ ciphertext: complaintIdentities.ciphertext }).from(complaintIdentities).where(eq(complaintIdentities.complaintId, id));
-    if (!row) return fail({ form: '该案件为匿名反映，没有实名信息' });
-    await recordAudit(tx, { actor, action: 'complaint.identityRevealed', subjectType: 'complaint', subjectId: id, scopeCode: current.routedScopeCode, reason: parsed.data.reason });
-    return ok(decryptJson<{ name: string; phone: string }>(getConfig().complaintKey, row.ciphertext));
-  });
+  return input.action === 'note' ? input.text : null;
 }
 
 export interface CaseView {
   areaName: string | undefined;
   files: ComplaintAttachmentInfo[];
-  deadline: Deadline | null;
+  /** Every deadline the case faces now, earliest first (the first is the next one). */
+  deadlines: Deadline[];
+  /** For a case not yet accepted: the last day to forward it, should it not be this commission's. */
+  forwardBy: string | null;
   /** Likely duplicates the actor may handle (none once the case is closed or merged). */
   duplicates: DuplicateCandidate[];
   /** The zones of the county the case is routed to, for assigning it. */
   zones: ZoneRow[];
+  /** The open hand-down or transfer, and the department of a transfer. */
+  referral: (ComplaintReferralRow & { departmentName: string | null; townshipName: string | null }) | null;
+  proposals: ComplaintProposalRow[];
+  /** What the actor may do here (the commands ask again inside their locks). */
+  may: Record<'manage' | 'report' | 'propose', boolean>;
+  /** Whether the actor's account holds approval rights (read from the account, not the session). */
+  approver: boolean;
+  /** The holding commission's accounts, for naming the handler. */
+  handlers: Array<{ id: string; displayName: string; approver: boolean }>;
+  /** Everyone who took a step on the case or decided a proposal, for naming them (internal only). */
+  officers: Array<{ id: string; displayName: string }>;
+  forwardTargets: Array<{ code: string; name: string }>;
+  /** Townships the case may be handed down to (never the one whose leadership it is about). */
+  townships: Array<{ code: string; name: string }>;
+  departments: ComplaintDepartmentRow[];
 }
 
 /** What the case page shows besides the case and its history. */
 export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: ComplaintRow): Promise<CaseView> {
-  const [area, files, duplicates, zoneList] = await Promise.all([
+  const county = levelOfCode(complaint.routedScopeCode) === 'county' ? complaint.routedScopeCode : null;
+  const [area, files, duplicates, zoneList, referral, proposals, handlers, targets, townships, departments, account, officers] = await Promise.all([
     getArea(db, complaint.areaCode),
     listComplaintAttachments(db, complaint.id),
     complaint.mergedIntoId || !OPEN_STATUSES.includes(complaint.status) ? [] : findLikelyDuplicates(db, actor, complaint),
     listZones(db, complaint.routedScopeCode),
+    openReferral(db, complaint.id, { lock: false }),
+    listProposals(db, complaint.id),
+    listHandlers(db, complaint.routedScopeCode),
+    forwardTargets(db, complaint.routedScopeCode),
+    county ? listChildren(db, county) : [],
+    county ? listDepartments(db, county, { activeOnly: true }) : [],
+    queryRows<{ approver: boolean }>(db, sql`select approver from users where id = ${actor.id} and disabled_at is null`),
+    queryRows<{ id: string; display_name: string }>(
+      db,
+      sql`select id, display_name from users where id in (
+            select actor_id from complaint_events where complaint_id = ${complaint.id}
+            union select proposed_by from complaint_proposals where complaint_id = ${complaint.id}
+            union select decided_by from complaint_proposals where complaint_id = ${complaint.id})`,
+    ),
   ]);
-  return { areaName: area?.name, files, deadline: nextDeadline(complaint), duplicates, zones: zoneList };
+  const resource = caseResource(complaint);
+  const named = async (row: ComplaintReferralRow | undefined) => {
+    if (!row) return null;
+    const department = row.departmentId ? departments.find((d) => d.id === row.departmentId)?.name ?? (await listDepartments(db, county ?? '')).find((d) => d.id === row.departmentId)?.name ?? null : null;
+    const township = row.kind === 'hand_down' && row.toScopeCode ? (await getArea(db, row.toScopeCode))?.name ?? null : null;
+    return { ...row, departmentName: department, townshipName: township };
+  };
+  return {
+    areaName: area?.name,
+    files,
+    deadlines: caseDeadlines(complaint, referral),
+    forwardBy: complaint.status === 'received' ? forwardDue(complaint.arrivedOn) : null,
+    duplicates,
+    zones: zoneList,
+    referral: await named(referral),
+    proposals,
+    may: { manage: can(actor, 'complaint.manage', resource), report: can(actor, 'complaint.report', resource), propose: can(actor, 'complaint.propose', resource) },
+    approver: account[0]?.approver === true,
+    handlers,
+    officers: officers.map((row) => ({ id: row.id, displayName: row.display_name })),
+    forwardTargets: targets,
+    townships: townships
+      .filter((township) => township.level === 'township' && !isAboutTownshipLeadership(township.code, complaint))
+      .map(({ code, name }) => ({ code, name })),
+    departments,
+  };
 }
 
 export type ComplaintAttachmentInfo = { id: string; mime: string; sizeBytes: number; stripped: boolean; hasOriginal: boolean };
@@ -239,6 +274,7 @@ export async function mergeComplaint(db: Db, actor: Actor, input: { complaintId:
     const current = reachable.get(id);
     const target = reachable.get(intoId);
     if (!current || !target) return caseNotFound({ form: '没有找到要并入的案件，请从提示的相似案件中选择' });
+    if (!can(actor, 'complaint.manage', caseResource(current)) || !can(actor, 'complaint.manage', caseResource(target))) return fail({ form: '只有办理这两个案件的纪委监委可以合并' }, 403);
     if (target.routedScopeCode !== current.routedScopeCode || target.mergedIntoId) return fail({ form: '只能并入本机关办理中的其他案件' });
     if (current.mergedIntoId || !OPEN_STATUSES.includes(current.status)) return fail({ form: '该案件已办结或已合并' });
     await tx.update(complaints).set({ mergedIntoId: intoId, status: 'transferred' }).where(eq(complaints.id, id));

@@ -18,6 +18,7 @@ async function databaseError(query: Promise<unknown>): Promise<string> {
 import { fileComplaint } from './filing.ts';
 import { addMaterial, rateOutcome, requestReview, trackComplaint } from './tracking.ts';
 import { actOnComplaint } from './console.ts';
+import { decide } from '../../../../tests/support/complaint-steps.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { escalationTarget, routeComplaint } from './routing.ts';
 
@@ -37,13 +38,37 @@ const anonymous = {
   anonymous: true,
 };
 
-describe('routing (direct reporting)', () => {
-  it('sends village and township cases to the county, county cases to the city', () => {
-    expect(routeComplaint('990121001201')).toBe('990121000000');
-    expect(routeComplaint('990121001000')).toBe('990121000000');
-    expect(routeComplaint('990121000000')).toBe('990100000000');
+describe('routing by jurisdiction over the person (管理权限)', () => {
+  it('sends everyone but county leaders to the county commission of the place, county leaders to the city', () => {
+    for (const level of ['village_cadre', 'township_cadre', 'township_leader', 'county_staff', 'county_dept_leader', 'unknown'] as const) {
+      expect(routeComplaint('990121001201', level), level).toBe('990121000000');
+      expect(routeComplaint('990121001000', level), level).toBe('990121000000');
+      // A county department's staff are the county's, not the city's (the old rule sent them up).
+      expect(routeComplaint('990121000000', level), level).toBe('990121000000');
+    }
+    for (const place of ['990121001201', '990121001000', '990121000000']) expect(routeComplaint(place, 'county_leader')).toBe('990100000000');
+  });
+
+  it('sends a complaint about the commission’s own head one level up', () => {
+    expect(routeComplaint('990121001201', 'village_cadre', true)).toBe('990100000000');
+    expect(routeComplaint('990121000000', 'county_leader', true)).toBe('990000000000');
     expect(escalationTarget('990121000000')).toBe('990100000000');
     expect(escalationTarget('990100000000')).toBe('990000000000');
+  });
+
+  it('files a complaint about a county department’s employee at the county, one about a county leader at the city', async () => {
+    const about = async (subjectLevel: string, title: string) => {
+      expect((await fileComplaint(test.db, { ...anonymous, areaCode: '990121000000', subjectLevel, subjectRole: null, title })).ok).toBe(true);
+      return (await test.db.select().from(complaints).where(eq(complaints.title, title)))[0]!;
+    };
+    expect(await about('county_staff', '县民政局工作人员索要好处费')).toMatchObject({ routedScopeCode: '990121000000', subjectLevel: 'county_staff' });
+    expect(await about('county_leader', '副县长插手工程招标')).toMatchObject({ routedScopeCode: '990100000000', subjectLevel: 'county_leader' });
+    // The JSON API may leave the question out: 不清楚, which the county handles.
+    const unasked = (await fileComplaint(test.db, { ...anonymous, title: '没有回答类别的反映' }).then(async () => (await test.db.select().from(complaints).where(eq(complaints.title, '没有回答类别的反映')))[0]))!;
+    expect(unasked).toMatchObject({ subjectLevel: 'unknown', routedScopeCode: '990121000000', arrivedOn: unasked.filedOn });
+    const refused = await fileComplaint(test.db, { ...anonymous, subjectLevel: 'mayor', title: '类别不对的反映' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.errors.subjectLevel).toMatch(/被反映人/);
   });
 });
 
@@ -87,7 +112,7 @@ describe('filing a complaint', () => {
     await citizen(() => addMaterial(test.db, receipt, { text: '补充：收费时村会计写的白条我拍了照片，共收了六户人家。' }));
     const [{ id }] = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '时间清查：村委会账外收取宅基地费'))) as [{ id: string }];
     expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok).toBe(true);
-    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'conclude', text: '经核实，村委会收取的费用已全部退还农户，对村会计予以批评教育。' })).ok).toBe(true);
+    await decide(test.db, id, 'conclude', '经核实，村委会收取的费用已全部退还农户，对村会计予以批评教育。');
     await citizen(() => rateOutcome(test.db, receipt, { rating: 2 }));
     await citizen(() => requestReview(test.db, receipt, { reasons: '退还的只有四户，还有两户没有退，答复与事实不符，请上级复查。' }));
 

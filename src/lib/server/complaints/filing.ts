@@ -21,7 +21,7 @@ import { decryptJson, encryptBytes, encryptJson, generateReceipt, receiptHmac, s
 import { cleanUpload } from '../attachments/index.ts';
 import { attachments } from '../../../../db/schema/attachments.ts';
 import { ComplaintInputSchema } from './model.ts';
-import { escalationTarget, routeComplaint } from './routing.ts';
+import { routeComplaint } from './routing.ts';
 import { recordEvent } from './cases.ts';
 import { fail, ok, type Result } from '../result.ts';
 
@@ -93,8 +93,9 @@ export async function fileComplaint(
         receiptHmac: receiptHmac(config.receiptKey, receipt),
         category: input.category,
         areaCode: area.code,
-        // A complaint about the commission's own head skips that commission (rules on 检举控告).
-        routedScopeCode: input.aboutCommissionHead ? escalationTarget(routeComplaint(area.code)) : routeComplaint(area.code),
+        // By jurisdiction over the person; one about the commission's own head skips that commission (rules on 检举控告).
+        routedScopeCode: routeComplaint(area.code, input.subjectLevel, input.aboutCommissionHead),
+        subjectLevel: input.subjectLevel,
         subjectRole: input.subjectRole ?? null,
         subjectName: input.subjectName || null,
         itemCode: input.itemCode ?? null,

@@ -48,6 +48,8 @@ export function complaintFromForm(fields: Record<string, string>) {
   return {
     category: fields.category,
     areaCode: fields.areaCode ?? '',
+    // The form always asks (不清楚 is a choice), so an empty answer is refused rather than defaulted.
+    subjectLevel: fields.subjectLevel ?? '',
     subjectRole: orNull(fields.subjectRole),
     subjectName: orNull(fields.subjectName),
     itemCode: orNull(fields.itemCode),

@@ -3,7 +3,8 @@
  * their own, so an English page shows English and the compiler checks each key exists. Exports
  * that are Chinese documents translate with `translator('zh-CN')` and say so where they do.
  */
-import type { COMPLAINT_CATEGORIES, ComplaintEventKind, DISPOSALS } from '../../../../db/schema/complaints.ts';
+import type { PROPOSAL_KINDS } from '../../../../db/schema/complaint-casework.ts';
+import type { COMPLAINT_CATEGORIES, ComplaintEventKind, DISPOSALS, SubjectLevel } from '../../../../db/schema/complaints.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
@@ -13,6 +14,14 @@ export type { ComplaintEventKind } from '../../../../db/schema/complaints.ts';
 
 export function complaintCategoryKey(category: ComplaintCategory): MessageKey {
   return `complaint.category.${category}`;
+}
+
+export function subjectLevelKey(level: SubjectLevel): MessageKey {
+  return `complaint.subjectLevel.${level}`;
+}
+
+export function proposalKindKey(kind: (typeof PROPOSAL_KINDS)[number]): MessageKey {
+  return `console.proposal.${kind}`;
 }
 
 export function disposalKey(disposal: Disposal): MessageKey {

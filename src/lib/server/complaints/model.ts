@@ -1,10 +1,10 @@
 /** What a complaint is made of, shared by the form, the JSON API and the console. */
 import { z } from 'zod';
-import { COMPLAINT_CATEGORIES } from '../../../../db/schema/complaints.ts';
+import { COMPLAINT_CATEGORIES, SUBJECT_LEVELS } from '../../../../db/schema/complaints.ts';
 import { isAreaCode } from '../areas/codes.ts';
 import { boundedDate, visibleText } from '../validation.ts';
 
-/** The 10 categories of key personnel (DESIGN.md §3). */
+/** The 10 categories of key personnel (DESIGN.md §3), as detail beside `subjectLevel`. */
 export const SUBJECT_ROLES = [
   '乡镇行政综合执法队长',
   '综合服务中心主任',
@@ -24,6 +24,8 @@ export const ComplaintInputSchema = z
   .object({
     category: z.enum(COMPLAINT_CATEGORIES, { message: '请选择反映的问题类别' }),
     areaCode: z.string().refine(isAreaCode, '请选择问题发生的地方（乡镇或村）'),
+    /** Who it is about (管理权限): decides the commission. The JSON API may leave it out (不清楚). */
+    subjectLevel: z.enum(SUBJECT_LEVELS, { message: '请选择被反映人属于哪一类（不清楚可选“不清楚”）' }).default('unknown'),
     subjectRole: z.enum(SUBJECT_ROLES, { message: '请从列表中选择被反映人的身份' }).nullable().optional(),
     subjectName: visibleText({ label: '被反映人姓名', max: 40 }).nullable().optional(),
     itemCode: z.string().trim().regex(/^([A-Z]{2}-\d{2})$/, '事项编码格式不正确').nullable().optional(),

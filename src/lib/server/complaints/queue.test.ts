@@ -11,6 +11,7 @@ import { users } from '../../../../db/schema/auth.ts';
 import { complaints } from '../../../../db/schema/complaints.ts';
 import { listComplaintQueue, loadComplaintQueue, parseQueueFilter, queueCsv } from './queue.ts';
 import { actOnComplaint } from './console.ts';
+import { decide } from '../../../../tests/support/complaint-steps.ts';
 import { fileComplaint } from './filing.ts';
 import { assignZone, listZones } from './zones.ts';
 
@@ -58,7 +59,7 @@ describe('the queue’s filters', () => {
     if (!(await assignZone(test.db, sanghe, { complaintId: await idOf('东岭村执法队乱收费'), zoneId })).ok) throw new Error('zone');
     const disposedId = await idOf('石槽村执法队选择性执法');
     await actOnComplaint(test.db, sanghe, { complaintId: disposedId, action: 'accept' });
-    await actOnComplaint(test.db, sanghe, { complaintId: disposedId, action: 'dispose', text: 'preliminary_check' });
+    await decide(test.db, disposedId, 'dispose', 'preliminary_check');
   });
   const titles = async (query: string) => (await loadComplaintQueue(test.db, sanghe, new URLSearchParams(query), '2026-11-20')).entries.map((entry) => entry.complaint.title).sort();
 

@@ -3,8 +3,9 @@
  * both read from the address, and the export itself. Every query applies the permission module's
  * rule (`complaintReachSql`), so a case outside the actor's reach never appears, whatever the filter.
  */
-import { and, asc, desc, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, type SQL } from 'drizzle-orm';
 import { areas } from '../../../../db/schema/areas.ts';
+import { complaintReferrals } from '../../../../db/schema/complaint-casework.ts';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, complaints, type ComplaintRow, type ZoneRow } from '../../../../db/schema/complaints.ts';
 import { translator } from '../../../i18n/index.ts';
 import { isAreaCode, levelOfCode, subtreeRange } from '../areas/codes.ts';
@@ -31,7 +32,7 @@ export interface QueueFilter {
   overdue?: boolean;
 }
 
-/** Cases for this commission: routed into its subtree, or (township commissions) assigned to it. */
+/** Cases for this commission: routed into its subtree, or (township commissions) handed down to it. */
 export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: QueueFilter = {}): Promise<QueueEntry[]> {
   const conditions: SQL[] = [complaintReachSql(actor, complaints)];
   if (filter.status) conditions.push(eq(complaints.status, filter.status));
@@ -81,8 +82,16 @@ export interface QueueView {
 export async function loadComplaintQueue(db: DbOrTx, actor: Actor, params: URLSearchParams, today = todayInShanghai()): Promise<QueueView> {
   const zones = actor.scopeCode && levelOfCode(actor.scopeCode) === 'county' ? await listZones(db, actor.scopeCode) : [];
   const filter = parseQueueFilter(params, zones);
-  const entries = (await listComplaintQueue(db, actor, filter))
-    .map((entry) => ({ ...entry, deadline: nextDeadline(entry.complaint, today) }))
+  const listed = await listComplaintQueue(db, actor, filter);
+  const referrals = listed.length
+    ? await db
+        .select({ complaintId: complaintReferrals.complaintId, kind: complaintReferrals.kind, state: complaintReferrals.state, dueOn: complaintReferrals.dueOn })
+        .from(complaintReferrals)
+        .where(and(inArray(complaintReferrals.complaintId, listed.map((entry) => entry.complaint.id)), ne(complaintReferrals.state, 'closed')))
+    : [];
+  const open = new Map(referrals.map((row) => [row.complaintId, row]));
+  const entries = listed
+    .map((entry) => ({ ...entry, deadline: nextDeadline(entry.complaint, open.get(entry.complaint.id), today) }))
     .filter((entry) => !filter.overdue || entry.deadline?.overdue);
   return { filter, zones, entries };
 }

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../tests/support
 import { solveBySubtraction } from '../../../../tests/support/subtraction-attack.ts';
 import { todayInShanghai } from '../time.ts';
 import { actOnComplaint } from './console.ts';
+import { decide } from '../../../../tests/support/complaint-steps.ts';
 import { fileComplaint } from './filing.ts';
 import { complaintStatistics, countMonthlyFlows, lastClosedMonth, parseStatisticsMonth, type ComplaintStatistics, type Figures } from './statistics.ts';
 import { findExposures, SMALL, WITHHELD, type Published, type Relation } from './suppression.ts';
@@ -174,7 +175,7 @@ describe('closed periods only', () => {
     const ids = await file(5, 'conduct', DONGLING);
     for (const id of ids.slice(0, 2)) {
       expect((await actOnComplaint(test.db, actor, { complaintId: id, action: 'accept' })).ok).toBe(true);
-      expect((await actOnComplaint(test.db, actor, { complaintId: id, action: 'conclude', text: REPLY })).ok).toBe(true);
+      await decide(test.db, id, 'conclude', REPLY);
     }
     const after = await Promise.all([SANGHE, BEIYUAN, LIUGANG].map((code) => complaintStatistics(test.db, code)));
     expect(after).toEqual(before);

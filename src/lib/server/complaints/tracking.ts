@@ -122,7 +122,7 @@ export async function requestReview(db: Db, receipt: string, input: { reasons: s
     const today = todayInShanghai();
     await tx
       .update(complaints)
-      .set({ reviewRequestedOn: today, status: 'received', routedScopeCode: escalationTarget(complaint.routedScopeCode), assigneeId: null })
+      .set({ reviewRequestedOn: today, status: 'received', routedScopeCode: escalationTarget(complaint.routedScopeCode), arrivedOn: today, assigneeId: null, handedDownTo: null })
       .where(eq(complaints.id, complaint.id));
     await recordEvent(tx, { complaintId: complaint.id, on: today, kind: 'reviewRequested', public: true, text: parsed.data.reasons });
     return ok();

@@ -7,6 +7,7 @@ import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { raceBehindLock } from '../../../../tests/support/race.ts';
 import { actOnComplaint } from './console.ts';
+import { decide } from '../../../../tests/support/complaint-steps.ts';
 import { fileComplaint } from './filing.ts';
 import { listComplaintQueue } from './queue.ts';
 import { trackComplaint } from './tracking.ts';
@@ -49,7 +50,7 @@ describe('collaboration zones', () => {
     expect((await assignZone(test.db, sanghe, { complaintId: ids[0]!, zoneId: 'no-such-zone' })).ok).toBe(false);
     const concludedId = ids[0]!;
     await actOnComplaint(test.db, sanghe, { complaintId: concludedId, action: 'accept' });
-    await actOnComplaint(test.db, sanghe, { complaintId: concludedId, action: 'conclude', text: '经核实，评议程序确有瑕疵，已责令重新评议并公示结果。' });
+    await decide(test.db, concludedId, 'conclude', '经核实，评议程序确有瑕疵，已责令重新评议并公示结果。');
     // Pin the conclusion date so the average is exact.
     await test.db.execute(sql`update complaint_events set "on" = '2026-10-11' where complaint_id = ${concludedId} and kind = 'concluded'`);
     const [figures] = await zoneFigures(test.db, SANGHE, '2026-11-26');
@@ -90,7 +91,7 @@ describe('zone writes checked inside their lock', () => {
     const [first] = await listZones(test.db, SANGHE);
     const id = await fileCase('片区：北街村门面房');
     expect(await assignZone(test.db, sanghe, { complaintId: id, zoneId: '' })).toEqual({ ok: false, errors: { zone: '请选择本县的片区' } });
-    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'decline', text: '门面房出租事项已由乡镇农经站审计，不属于受理范围。' });
+    await decide(test.db, id, 'decline', '门面房出租事项已由乡镇农经站审计，不属于受理范围。');
     const before = await trace(id);
     expect(await assignZone(test.db, sanghe, { complaintId: id, zoneId: first!.id })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
     expect(await trace(id)).toEqual(before);

@@ -12,7 +12,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { fieldErrors } from '../validation.ts';
-import { caseNotFound, lockReachable, OPEN_STATUSES, recordEvent, STATE_CHANGED } from './cases.ts';
+import { caseNotFound, caseResource, lockReachable, OPEN_STATUSES, recordEvent, STATE_CHANGED } from './cases.ts';
 import { nextDeadline } from './deadlines.ts';
 
 const person = (label: string) => z.string().trim().min(2, `请填写${label}姓名`).max(20, `${label}姓名不超过20个字`);
@@ -72,6 +72,7 @@ export async function assignZone(db: Db, actor: Actor, input: { complaintId: str
   return db.transaction(async (tx) => {
     const complaint = (await lockReachable(tx, actor, [complaintId])).get(complaintId);
     if (!complaint) return caseNotFound();
+    if (!can(actor, 'complaint.manage', caseResource(complaint))) return fail({ form: '只有办理该案件的纪委监委可以分派片区' }, 403);
     if (!OPEN_STATUSES.includes(complaint.status) || complaint.mergedIntoId) return fail({ form: STATE_CHANGED });
     const [zone] = await tx.select().from(zones).where(eq(zones.id, zoneId));
     if (!zone || zone.countyCode !== complaint.routedScopeCode) return fail({ zone: NOT_A_ZONE });
@@ -95,7 +96,7 @@ export async function zoneFigures(db: DbOrTx, countyCode: string, today = todayI
   const list = await listZones(db, countyCode);
   if (!list.length) return [];
   const cases = await db
-    .select({ id: complaints.id, zoneId: complaints.zoneId, status: complaints.status, filedOn: complaints.filedOn })
+    .select({ id: complaints.id, zoneId: complaints.zoneId, status: complaints.status, filedOn: complaints.filedOn, arrivedOn: complaints.arrivedOn })
     .from(complaints)
     .where(inArray(complaints.zoneId, list.map((z) => z.id)));
   const concludedOn = new Map<string, string>();
@@ -115,7 +116,7 @@ export async function zoneFigures(db: DbOrTx, countyCode: string, today = todayI
       received: mine.length,
       concluded: done.length,
       averageDays: days.length ? Math.round((days.reduce((a, b) => a + b, 0) / days.length) * 10) / 10 : null,
-      overdue: mine.filter((c) => nextDeadline(c, today)?.overdue).length,
+      overdue: mine.filter((c) => nextDeadline(c, null, today)?.overdue).length,
     };
   });
 }

@@ -15,6 +15,9 @@ import { summaryTargets } from '../../../../tests/support/error-summary.ts';
 import { translator, type Lang } from '../../../i18n/index.ts';
 import type { SessionUser } from '../../../lib/server/auth/sessions.ts';
 import { actOnComplaint } from '../../../lib/server/complaints/console.ts';
+import { assignHandler } from '../../../lib/server/complaints/casework.ts';
+import { complaintProposals } from '../../../../db/schema/complaint-casework.ts';
+import { decide } from '../../../../tests/support/complaint-steps.ts';
 import { fileComplaint } from '../../../lib/server/complaints/filing.ts';
 import NotFound from '../../404.astro';
 import Forbidden from '../../403.astro';
@@ -24,6 +27,8 @@ import * as ComplaintExport from './export.ts';
 let test: TestDatabase;
 let container: AstroContainer;
 let sanghe: SessionUser;
+/** The demo handler of 桑河县's cases: proposes; sanghe.jw, who may approve, decides. */
+let handler: SessionUser;
 const ids = new Map<string, string>();
 const content = '村里修水渠向每户集资两百元，说好开收据，到现在也没有开，钱花在哪里也没有公布。';
 
@@ -35,6 +40,8 @@ beforeAll(async () => {
   container.insertPageRoute('/403', Forbidden);
   const [row] = await test.db.select().from(users).where(eq(users.username, 'sanghe.jw'));
   sanghe = { id: row!.id, username: row!.username, displayName: row!.displayName, role: row!.role, scopeCode: row!.scopeCode, mustChangePassword: false };
+  const [cb] = await test.db.select().from(users).where(eq(users.username, 'sanghe.cb'));
+  handler = { id: cb!.id, username: cb!.username, displayName: cb!.displayName, role: cb!.role, scopeCode: cb!.scopeCode, mustChangePassword: false };
   for (const [title, category, extra] of [
     ['前营村水渠集资不开收据', 'assets', { anonymous: false, name: '陈玉兰', phone: '13544445555' }],
     ['后营村干部酒后驾驶公车', 'conduct', {}],
@@ -42,17 +49,18 @@ beforeAll(async () => {
     const filed = await fileComplaint(test.db, { category, areaCode: '990121001201', title, content, anonymous: true, ...extra });
     if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
     ids.set(title, (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title)))[0]!.id);
+    if (!(await assignHandler(test.db, sanghe, { complaintId: ids.get(title)!, handlerId: handler.id })).ok) throw new Error('handler');
   }
 });
 afterAll(async () => test?.dispose());
 
-async function casePage(title: string, body?: Record<string, string>, lang: Lang = 'zh-CN') {
+async function casePage(title: string, body?: Record<string, string>, lang: Lang = 'zh-CN', user: SessionUser = sanghe) {
   const id = ids.get(title)!;
   const url = `http://localhost/staff/complaints/${id}`;
   const request = body
     ? new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' }, body: new URLSearchParams(body) })
     : new Request(url);
-  const response = await container.renderToResponse(ComplaintCase, { request, params: { id }, partial: false, locals: { lang, t: translator(lang), user: sanghe, sessionId: null } });
+  const response = await container.renderToResponse(ComplaintCase, { request, params: { id }, partial: false, locals: { lang, t: translator(lang), user, sessionId: null } });
   return { status: response.status, location: response.headers.get('Location'), html: await response.text() };
 }
 
@@ -64,7 +72,7 @@ describe('the case page', () => {
   });
 
   it('sends a refused form back with what was typed, its error linked to that form’s own field', async () => {
-    const { status, html } = await casePage('前营村水渠集资不开收据', { action: 'decline', text: '不受理' });
+    const { status, html } = await casePage('前营村水渠集资不开收据', { action: 'decline', text: '不受理' }, 'zh-CN', handler);
     expect(status).toBe(400);
     expect(html).toContain('请写明不予受理的理由');
     expect(html).toMatch(/<textarea id="field-text-decline"[^>]*>不受理<\/textarea>/);
@@ -79,7 +87,7 @@ describe('the case page', () => {
     expect(zone.status).toBe(400);
     expect(summaryTargets(zone.html)).toEqual({ links: ['field-zone'], missing: [] });
     await actOnComplaint(test.db, sanghe, { complaintId: ids.get('后营村干部酒后驾驶公车')!, action: 'accept' });
-    const dispose = await casePage('后营村干部酒后驾驶公车', { action: 'dispose', text: 'whatever' });
+    const dispose = await casePage('后营村干部酒后驾驶公车', { action: 'dispose', text: 'whatever' }, 'zh-CN', handler);
     expect(dispose.status).toBe(400);
     expect(summaryTargets(dispose.html)).toEqual({ links: ['field-text-dispose'], missing: [] });
   });
@@ -92,19 +100,35 @@ describe('the case page', () => {
     expect((await test.db.select().from(auditEvents)).length).toBe(before);
   });
 
-  it('shows a revealed identity in this response only, and audits the look', async () => {
-    const { status, html } = await casePage('前营村水渠集资不开收据', { action: 'reveal', reason: '需要电话联系反映人补充集资收据的照片' });
+  it('releases an identity on the handler’s proposal and another’s approval, shows it in that response only, and audits the look', async () => {
+    const title = '前营村水渠集资不开收据';
+    const reason = '需要电话联系反映人补充集资收据的照片';
+    // The approver may not ask for it himself: proposing is the handler's.
+    expect((await casePage(title, { action: 'reveal', reason })).status).toBe(403);
+    const proposed = await casePage(title, { action: 'reveal', reason }, 'zh-CN', handler);
+    expect(proposed.status).toBe(303);
+    const [proposal] = await test.db.select().from(complaintProposals).where(eq(complaintProposals.complaintId, ids.get(title)!));
+    // The approver reads the reason before deciding; the handler is offered no approval form.
+    expect((await casePage(title)).html).toContain(reason);
+    expect((await casePage(title, undefined, 'zh-CN', handler)).html).not.toContain('name="proposal" value="' + proposal!.id + '"><button type="submit">');
+    const before = (await test.db.select().from(auditEvents)).length;
+    const own = await casePage(title, { action: 'approve', proposal: proposal!.id }, 'zh-CN', handler);
+    expect(own.status).toBe(403);
+    expect((await test.db.select().from(auditEvents)).length).toBe(before);
+    expect((await casePage(title, { action: 'approve', proposal: proposal!.id })).status).toBe(303);
+    const { status, html } = await casePage(title, { action: 'identity' }, 'zh-CN', handler);
     expect(status).toBe(200);
     expect(html).toContain('陈玉兰 · 13544445555');
-    expect(html).not.toContain('name="reason"'); // no second form to reveal it again
-    expect((await casePage('前营村水渠集资不开收据')).html).not.toContain('陈玉兰');
+    expect(html).not.toContain('value="identity"'); // no second form to open it again
+    expect((await casePage(title, undefined, 'zh-CN', handler)).html).not.toContain('陈玉兰');
+    expect((await casePage(title, { action: 'identity' })).status).toBe(403); // released to the handler, not the approver
     const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'complaint.identityRevealed'));
-    expect(audit.map((row) => row.reason)).toEqual(['需要电话联系反映人补充集资收据的照片']);
+    expect(audit.map((row) => [row.actorId, row.reason])).toEqual([[handler.id, reason]]);
   });
 
   it('says categories, disposals and history steps in the page’s language', async () => {
-    await actOnComplaint(test.db, sanghe, { complaintId: ids.get('后营村干部酒后驾驶公车')!, action: 'dispose', text: 'talk_inquiry' });
-    const en = (await casePage('后营村干部酒后驾驶公车', undefined, 'en')).html;
+    await decide(test.db, ids.get('后营村干部酒后驾驶公车')!, 'dispose', 'talk_inquiry');
+    const en = (await casePage('后营村干部酒后驾驶公车', undefined, 'en', handler)).html;
     expect(en).toContain('Conduct of officials');
     expect(en).toContain('<span class="tag">Talk or written inquiry</span>');
     expect(en).toContain('<option value="preliminary_check">Preliminary verification</option>');
