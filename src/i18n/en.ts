@@ -512,6 +512,7 @@ export const en: Record<MessageKey, string> = {
   'staff.ledgers.title': 'Village accounts',
   'staff.ledgers.leadVillage': 'Enter or import this period’s income and expense, check the assets and contracts, and submit to the supervision committee.',
   'staff.ledgers.leadReview': 'Disclosures in your area waiting for countersignature or review.',
+  'staff.ledgers.leadSupervise': 'Every village disclosure in your area, drafts and those under review included: read them, their red flags and answers, and raise supervision opinions; you do not sign or approve them.',
   'staff.ledgers.period': 'Period',
   'staff.ledgers.open': 'Open this period',
   'staff.ledgers.none': 'Nothing waiting for you.',

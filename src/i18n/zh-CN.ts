@@ -510,6 +510,7 @@ export const zhCN = {
   'staff.ledgers.title': '三资公开',
   'staff.ledgers.leadVillage': '录入或导入本村本期的资金收支，核对资产和资源合同，提交村务监督委员会签核。',
   'staff.ledgers.leadReview': '辖区内等待签核和审核的三资公开。',
+  'staff.ledgers.leadSupervise': '辖区内各村的三资公开，草稿和审核中的也在内：可以查看、看风险提示和说明、提出监督意见，不签核、不审核。',
   'staff.ledgers.period': '期间',
   'staff.ledgers.open': '建立本期公开',
   'staff.ledgers.none': '目前没有需要处理的三资公开。',

@@ -7,7 +7,6 @@ import { signOff } from '../../../../tests/support/ledgers.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import {
   addFundEntry,
-  approveDisclosure,
   countersignDisclosure,
   getDisclosure,
   getDisclosureByPeriod,

@@ -2,9 +2,9 @@
  * What the staff ledger pages load: the queue for a role (with opening a period, the list page's
  * one command), and one disclosure's workspace.
  */
-import { and, asc, desc, eq, gte, inArray, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { areas, type AreaRow } from '../../../../db/schema/areas.ts';
-import { disclosureEvents, disclosures, fundEntries, type DisclosureRow } from '../../../../db/schema/accounts.ts';
+import { disclosureEvents, disclosures, type DisclosureRow } from '../../../../db/schema/accounts.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
@@ -43,7 +43,8 @@ export async function listLedgerQueue(db: DbOrTx, actor: Actor): Promise<QueueRo
     .from(disclosures)
     .innerJoin(areas, eq(areas.code, disclosures.villageCode))
     .where(and(...conditions))
-    .orderBy(desc(disclosures.status), asc(disclosures.villageCode), desc(disclosures.periodStart))
+    // What waits for a signature first (countersigned for the agency, then submitted), then by village and period.
+    .orderBy(sql`case ${disclosures.status} when 'countersigned' then 0 when 'submitted' then 1 when 'draft' then 2 else 3 end`, asc(disclosures.villageCode), desc(disclosures.periodStart))
     .limit(300);
   return rows;
 }
