@@ -996,6 +996,7 @@ export const en: Record<MessageKey, string> = {
   'ledger.voucherNone': 'No voucher scans in this period.',
   'cadence.quarterly': 'Quarterly',
   'cadence.monthly': 'Monthly',
+  'staff.overview.openOpinions': 'Opinions waiting for an answer',
   'staff.overview.title': 'Villages overview',
   'staff.overview.lead': 'Each village in your area: the current and last period, open supervision opinions, and the disclosure cadence.',
   'staff.overview.village': 'Village',

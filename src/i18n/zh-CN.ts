@@ -994,6 +994,7 @@ export const zhCN = {
   'ledger.voucherNone': '本期没有上传凭证扫描件。',
   'cadence.quarterly': '按季度',
   'cadence.monthly': '按月',
+  'staff.overview.openOpinions': '待答复的监督意见',
   'staff.overview.title': '各村公开情况',
   'staff.overview.lead': '辖区内各村当前和上一期的公开状态、未答复的监督意见和公开频次。',
   'staff.overview.village': '村',

@@ -9,6 +9,7 @@ import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { disclosures, fundEntries } from '../../../../db/schema/accounts.ts';
+import { areas } from '../../../../db/schema/areas.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { opinionAnswers, supervisionOpinions } from '../../../../db/schema/supervision.ts';
 import { recordAudit } from '../audit.ts';
@@ -153,6 +154,41 @@ export async function listOpinions(db: DbOrTx, disclosureIds: number[], today = 
     byPeriod.set(row.opinion.disclosureId, [...(byPeriod.get(row.opinion.disclosureId) ?? []), view]);
   }
   return byPeriod;
+}
+
+export interface OpenOpinion {
+  id: number;
+  disclosureId: number;
+  period: string;
+  villageName: string;
+  lineNo: number | null;
+  body: string;
+  dueOn: string;
+  overdue: boolean;
+}
+
+/** The unanswered opinions of a scope, the earliest due first: where the agency finds what it owes an answer. */
+export async function listOpenOpinions(db: DbOrTx, scopeCode: string, today = todayInShanghai(), limit = 100): Promise<OpenOpinion[]> {
+  const { from, to } = subtreeRange(scopeCode);
+  const rows = await db
+    .select({ opinion: supervisionOpinions, period: disclosures.period, villageName: areas.name })
+    .from(supervisionOpinions)
+    .innerJoin(disclosures, eq(disclosures.id, supervisionOpinions.disclosureId))
+    .innerJoin(areas, eq(areas.code, supervisionOpinions.villageCode))
+    .leftJoin(opinionAnswers, eq(opinionAnswers.opinionId, supervisionOpinions.id))
+    .where(and(isNull(opinionAnswers.id), gte(supervisionOpinions.villageCode, from), lt(supervisionOpinions.villageCode, to)))
+    .orderBy(asc(supervisionOpinions.dueOn), asc(supervisionOpinions.id))
+    .limit(limit);
+  return rows.map(({ opinion, period, villageName }) => ({
+    id: opinion.id,
+    disclosureId: opinion.disclosureId,
+    period,
+    villageName,
+    lineNo: opinion.lineNo,
+    body: opinion.body,
+    dueOn: opinion.dueOn,
+    overdue: today > opinion.dueOn,
+  }));
 }
 
 /** Unanswered opinions per village of a scope, and how many of them are overdue. */

@@ -32,7 +32,8 @@ import {
 } from './disclosures.ts';
 import { listPublishedMajorMatters, publishMajorMatter, reportMajorMatter } from './major-matters.ts';
 import { listOverdueVillages } from './overdue.ts';
-import { answerOpinion, listOpinions, raiseOpinion } from './supervision.ts';
+import { ledgerOverviewPage } from './overview.ts';
+import { answerOpinion, listOpenOpinions, listOpinions, raiseOpinion } from './supervision.ts';
 
 // 青禾县 (no demo ledgers): 青禾村 and 李家堡村 in 青禾镇, 麦田村 in 麦田乡.
 const QINGHE = '990123001201';
@@ -256,6 +257,26 @@ describe('supervision opinions', () => {
     const [opinion] = (await listOpinions(test.db, [id], '2026-12-21')).get(id)!;
     expect(opinion).toMatchObject({ lineNo: 1, body, dueOn: '2026-12-20', answer: null, overdue: true, raisedBy: 'qinghe.jw' });
     expect((await listOpinions(test.db, [id], '2026-12-20')).get(id)![0]!.overdue).toBe(false);
+    expect(await listOpenOpinions(test.db, '990123001000', '2026-12-21')).toMatchObject([{ disclosureId: id, period: '2025-Q4', villageName: '李家堡村', overdue: true }]);
+    expect(await listOpenOpinions(test.db, '990123002000', '2026-12-21')).toEqual([]);
+  });
+
+  it('puts the village, its periods, open opinions and cadence on the overview of the agency and the commission only', async () => {
+    const url = 'http://localhost/staff/ledgers/villages';
+    const agencyView = await ledgerOverviewPage(test.db, people.agency, new Request(url), '2026-12-21');
+    if (agencyView.kind !== 'page') throw new Error(agencyView.kind);
+    const lijiapu = agencyView.rows.find((row) => row.code === LIJIAPU)!;
+    expect(lijiapu).toMatchObject({ name: '李家堡村', cadence: 'quarterly', cadenceSet: false, openOpinions: 1, overdueOpinions: 1, current: { period: '2026-Q4', disclosure: null } });
+    expect(agencyView.rows.every((row) => row.code.startsWith('990123001'))).toBe(true);
+    expect(agencyView.maySetCadence).toBe(true);
+    expect(agencyView.openOpinions).toHaveLength(1);
+    const county = await ledgerOverviewPage(test.db, people.commission, new Request(url), '2026-12-21');
+    expect(county.kind === 'page' && county.maySetCadence).toBe(false);
+    expect((await ledgerOverviewPage(test.db, people.otherCommission, new Request(url))).kind === 'page').toBe(true);
+    for (const actor of [people.cadre, people.supervisor]) expect((await ledgerOverviewPage(test.db, actor, new Request(url))).kind).toBe('forbidden');
+    const post = () => new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `village=${LIJIAPU}&cadence=monthly` });
+    expect((await ledgerOverviewPage(test.db, people.commission, post())).kind).toBe('forbidden');
+    expect((await ledgerOverviewPage(test.db, people.otherAgency, post())).kind).toBe('forbidden');
   });
 
   it('is answered once, by the township agency only; two answers at once give one', async () => {
@@ -273,6 +294,7 @@ describe('supervision opinions', () => {
     );
     expect([a.ok, b.ok]).toEqual([true, false]);
     expect(b.ok === false && b.errors.answer).toMatch(/已经答复/);
+    expect(await listOpenOpinions(test.db, '990123001000', '2026-12-21')).toEqual([]);
     const [opinion] = (await listOpinions(test.db, [id], '2026-12-21')).get(id)!;
     expect(opinion).toMatchObject({ overdue: false, answer: { body: '已核实：采购时做了三家询价，询价单补附在1号凭证后', by: 'qinghezhen.jgz' } });
   });
