@@ -743,7 +743,6 @@ export const en: Record<MessageKey, string> = {
   'console.deadline.handDown': 'The township commission reports back by {date} (hand-down limit)',
   'console.deadline.transfer': 'The receiving unit replies by {date} (transfer limit)',
   'console.deadline.forwardBy': 'If this is not ours, forward it to the competent body by {date} (5 working days from arrival)',
-  'console.deadline.all': 'All deadlines',
   'complaint.subjectLevel.village_cadre': 'Village (community) cadre',
   'complaint.subjectLevel.township_cadre': 'Township official',
   'complaint.subjectLevel.township_leader': 'Member of the township leadership',

@@ -741,7 +741,6 @@ export const zhCN = {
   'console.deadline.handDown': '乡镇纪委应于{date}前报送承办报告（交办期限）',
   'console.deadline.transfer': '承办单位应于{date}前回复（转办期限）',
   'console.deadline.forwardBy': '如不属本机关管辖，应于{date}前转送有管辖权的机关（收到后5个工作日）',
-  'console.deadline.all': '全部期限',
   'complaint.subjectLevel.village_cadre': '村（社区）干部',
   'complaint.subjectLevel.township_cadre': '乡镇干部',
   'complaint.subjectLevel.township_leader': '乡镇领导班子成员',
