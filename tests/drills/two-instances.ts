@@ -5,12 +5,15 @@
  *   1. a staff session started through nginx works on both instances, request after request;
  *   2. a county list published through instance A shows on instance B within one second, although B
  *      had the old page in its front cache (the publication's NOTIFY empties it);
- *   3. stopping instance B loses nothing: nginx sends everyone to A.
+ *   3. stopping instance B loses nothing: nginx sends everyone to A;
+ *   4. nginx's one-second micro-cache answers public pages and never a private one.
+ * nginx runs the shipped deploy/nginx.conf (TLS, trusted-proxy header, micro-cache), with only ports,
+ * certificate and temp paths rewritten.
  * Needs the build (`npm run build`), nginx (Debian `nginx-light`) and TEST_DATABASE_URL (a PostgreSQL
  * server where it may create and drop a database). Exits 1 at the first failed step.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +26,8 @@ if (!baseUrl) {
   process.exit(1);
 }
 const COUNTY = '990121000000'; // 桑河县 (demo)
+// nginx serves a self-signed certificate made for this run.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const STAFF = { username: 'sanghe.jw', password: 'yidiantong-jiwei-2026' };
 
 const children: ChildProcess[] = [];
@@ -65,10 +70,11 @@ function withDatabase(name: string): string {
   return url.toString();
 }
 
-async function startInstance(port: number, databaseUrl: string): Promise<ChildProcess> {
+async function startInstance(port: number, databaseUrl: string, publicOrigin: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['src/server/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, APP_ENV: 'development', LOG_LEVEL: 'warn', TRUSTED_PROXIES: '127.0.0.1' },
+    // PUBLIC_ORIGIN: behind TLS the app sees http, while browsers send the https origin.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, APP_ENV: 'development', LOG_LEVEL: 'warn', TRUSTED_PROXIES: '127.0.0.1', PUBLIC_ORIGIN: publicOrigin },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(child);
@@ -118,14 +124,36 @@ async function main(): Promise<void> {
 
   const [portA, portB, portNginx] = [await freePort(), await freePort(), await freePort()];
   step(`instance A on ${portA} migrates and seeds the demo; instance B on ${portB} joins the same database`);
-  await startInstance(portA, databaseUrl);
-  const instanceB = await startInstance(portB, databaseUrl);
+  const origin = `https://127.0.0.1:${portNginx}`;
+  await startInstance(portA, databaseUrl, origin);
+  const instanceB = await startInstance(portB, databaseUrl, origin);
 
+  // nginx runs the shipped deploy/nginx.conf, rewritten only where a test machine differs: the
+  // upstream ports, the listening port, a self-signed certificate and temp paths.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ydt-nginx-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => {
+    // On failure, nginx's own account of it is the first thing to read.
+    if (process.exitCode) process.stderr.write(readFileSync(path.join(dir, 'error.log'), 'utf8').slice(-2000));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const certificate = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+  if (certificate.status !== 0) fail('openssl could not make a test certificate');
+  const shipped = readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8');
+  const site = shipped
+    .replace('server 127.0.0.1:4321', `server 127.0.0.1:${portA}`)
+    .replace('server 127.0.0.1:4322', `server 127.0.0.1:${portB}`)
+    .replace(/server \{\n    listen 80;[\s\S]*?\n\}\n/, '')
+    .replace(/    listen \[::\]:443 ssl http2;\n/, '')
+    .replace('listen 443 ssl http2;', `listen 127.0.0.1:${portNginx} ssl http2;`)
+    .replace('/etc/ssl/yidiantong/fullchain.pem', `${dir}/cert.pem`)
+    .replace('/etc/ssl/yidiantong/privkey.pem', `${dir}/key.pem`)
+    .replace('/var/cache/nginx/yidiantong', `${dir}/cache`);
+  if (site === shipped || !site.includes(String(portA)) || site.includes('/etc/ssl/')) fail('deploy/nginx.conf no longer has the lines the drill rewrites');
   writeFileSync(
     path.join(dir, 'nginx.conf'),
+    // Workers as the user running the drill, so they can write the private temp directory.
     `daemon off;
+${process.getuid?.() === 0 ? 'user root;' : ''}
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 worker_processes 1;
@@ -134,22 +162,13 @@ http {
   access_log off;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
-  upstream portal { server 127.0.0.1:${portA} max_fails=1 fail_timeout=5s; server 127.0.0.1:${portB} max_fails=1 fail_timeout=5s; }
-  server {
-    listen 127.0.0.1:${portNginx};
-    location / {
-      proxy_pass http://portal;
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_next_upstream error timeout;
-    }
-  }
+${site}
 }
 `,
   );
   const nginx = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
   children.push(nginx);
-  const front = `http://127.0.0.1:${portNginx}`;
+  const front = `https://127.0.0.1:${portNginx}`;
   await waitFor(`${front}/healthz`, nginx);
 
   step('a session started through nginx works on every following request, whichever instance answers');
@@ -190,6 +209,19 @@ http {
   if (seen === before.version) fail(`instance B still shows version ${seen} one second after the publication`);
   console.log(`  version ${before.version} → ${seen} on instance B after ${Date.now() - publishedAt} ms`);
 
+  step('nginx micro-caches public pages for a second, never private ones or signed-in requests');
+  const statuses = async (address: string, cookie = '') => {
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await fetch(`${front}${address}`, { headers: { Cookie: cookie }, redirect: 'manual' })).headers.get('x-nginx-cache') ?? '-');
+    return seen;
+  };
+  const village = await statuses('/villages/990121001201');
+  if (!village.includes('HIT')) fail(`nginx never answered the village page from its cache: ${village.join(', ')}`);
+  for (const [address, sent] of [['/report', ''], ['/track', ''], [`/counties/${COUNTY}`, cookie]] as const) {
+    const seen = await statuses(address, sent);
+    if (seen.includes('HIT')) fail(`nginx served ${address}${sent ? ' to a signed-in user' : ''} from its cache: ${seen.join(', ')}`);
+  }
+
   step('with instance B stopped, nginx sends every request to A and the session still holds');
   await stop(instanceB);
   for (let i = 0; i < 4; i++) {
@@ -203,8 +235,10 @@ let code = 0;
 try {
   await main();
 } catch (error) {
-  console.error(`two-instances drill FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  console.error(`two-instances drill FAILED: ${error instanceof Error ? error.message : String(error)}${cause}`);
   code = 1;
+  process.exitCode = 1;
 } finally {
   for (const child of children.reverse()) await stop(child);
   for (const cleanup of cleanups.reverse()) await cleanup();

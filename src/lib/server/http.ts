@@ -11,6 +11,9 @@ export const PUBLIC_MAX_AGE_SECONDS = 60;
 export function markPublic(headers: Headers): void {
   headers.set('Cache-Control', `public, max-age=${PUBLIC_MAX_AGE_SECONDS}`);
   headers.set('Vary', 'Cookie');
+  // For nginx's micro-cache (deploy/nginx.conf) only: one second, so a publication is stale there
+  // for at most that long (the app's own front cache is emptied at once). nginx does not pass it on.
+  headers.set('X-Accel-Expires', '1');
 }
 
 export function isPublicResponse(response: Response): boolean {
