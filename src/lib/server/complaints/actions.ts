@@ -117,7 +117,8 @@ export async function runCaseAction(db: Db, actor: Actor, complaint: ComplaintRo
   const errorIds = {
     text: `field-text-${name}`,
     reason: `field-reason-${name}`,
-    note: `field-note-${name}`,
+    // The approver's note is per proposal: several may wait on one page.
+    note: `field-note-${fields.proposal ?? ''}`,
     dueOn: `field-dueOn-${name}`,
     handler: 'field-handler',
     toScopeCode: 'field-toScopeCode',

@@ -110,7 +110,8 @@ describe('the case page', () => {
     const [proposal] = await test.db.select().from(complaintProposals).where(eq(complaintProposals.complaintId, ids.get(title)!));
     // The approver reads the reason before deciding; the handler is offered no approval form.
     expect((await casePage(title)).html).toContain(reason);
-    expect((await casePage(title, undefined, 'zh-CN', handler)).html).not.toContain('name="proposal" value="' + proposal!.id + '"><button type="submit">');
+    expect((await casePage(title)).html).toContain('<button type="submit" name="action" value="approve">');
+    expect((await casePage(title, undefined, 'zh-CN', handler)).html).not.toContain('value="approve"');
     const before = (await test.db.select().from(auditEvents)).length;
     const own = await casePage(title, { action: 'approve', proposal: proposal!.id }, 'zh-CN', handler);
     expect(own.status).toBe(403);
@@ -124,6 +125,23 @@ describe('the case page', () => {
     expect((await casePage(title, { action: 'identity' })).status).toBe(403); // released to the handler, not the approver
     const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'complaint.identityRevealed'));
     expect(audit.map((row) => [row.actorId, row.reason])).toEqual([[handler.id, reason]]);
+  });
+
+  it('rejects a proposal with the approver’s note when the reject button is pressed, and the handler may propose again', async () => {
+    const title = '后营村干部酒后驾驶公车';
+    const reply = '经核实，反映的问题基本属实，已对相关村干部进行批评教育并责令写出书面检查。';
+    expect((await casePage(title, { action: 'conclude', text: reply }, 'zh-CN', handler)).status).toBe(303);
+    const [proposal] = await test.db.select().from(complaintProposals).where(eq(complaintProposals.kind, 'conclude'));
+    // A browser sends the hidden proposal id, the note and the pressed button's action.
+    const missingNote = await casePage(title, { proposal: proposal!.id, note: '', action: 'reject' });
+    expect(missingNote.status).toBe(400);
+    expect(missingNote.html).toContain('请写明不同意的理由');
+    expect(summaryTargets(missingNote.html)).toEqual({ links: [`field-note-${proposal!.id}`], missing: [] });
+    expect((await casePage(title, { proposal: proposal!.id, note: '答复没有写明查实的经过，请补充', action: 'reject' })).status).toBe(303);
+    const [after] = await test.db.select().from(complaintProposals).where(eq(complaintProposals.id, proposal!.id));
+    expect(after).toMatchObject({ state: 'rejected', decidedBy: sanghe.id, decisionNote: '答复没有写明查实的经过，请补充' });
+    expect((await test.db.select({ status: complaints.status }).from(complaints).where(eq(complaints.id, ids.get(title)!)))[0]!.status).not.toBe('concluded');
+    expect((await casePage(title, undefined, 'zh-CN', handler)).html).toContain('id="field-text-conclude"');
   });
 
   it('says categories, disposals and history steps in the page’s language', async () => {
