@@ -590,6 +590,7 @@ describe('township hand-down scope (交办, 回避)', () => {
     }
     const queue = await render({ file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: [] }, township, 'GET');
     expect(queue.body).toContain(TITLES.handed);
+    expect(queue.body).toMatch(/交办报告 \d{4}-\d{2}-\d{2}/); // its next deadline, and what it is for
     expect(queue.body).not.toContain(TITLES.kept);
     expect(queue.body).not.toContain(TITLES.own);
     const audit = await render({ file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: [] }, township, 'GET');
