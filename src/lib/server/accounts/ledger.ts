@@ -6,7 +6,7 @@ import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { areas, type AreaRow } from '../../../../db/schema/areas.ts';
 import { disclosureEvents, disclosures, fundEntries, type DisclosureRow, type FundEntryRow } from '../../../../db/schema/accounts.ts';
 import type { MajorMatterRow } from '../../../../db/schema/supervision.ts';
-import { getAncestors, getArea } from '../areas/index.ts';
+import { findVillagesByName, getAncestors, getArea, type VillageHit } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { getLines, listPublished, periodTotals, type DisclosureLines } from './disclosures.ts';
@@ -17,32 +17,13 @@ import { listOpinions, type OpinionView } from './supervision.ts';
 
 export const VILLAGE_SEARCH_MIN = 2;
 
-export interface VillageHit {
-  code: string;
-  name: string;
-  townshipName: string;
-  countyName: string;
-}
+export type { VillageHit } from '../areas/index.ts';
 
-/**
- * Villages by name. 3+ characters use the trigram index on areas.name; 2 characters (a village
- * name is often just 2–3 characters: 前营, 河湾) scan the village rows' names, which at province scale
- * (~50,000 villages) takes about 8 ms on PGlite — measured by `npm run bench`.
- */
+/** Villages by name for the village finder: at least two characters (see findVillagesByName). */
 export async function searchVillages(db: DbOrTx, rawQuery: string | null): Promise<VillageHit[] | 'too-short'> {
   const query = (rawQuery ?? '').normalize('NFKC').trim().slice(0, 20);
   if ([...query].length < VILLAGE_SEARCH_MIN) return 'too-short';
-  const pattern = `%${query.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  return queryRows<VillageHit>(
-    db,
-    sql`select v.code, v.name, coalesce(t.name, '') as "townshipName", coalesce(c.name, '') as "countyName"
-          from areas v
-          left join areas t on t.code = v.parent_code
-          left join areas c on c.code = t.parent_code
-         where v.level = 'village' and v.name like ${pattern}
-         order by (v.name = ${query}) desc, v.code
-         limit 50`,
-  );
+  return findVillagesByName(db, query, { limit: 50 });
 }
 
 export interface TownshipVillages {

@@ -22,6 +22,7 @@
 import { sql } from 'drizzle-orm';
 import type { CategoryCode, TimeLimit } from './types.ts';
 import { subtreeRange } from '../areas/codes.ts';
+import { findVillagesByName, type VillageHit } from '../areas/index.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 
@@ -54,12 +55,7 @@ export interface CountyHit {
   cityName: string;
 }
 
-export interface VillageHit {
-  code: string;
-  name: string;
-  townshipName: string;
-  countyName: string;
-}
+export type { VillageHit } from '../areas/index.ts';
 
 /** The county a search is confined to, and the version of its list it searched (null: none in force). */
 export interface SearchCounty extends CountyHit {
@@ -258,20 +254,8 @@ async function searchCatalogAndCountyItems(db: DbOrTx, pattern: string, needle: 
 }
 
 /** Villages by name, within a county when the search is confined to one. */
-async function searchVillageNames(db: DbOrTx, query: string, county: CountyHit | undefined): Promise<VillageHit[]> {
-  const pattern = containing(query);
-  const range = county ? subtreeRange(county.code) : undefined;
-  return queryRows<VillageHit>(
-    db,
-    sql`select v.code, v.name, coalesce(t.name, '') as "townshipName", coalesce(c.name, '') as "countyName"
-          from areas v
-          left join areas t on t.code = v.parent_code
-          left join areas c on c.code = t.parent_code
-         where v.level = 'village' and v.name like ${pattern}
-           ${range ? sql`and v.code >= ${range.from} and v.code < ${range.to}` : sql``}
-         order by (v.name = ${query}) desc, v.code
-         limit ${VILLAGE_LIMIT}`,
-  );
+function searchVillageNames(db: DbOrTx, query: string, county: CountyHit | undefined): Promise<VillageHit[]> {
+  return findVillagesByName(db, query, { within: county?.code, limit: VILLAGE_LIMIT });
 }
 
 /**
