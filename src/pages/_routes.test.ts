@@ -200,7 +200,12 @@ describe('village accounts pages', () => {
     expect(sheet.status).toBe(200);
     expect(sheet.html).toMatch(/<svg[^>]*viewBox/);
     expect(sheet.html).toContain('村务监督委员会');
-    expect((await render(Overdue, '/counties/990121000000/overdue', { code: '990121000000' })).status).toBe(200);
+    const overdue = await render(Overdue, '/counties/990121000000/overdue', { code: '990121000000' });
+    expect(overdue.status).toBe(200);
+    // The rule for both cadences, from the one due rule (periods.ts DUE_DAY), not the default's alone.
+    expect(overdue.html).toContain('下一季度首月20日前');
+    expect(overdue.html).toContain('次月15日前');
+    if (overdue.html.includes('<table')) expect(overdue.html).toContain('应公开期间');
     expect((await render(Head, '/ledgers/head')).html).toMatch(/[0-9a-f]{64}/);
   });
 });
