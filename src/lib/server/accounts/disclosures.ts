@@ -30,7 +30,7 @@ import { getArea } from '../areas/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
-import { AssetItemSchema, FundEntrySchema, ResourceContractSchema, type AssetItemInput, type FundEntryInput, type ResourceContractInput } from './model.ts';
+import { AssetItemSchema, chartSubject, FundEntrySchema, INCOME_SUBJECTS, LEGACY_SUBJECTS, ResourceContractSchema, type AssetItemInput, type FundEntryInput, type ResourceContractInput } from './model.ts';
 import { cadenceOf, periodKindOf } from './cadence.ts';
 import { ledgerLockSql } from './ledger-lock.ts';
 import { answeredFlags, unanswered, type SignerRole } from './period-flags.ts';
@@ -655,6 +655,36 @@ export function periodTotals(openingBalanceFen: number | bigint, funds: Array<Pi
   const opening = Number(openingBalanceFen);
   const { incomeFen, expenseFen } = totalsOf(funds);
   return { openingBalanceFen: opening, incomeFen, expenseFen, closingBalanceFen: opening + incomeFen - expenseFen };
+}
+
+/**
+ * A period's receipts and payments split the way the public page shows them: the period's income
+ * and expense (profit-and-loss subjects; a payment booked to 投资收益 is a loss, i.e. negative
+ * income) and the other cash movements (grants held for a project, construction, loans, deposits,
+ * money collected for others). Both parts together are all receipts and payments, so
+ * opening + income − expense + other receipts − other payments = closing, to the fen.
+ */
+export interface PeriodBreakdown {
+  profitLoss: { incomeFen: number; expenseFen: number; netFen: number };
+  other: { receiptsFen: number; paymentsFen: number };
+}
+
+export function periodBreakdown(funds: Array<Pick<FundEntryRow, 'direction' | 'amountFen' | 'subject'>>): PeriodBreakdown {
+  const profitLoss = { incomeFen: 0, expenseFen: 0, netFen: 0 };
+  const other = { receiptsFen: 0, paymentsFen: 0 };
+  for (const entry of funds) {
+    const amount = Number(entry.amountFen);
+    const signed = entry.direction === 'income' ? amount : -amount;
+    // A line published before the 2023 chart may carry a legacy name: it counts as the subject it maps to.
+    const subject = Object.hasOwn(LEGACY_SUBJECTS, entry.subject) ? LEGACY_SUBJECTS[entry.subject]! : entry.subject;
+    if (chartSubject(subject)?.category !== 'profitLoss') {
+      if (entry.direction === 'income') other.receiptsFen += amount;
+      else other.paymentsFen += amount;
+    } else if ((INCOME_SUBJECTS as readonly string[]).includes(subject)) profitLoss.incomeFen += signed;
+    else profitLoss.expenseFen -= signed;
+  }
+  profitLoss.netFen = profitLoss.incomeFen - profitLoss.expenseFen;
+  return { profitLoss, other };
 }
 
 /**

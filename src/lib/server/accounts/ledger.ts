@@ -9,7 +9,7 @@ import type { MajorMatterRow } from '../../../../db/schema/supervision.ts';
 import { findVillagesByName, getAncestors, getArea, type VillageHit } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
-import { getLines, listPublished, periodTotals, type DisclosureLines } from './disclosures.ts';
+import { getLines, listPublished, periodBreakdown, periodTotals, type DisclosureLines, type PeriodBreakdown } from './disclosures.ts';
 import { SUBJECTS } from './model.ts';
 import type { HistoryKind } from './labels.ts';
 import { listPublishedMajorMatters } from './major-matters.ts';
@@ -72,6 +72,8 @@ export interface PublishedPeriodView {
   incomeFen: number;
   expenseFen: number;
   closingBalanceFen: number;
+  /** The period's income and expense (损益) and its other cash movements. */
+  breakdown: PeriodBreakdown;
   bySubject: SubjectTotal[];
   byMonth: MonthTotal[];
   /** Entry id → the later published entries that correct it. */
@@ -173,6 +175,7 @@ export async function loadVillagePage(db: DbOrTx, villageCode: string, period?: 
       incomeFen,
       expenseFen,
       closingBalanceFen,
+      breakdown: periodBreakdown(lines.funds),
       bySubject: subjectTotals(lines.funds),
       byMonth: monthTotals(lines.funds, monthsBetween(target.periodStart, target.periodEnd)),
       ...links,

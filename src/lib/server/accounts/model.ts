@@ -3,21 +3,124 @@
  * and the open-data API. Money is integer fen (分); dates are YYYY-MM-DD in Asia/Shanghai.
  *
  * Accounting subjects follow 《农村集体经济组织会计制度》(财会〔2023〕14号, in force 2024-01-01).
- * The 2004 system's 发包及上交收入 no longer exists; imports accept it only as a legacy name and
- * map it (by substance it is mostly contracting income, i.e. 经营收入).
+ * A funds line is one receipt or payment of the collective's money, booked to the subject on the
+ * other side: a profit-and-loss subject (income and expense of the period) or an asset, liability,
+ * equity or cost subject (a grant held for its project in 专项应付款, a road in 在建工程, a loan,
+ * a deposit, money collected for others). The 2004 system's 发包及上交收入 no longer exists;
+ * imports accept it only as a legacy name and map it by row (`legacySubjectFor`).
  */
 import { z } from 'zod';
 import { isIsoDate } from '../time.ts';
 
-export const INCOME_SUBJECTS = ['经营收入', '投资收益', '补助收入', '其他收入'] as const;
-export const EXPENSE_SUBJECTS = ['经营支出', '税金及附加', '管理费用', '公益支出', '其他支出', '所得税费用'] as const;
-export const SUBJECTS = [...INCOME_SUBJECTS, ...EXPENSE_SUBJECTS] as const;
-export type Subject = (typeof SUBJECTS)[number];
+export const SUBJECT_CATEGORIES = ['asset', 'liability', 'equity', 'cost', 'profitLoss'] as const;
+export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
 
-/** Legacy names accepted on import only, with the current subject they map to. */
+export interface ChartSubject {
+  code: string;
+  name: string;
+  category: SubjectCategory;
+  /**
+   * Whether a funds line (one receipt or payment of the collective's money) can carry it: not the
+   * money accounts themselves (库存现金, 银行存款, the other side of every line) and not the
+   * contra and closing accounts no money moves through (累计折旧, 本年收益 …).
+   */
+  cash: boolean;
+}
+
+/**
+ * The first-level subjects of the 2023 system's chart (附录 会计科目名称和编号), in its order. The
+ * codes are as the chart numbers them: check them against the gazetted text before a report
+ * relies on them (the subject names are what is stored and hashed, never the codes).
+ */
+export const CHART: readonly ChartSubject[] = [
+  { code: '101', name: '库存现金', category: 'asset', cash: false },
+  { code: '102', name: '银行存款', category: 'asset', cash: false },
+  { code: '111', name: '短期投资', category: 'asset', cash: true },
+  { code: '112', name: '应收款', category: 'asset', cash: true },
+  { code: '113', name: '内部往来', category: 'asset', cash: true },
+  { code: '121', name: '库存物资', category: 'asset', cash: true },
+  { code: '131', name: '消耗性生物资产', category: 'asset', cash: true },
+  { code: '132', name: '生产性生物资产', category: 'asset', cash: true },
+  { code: '133', name: '生产性生物资产累计折旧', category: 'asset', cash: false },
+  { code: '134', name: '公益性生物资产', category: 'asset', cash: true },
+  { code: '141', name: '长期投资', category: 'asset', cash: true },
+  { code: '151', name: '固定资产', category: 'asset', cash: true },
+  { code: '152', name: '累计折旧', category: 'asset', cash: false },
+  { code: '153', name: '在建工程', category: 'asset', cash: true },
+  { code: '154', name: '固定资产清理', category: 'asset', cash: true },
+  { code: '161', name: '无形资产', category: 'asset', cash: true },
+  { code: '162', name: '累计摊销', category: 'asset', cash: false },
+  { code: '171', name: '长期待摊费用', category: 'asset', cash: true },
+  { code: '181', name: '待处理财产损溢', category: 'asset', cash: true },
+  { code: '201', name: '短期借款', category: 'liability', cash: true },
+  { code: '202', name: '应付款', category: 'liability', cash: true },
+  { code: '211', name: '应付工资', category: 'liability', cash: true },
+  { code: '212', name: '应付劳务费', category: 'liability', cash: true },
+  { code: '213', name: '应交税费', category: 'liability', cash: true },
+  { code: '221', name: '长期借款及应付款', category: 'liability', cash: true },
+  { code: '231', name: '专项应付款', category: 'liability', cash: true },
+  { code: '301', name: '资本', category: 'equity', cash: true },
+  { code: '311', name: '公积公益金', category: 'equity', cash: true },
+  { code: '321', name: '本年收益', category: 'equity', cash: false },
+  { code: '322', name: '收益分配', category: 'equity', cash: true },
+  { code: '401', name: '生产（劳务）成本', category: 'cost', cash: true },
+  { code: '501', name: '经营收入', category: 'profitLoss', cash: true },
+  { code: '502', name: '经营支出', category: 'profitLoss', cash: true },
+  { code: '503', name: '税金及附加', category: 'profitLoss', cash: true },
+  { code: '511', name: '投资收益', category: 'profitLoss', cash: true },
+  { code: '521', name: '补助收入', category: 'profitLoss', cash: true },
+  { code: '522', name: '其他收入', category: 'profitLoss', cash: true },
+  { code: '531', name: '管理费用', category: 'profitLoss', cash: true },
+  { code: '532', name: '公益支出', category: 'profitLoss', cash: true },
+  { code: '533', name: '其他支出', category: 'profitLoss', cash: true },
+  { code: '541', name: '所得税费用', category: 'profitLoss', cash: true },
+];
+
+/** Profit-and-loss subjects on the income side: booked with receipts (投资收益 also with payments: a loss). */
+export const INCOME_SUBJECTS = ['经营收入', '投资收益', '补助收入', '其他收入'] as const;
+/** Profit-and-loss subjects on the expense side: booked with payments only. */
+export const EXPENSE_SUBJECTS = ['经营支出', '税金及附加', '管理费用', '公益支出', '其他支出', '所得税费用'] as const;
+/** The subject that may go either way among profit and loss: an investment loss is negative income. */
+export const EITHER_WAY_PROFIT_LOSS = '投资收益';
+
+/** Every subject a funds line may carry, in the chart's order. */
+export const SUBJECTS = CHART.filter((subject) => subject.cash).map((subject) => subject.name) as [string, ...string[]];
+export type Subject = string;
+
+const BY_NAME = new Map(CHART.map((subject) => [subject.name, subject]));
+export function chartSubject(name: string): ChartSubject | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Whether a subject may be booked with a line of this direction (balance-sheet and cost subjects go either way). */
+export function subjectAllowed(subject: string, direction: 'income' | 'expense'): boolean {
+  const found = BY_NAME.get(subject);
+  if (!found?.cash) return false;
+  if (found.category !== 'profitLoss' || subject === EITHER_WAY_PROFIT_LOSS) return true;
+  return direction === 'income' ? (INCOME_SUBJECTS as readonly string[]).includes(subject) : (EXPENSE_SUBJECTS as readonly string[]).includes(subject);
+}
+
+/** The subjects a line of this direction may carry, in the chart's order. */
+export function subjectsFor(direction: 'income' | 'expense'): string[] {
+  return SUBJECTS.filter((subject) => subjectAllowed(subject, direction));
+}
+
+/**
+ * Legacy names accepted on import only. 发包及上交收入 (2004) is split in 2023 by substance:
+ * contracting and rent are 经营收入, profits handed over by enterprises the collective invested in
+ * are 投资收益 (`legacySubjectFor` decides by the row's words).
+ */
 export const LEGACY_SUBJECTS: Record<string, Subject> = {
   发包及上交收入: '经营收入',
 };
+
+const HANDED_OVER_PROFIT = /上交|上缴|分红|利润|红利|股金|入股|投资/;
+
+/** The current subject of a row booked to a legacy subject, from its summary and counterparty. */
+export function legacySubjectFor(legacy: string, words: string): Subject | undefined {
+  if (!Object.hasOwn(LEGACY_SUBJECTS, legacy)) return undefined;
+  return legacy === '发包及上交收入' && HANDED_OVER_PROFIT.test(words) ? '投资收益' : LEGACY_SUBJECTS[legacy];
+}
 
 export const DIRECTIONS = ['income', 'expense'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -75,7 +178,7 @@ export const FundEntrySchema = z
     entryDate: isoDate,
     direction: z.enum(DIRECTIONS, { message: '收支方向应为“收入”或“支出”' }),
     amountFen: fen('金额'),
-    subject: z.enum(SUBJECTS, { message: `会计科目应为：${SUBJECTS.join('、')}` }),
+    subject: z.enum(SUBJECTS, { message: '会计科目应为《农村集体经济组织会计制度》科目表中的一级科目（库存现金、银行存款除外：每笔收付本身就是它们的变动）' }),
     summary: text('摘要', 200),
     counterparty: text('对方单位或个人', 100),
     voucherNo: optionalText('凭证号', 40),
@@ -84,13 +187,10 @@ export const FundEntrySchema = z
     /** For corrections: the published entry this one adjusts. */
     adjustsEntryId: z.number().int().positive().nullable().optional(),
   })
-  .refine(
-    (entry) =>
-      entry.direction === 'income'
-        ? (INCOME_SUBJECTS as readonly string[]).includes(entry.subject)
-        : (EXPENSE_SUBJECTS as readonly string[]).includes(entry.subject),
-    { message: '会计科目与收支方向不一致（收入科目只能用于收入，支出科目只能用于支出）', path: ['subject'] },
-  );
+  .refine((entry) => subjectAllowed(entry.subject, entry.direction), {
+    message: '会计科目与收支方向不一致（收入类损益科目只能用于收款，费用类损益科目只能用于付款；投资收益和资产、负债、所有者权益、成本科目收付均可）',
+    path: ['subject'],
+  });
 export type FundEntryInput = z.infer<typeof FundEntrySchema>;
 
 export const AssetItemSchema = z.object({

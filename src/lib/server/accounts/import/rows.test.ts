@@ -12,6 +12,25 @@ describe('rows', () => {
     expect(result.notices[0]?.message).toContain('经营收入');
   });
 
+  it('maps 发包及上交收入 on a row of profits handed over to 投资收益, and says so', async () => {
+    const result = expectOk(await parseFundEntriesFile(csv(HEADER, line({ 会计科目: '发包及上交收入', 摘要: '村办砖厂上交2025年利润', 对方单位或个人: '李家堡砖厂' })), 'a.csv'));
+    expect(result.rows[0]?.subject).toBe('投资收益');
+    expect(result.notices[0]?.message).toContain('投资收益');
+  });
+
+  it('accepts a grant to 专项应付款 and a road to 在建工程, refuses cash itself and a 2004 subject that is gone', async () => {
+    const ok = expectOk(
+      await parseFundEntriesFile(
+        csv(HEADER, line({ 收支: '收入', 会计科目: '专项应付款', 凭证号: '记-001' }), line({ 收支: '支出', 会计科目: '在建工程', 凭证号: '记-002' })),
+        'a.csv',
+      ),
+    );
+    expect(ok.rows.map((row) => [row.direction, row.subject])).toEqual([['income', '专项应付款'], ['expense', '在建工程']]);
+    expect(expectSingleError(await parseFundEntriesFile(csv(HEADER, line({ 会计科目: '银行存款' })), 'a.csv'), 2, '会计科目').message).toContain('对方科目');
+    expect(expectSingleError(await parseFundEntriesFile(csv(HEADER, line({ 会计科目: '一事一议资金' })), 'a.csv'), 2, '会计科目').message).toContain('专项应付款');
+    expect(expectSingleError(await parseFundEntriesFile(csv(HEADER, line({ 收支: '收入', 会计科目: '公益支出' })), 'a.csv'), 2, '会计科目').message).toContain('收入的损益科目是：经营收入、投资收益、补助收入、其他收入');
+  });
+
   it.each([
     ['text', '一千二百元', '不是有效金额'],
     ['negative', '-500', '负数'],

@@ -6,14 +6,16 @@
  */
 import { directionKey, paymentMethodKey, ZH } from '../labels.ts';
 import {
-  EXPENSE_SUBJECTS,
   FundEntrySchema,
   INCOME_SUBJECTS,
-  LEGACY_SUBJECTS,
   MAX_AMOUNT_FEN,
   SUBJECTS,
   formatFen,
+  legacySubjectFor,
   parseYuanToFen,
+  subjectAllowed,
+  subjectsFor,
+  chartSubject,
 } from '../model.ts';
 import type { Direction, FundEntryInput, PaymentMethod, Subject } from '../model.ts';
 import { looksLikeFormula } from '../../spreadsheet.ts';
@@ -104,7 +106,9 @@ function interpretRow(
   const entryDate = take('日期', (cell) => parseDate(cell, date1904));
   const direction = take('收支', parseDirection);
   const amountFen = take('金额（元）', parseAmount);
-  const subject = take('会计科目', parseSubject);
+  // A legacy subject is mapped by what the row says it was (contracting income or profits handed over).
+  const words = [get('摘要'), get('对方单位或个人')].map((cell) => (isProblem(cell) ? '' : cellText(cell))).join(' ');
+  const subject = take('会计科目', (cell) => parseSubject(cell, words));
   const summary = text('摘要');
   const counterparty = text('对方单位或个人');
   const voucherNo = text('凭证号');
@@ -112,14 +116,14 @@ function interpretRow(
   const decisionRef = text('决议文号');
 
   if (direction && subject) {
-    const allowed: readonly string[] = direction === 'income' ? INCOME_SUBJECTS : EXPENSE_SUBJECTS;
-    if (!allowed.includes(subject)) {
+    if (!subjectAllowed(subject, direction)) {
+      const profitLoss = subjectsFor(direction).filter((name) => chartSubject(name)?.category === 'profitLoss');
       failed.add('会计科目');
       errors.push(
         cellIssue(
           row,
           '会计科目',
-          `“${subject}”不能用于${ZH(directionKey(direction))}。${ZH(directionKey(direction))}的科目是：${allowed.join('、')}`,
+          `“${subject}”不能用于${ZH(directionKey(direction))}。${ZH(directionKey(direction))}的损益科目是：${profitLoss.join('、')}（资产、负债、所有者权益、成本科目收付均可）`,
         ),
       );
     }
@@ -259,20 +263,21 @@ function parseMethod(cell: CellData): Parsed<PaymentMethod> {
   return method ? { ok: true, value: method } : { ok: false, message: `“${raw}”应为“转账”或“现金”` };
 }
 
-function parseSubject(cell: CellData): Parsed<Subject> {
+function parseSubject(cell: CellData, words: string): Parsed<Subject> {
   const raw = cellText(cell);
   if (raw === '') return { ok: false, message: '请填写会计科目' };
-  const key = raw.normalize('NFKC').replace(/\s+/g, '');
+  const key = raw.normalize('NFKC').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）');
   if ((SUBJECTS as readonly string[]).includes(key)) return { ok: true, value: key as Subject };
-  const mapped = Object.hasOwn(LEGACY_SUBJECTS, key) ? LEGACY_SUBJECTS[key] : undefined;
+  const mapped = legacySubjectFor(key, words);
   if (mapped) {
     return {
       ok: true,
       value: mapped,
-      notice: `“${raw}”是2004年旧会计制度的科目，已按《农村集体经济组织会计制度》（2023年）改为“${mapped}”，请核对`,
+      notice: `“${raw}”是2004年旧会计制度的科目，已按《农村集体经济组织会计制度》（2023年）据本行摘要改为“${mapped}”（承包、租赁收入记经营收入，投资企业上交的利润记投资收益），请核对`,
     };
   }
-  return { ok: false, message: `“${raw}”不是会计科目。收入科目：${INCOME_SUBJECTS.join('、')}；支出科目：${EXPENSE_SUBJECTS.join('、')}` };
+  if (chartSubject(key)) return { ok: false, message: `“${raw}”是货币资金或不发生收付的科目，一笔收付应记对方科目（如经营收入、应付款、在建工程）` };
+  return { ok: false, message: `“${raw}”不是会计科目。请用《农村集体经济组织会计制度》科目表中的一级科目，如：经营收入、管理费用、应收款、应付款、专项应付款、在建工程、固定资产` };
 }
 
 // -- duplicates --

@@ -18,6 +18,9 @@ export const GET: APIRoute = async ({ params }) => {
           incomeFen: page.shown.incomeFen,
           expenseFen: page.shown.expenseFen,
           closingBalanceFen: page.shown.closingBalanceFen,
+          // incomeFen / expenseFen are all receipts and payments; the split into 损益 and other cash movements:
+          profitLoss: page.shown.breakdown.profitLoss,
+          otherMovements: page.shown.breakdown.other,
           contentHash: page.shown.disclosure.contentHash,
         }
       : null,
