@@ -45,6 +45,7 @@ export const COMPLAINT_EVENT_KINDS = [
   'proposalApproved',
   'proposalRejected',
   'proposalWithdrawn',
+  'interimReply',
 ] as const;
 export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
 

@@ -146,6 +146,7 @@ export const AUDIT_ACTIONS = [
   'complaint.proposalApproved',
   'complaint.proposalRejected',
   'complaint.proposalWithdrawn',
+  'complaint.interim',
   'casework.departmentAdded',
   'casework.departmentRetired',
   'casework.departmentRestored',

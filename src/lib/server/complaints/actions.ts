@@ -77,6 +77,7 @@ const ACTIONS: Record<string, CaseAction> = {
   accept: step('accept'),
   note: step('note'),
   escalate: step('escalate'),
+  interim: step('interim'),
   decline: proposal('decline'),
   dispose: proposal('dispose'),
   conclude: proposal('conclude'),

@@ -231,6 +231,80 @@ describe('likely duplicates', () => {
     expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === second)).toBe(false);
     expect((await mergeComplaint(test.db, sanghe, { complaintId: first, intoId: second })).ok).toBe(false); // nothing merges into a merged case
   });
+
+  it('keep the merged reporter informed with the main case’s public steps and reply, never the other reporter’s words', async () => {
+    const text = '西坡村修村道的沙石款有十多万，只开了收据没有发票，村里说是镇上统一结算，账上看不到明细。';
+    const main = await fileComplaint(test.db, { ...base, category: 'assets', areaCode: '990121001201', title: '西坡村修路款不清', content: text });
+    const other = await fileComplaint(test.db, { ...base, category: 'assets', areaCode: '990121001201', title: '村道沙石款去向不明', content: text.replace('十多万', '十几万') });
+    if (!main.ok || !other.ok) throw new Error('filing failed');
+    const queue = await listComplaintQueue(test.db, sanghe);
+    const mainId = queue.find((e) => e.complaint.title === '西坡村修路款不清')!.complaint.id;
+    const otherId = queue.find((e) => e.complaint.title === '村道沙石款去向不明')!.complaint.id;
+    expect((await addMaterial(test.db, main.value.receipt, { text: '补充：结算单在村会计王某手里，我见过复印件。' })).ok).toBe(true);
+    expect((await mergeComplaint(test.db, sanghe, { complaintId: otherId, intoId: mainId })).ok).toBe(true);
+    expect((await trackComplaint(test.db, other.value.receipt))!.merged).toEqual({ status: 'received', publicReply: null, timeline: [], next: { step: 'accept', due: expect.any(String) } });
+
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: mainId, action: 'accept' })).ok).toBe(true);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: mainId, action: 'interim', text: '已调取村道工程结算资料，正在与镇财政所核对。' })).ok).toBe(true);
+    await decide(test.db, mainId, 'conclude', '经核实，沙石款由镇财政所统一结算，发票已补开并在村务公开栏公布。');
+    const view = (await trackComplaint(test.db, other.value.receipt))!;
+    expect(view.status).toBe('transferred');
+    expect(view.merged).toMatchObject({ status: 'concluded', publicReply: '经核实，沙石款由镇财政所统一结算，发票已补开并在村务公开栏公布。', next: null });
+    expect(view.merged!.timeline.map((step) => step.kind)).toEqual(['accepted', 'interimReply', 'concluded']);
+    expect(JSON.stringify(view)).not.toMatch(/西坡村修路款不清|结算单在村会计/);
+    expect((await trackComplaint(test.db, main.value.receipt))!.merged).toBeNull();
+
+    // Out of the worklist, still findable.
+    expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === otherId)).toBe(false);
+    expect((await listComplaintQueue(test.db, sanghe, { includeMerged: true })).find((e) => e.complaint.id === otherId)?.complaint.mergedIntoId).toBe(mainId);
+  });
+});
+
+describe('interim replies (阶段性答复)', () => {
+  it('reach the reporter’s timeline while the case is open, from the holding commission only, with a real text', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村低保名单有死人' });
+    if (!filed.ok) throw new Error('filing failed');
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村低保名单有死人')!.complaint.id;
+    expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'interim', text: '在查' })).toEqual({ ok: false, errors: { text: '请写明阶段性答复的内容（至少10个字），反映人会看到' } });
+    expect((await actOnComplaint(test.db, township, { complaintId: id, action: 'interim', text: '已收到您的反映，正在核对低保名单。' })).ok).toBe(false); // not handed down to it
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'interim', text: '已收到您的反映，正在核对低保名单。' })).ok).toBe(true);
+    expect((await trackComplaint(test.db, filed.value.receipt))!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'interimReply', text: '已收到您的反映，正在核对低保名单。' });
+    expect((await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id))).map((row) => row.action)).toContain('complaint.interim');
+
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    await decide(test.db, id, 'conclude', '经核实，名单中已故人员已于本月停发并追回多发资金。');
+    expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'interim', text: '已收到您的反映，正在核对低保名单。' })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
+  });
+
+  it('is refused when the case is concluded at the same moment', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村危房改造补助被挪用' });
+    if (!filed.ok) throw new Error('filing failed');
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村危房改造补助被挪用')!.complaint.id;
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实，补助资金已全部拨付到户，不存在挪用。' });
+    if (!proposed.ok) throw new Error('proposal failed');
+    const [approved, interim] = await raceOnCase(
+      id,
+      () => decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' }),
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'interim', text: '正在向镇住建办调取补助发放记录。' }),
+    );
+    expect(approved.ok).toBe(true);
+    expect(interim).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
+    expect((await getComplaint(test.db, id))!.events.some((event) => event.kind === 'interimReply')).toBe(false);
+  });
+});
+
+describe('what the reporter waits for next', () => {
+  it('is the acceptance limit, then the conclusion target, each with its day; nothing once concluded', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村村医不在岗' }, { today: '2026-11-02' });
+    if (!filed.ok) throw new Error('filing failed');
+    expect((await trackComplaint(test.db, filed.value.receipt))!.next).toEqual({ step: 'accept', due: '2026-11-23' });
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村村医不在岗')!.complaint.id;
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    expect((await trackComplaint(test.db, filed.value.receipt))!.next).toEqual({ step: 'conclude', due: '2027-01-31' });
+  });
 });
 
 describe('likely duplicates and merges stay inside the user’s reach', () => {

@@ -34,7 +34,7 @@ import { listZones } from './zones.ts';
  * The steps one person takes alone. Declining, the disposal and the conclusion are proposals that
  * an approver decides (proposals.ts); forwarding, hand-down and transfer are in casework.ts.
  */
-export type ConsoleAction = 'accept' | 'note' | 'escalate';
+export type ConsoleAction = 'accept' | 'note' | 'escalate' | 'interim';
 
 const text = (min: number, message: string) => z.string().trim().min(min, message).max(5000, '内容不超过5000字');
 
@@ -43,6 +43,7 @@ const ConsoleInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept'), text: z.string().optional() }),
   z.object({ action: z.literal('note'), text: text(2, '请填写备注内容') }),
   z.object({ action: z.literal('escalate'), text: text(10, '请写明提级办理的理由（至少10个字）') }),
+  z.object({ action: z.literal('interim'), text: text(10, '请写明阶段性答复的内容（至少10个字），反映人会看到') }),
 ]);
 
 interface Step {
@@ -61,12 +62,15 @@ const STEPS: Record<ConsoleAction, Step> = {
   accept: { from: ['received'], to: 'accepted', event: 'accepted', public: true, permission: 'complaint.manage' },
   note: { from: OPEN_STATUSES, event: 'note', public: false, permission: 'complaint.handle' },
   escalate: { from: OPEN_STATUSES, event: 'escalated', public: true, permission: 'complaint.manage' },
+  // 阶段性答复: the reporter hears how far the case has got, at any time while it is open.
+  interim: { from: OPEN_STATUSES, event: 'interimReply', public: true, permission: 'complaint.manage' },
 };
 
 /**
  * accept — the case is taken up; note — an internal note (never shown to the citizen); escalate
  * (提级) — moved to the commission one level up, arriving there today (its limits count from then),
- * without its handler, hand-down or pending proposals, which were this commission's.
+ * without its handler, hand-down or pending proposals, which were this commission's; interim — a
+ * reply to the reporter on the way (阶段性答复), shown on their timeline.
  */
 export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId: string; action: ConsoleAction; text?: string }): Promise<Result> {
   const parsed = ConsoleInput.safeParse({ action: input.action, text: input.text ?? '' });
@@ -112,7 +116,7 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
 
 /** The text of the step's history entry: the citizen learns that a case moved up, not why. */
 function eventText(input: z.infer<typeof ConsoleInput>): string | null {
-  return input.action === 'note' ? input.text : null;
+  return input.action === 'note' || input.action === 'interim' ? input.text : null;
 }
 
 export interface CaseView {

@@ -65,12 +65,13 @@ describe('the queue’s filters', () => {
 
   it('reads the address, ignoring values that are not among the choices', () => {
     const zones = [{ id: 'zone-1' }];
-    expect(parseQueueFilter(new URLSearchParams('status=accepted&category=conduct&zone=zone-1&area=990121002000&overdue=1'), zones)).toEqual({
+    expect(parseQueueFilter(new URLSearchParams('status=accepted&category=conduct&zone=zone-1&area=990121002000&overdue=1&merged=1'), zones)).toEqual({
       status: 'accepted',
       category: 'conduct',
       zoneId: 'zone-1',
       areaCode: '990121002000',
       overdue: true,
+      includeMerged: true,
     });
     expect(parseQueueFilter(new URLSearchParams('status=closed&category=rumour&zone=zone-2&area=99012100&overdue=yes'), zones)).toEqual({
       status: undefined,
@@ -78,6 +79,7 @@ describe('the queue’s filters', () => {
       zoneId: undefined,
       areaCode: undefined,
       overdue: false,
+      includeMerged: false,
     });
   });
 

@@ -30,6 +30,8 @@ export interface QueueFilter {
   areaCode?: string;
   /** Only cases past their next deadline. */
   overdue?: boolean;
+  /** Cases merged into another too (issue 11 item 7): they leave the worklist but stay findable. */
+  includeMerged?: boolean;
 }
 
 /** Cases for this commission: routed into its subtree, or (township commissions) handed down to it. */
@@ -46,7 +48,7 @@ export async function listComplaintQueue(db: DbOrTx, actor: Actor, filter: Queue
     .select({ complaint: complaints, areaName: areas.name })
     .from(complaints)
     .innerJoin(areas, eq(areas.code, complaints.areaCode))
-    .where(and(...conditions, isNull(complaints.mergedIntoId)))
+    .where(and(...conditions, filter.includeMerged ? undefined : isNull(complaints.mergedIntoId)))
     // Real-name cases first: the rules give them priority (they are owed an answer).
     .orderBy(asc(complaints.anonymous), desc(complaints.filedOn))
     .limit(500);
@@ -57,7 +59,7 @@ const pick = <T extends string>(values: readonly T[], value: string | null): T |
 
 /**
  * The queue's filters as the address carries them (`status`, `category`, `zone`, `area`,
- * `overdue=1`). A value that is not one of the choices is ignored rather than refused; a zone
+ * `overdue=1`, `merged=1`). A value that is not one of the choices is ignored rather than refused; a zone
  * counts only when it is one of `zones`, the actor's own county's.
  */
 export function parseQueueFilter(params: URLSearchParams, zones: Pick<ZoneRow, 'id'>[]): QueueFilter {
@@ -68,6 +70,7 @@ export function parseQueueFilter(params: URLSearchParams, zones: Pick<ZoneRow, '
     zoneId: zones.find((zone) => zone.id === params.get('zone'))?.id,
     areaCode: isAreaCode(area) ? area : undefined,
     overdue: params.get('overdue') === '1',
+    includeMerged: params.get('merged') === '1',
   };
 }
 

@@ -16,9 +16,16 @@ import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type FieldErrors, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { recordEvent } from './cases.ts';
+import { caseDeadlines } from './deadlines.ts';
 import { normaliseReceipt, receiptHmac } from './crypto.ts';
 import { isRating, type ComplaintEventKind, type Rating } from './labels.ts';
 import { escalationTarget } from './routing.ts';
+
+/** A step of the citizen's timeline: the day and what happened, never who. */
+export type TimelineStep = { on: string; kind: ComplaintEventKind; text: string | null };
+
+/** What the reporter waits for next, and the day it is due by (the commission's own limit). */
+export type NextStep = { step: 'accept' | 'conclude'; due: string };
 
 export interface CitizenView {
   status: ComplaintRow['status'];
@@ -29,7 +36,41 @@ export interface CitizenView {
   publicReply: string | null;
   rating: Rating | null;
   reviewRequested: boolean;
-  timeline: Array<{ on: string; kind: ComplaintEventKind; text: string | null }>;
+  timeline: TimelineStep[];
+  next: NextStep | null;
+  /**
+   * For a case merged into another (issue 11 item 7): the main case's status, its commission's
+   * public steps and reply — never the other reporter's title, material or rating.
+   */
+  merged: { status: ComplaintRow['status']; publicReply: string | null; timeline: TimelineStep[]; next: NextStep | null } | null;
+}
+
+/** The reporter's own steps: on a main case they belong to another reporter and are never shown. */
+const CITIZEN_KINDS: readonly ComplaintEventKind[] = ['received', 'material', 'rated', 'reviewRequested'];
+
+/** The accept and conclude limits only: a hand-down or transfer is the commission's business. */
+function citizenNextStep(complaint: ComplaintRow): NextStep | null {
+  const next = caseDeadlines(complaint).find((deadline) => deadline.kind === 'accept' || deadline.kind === 'conclude');
+  return next ? { step: next.kind as NextStep['step'], due: next.due } : null;
+}
+
+async function publicTimeline(db: DbOrTx, complaintId: string): Promise<TimelineStep[]> {
+  return db
+    .select({ on: complaintEvents.on, kind: complaintEvents.kind, text: complaintEvents.text })
+    .from(complaintEvents)
+    .where(and(eq(complaintEvents.complaintId, complaintId), eq(complaintEvents.public, true)))
+    .orderBy(asc(complaintEvents.seq));
+}
+
+/** The case a merged one is handled with, following a later merge of that one too. */
+async function mainCase(db: DbOrTx, complaint: ComplaintRow): Promise<ComplaintRow | undefined> {
+  let current: ComplaintRow | undefined = complaint;
+  const seen = new Set<string>();
+  while (current?.mergedIntoId && !seen.has(current.id)) {
+    seen.add(current.id);
+    [current] = await db.select().from(complaints).where(eq(complaints.id, current.mergedIntoId));
+  }
+  return current === complaint ? undefined : current;
 }
 
 const byReceipt = (rawReceipt: string | null | undefined) => {
@@ -43,11 +84,15 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
   if (!match) return null;
   const [complaint] = await db.select().from(complaints).where(match);
   if (!complaint) return null;
-  const events = await db
-    .select({ on: complaintEvents.on, kind: complaintEvents.kind, text: complaintEvents.text })
-    .from(complaintEvents)
-    .where(and(eq(complaintEvents.complaintId, complaint.id), eq(complaintEvents.public, true)))
-    .orderBy(asc(complaintEvents.seq));
+  const main = await mainCase(db, complaint);
+  const merged = main
+    ? {
+        status: main.status,
+        publicReply: main.publicReply,
+        timeline: (await publicTimeline(db, main.id)).filter((step) => !CITIZEN_KINDS.includes(step.kind)),
+        next: citizenNextStep(main),
+      }
+    : null;
   return {
     status: complaint.status,
     category: complaint.category,
@@ -57,7 +102,9 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     publicReply: complaint.publicReply,
     rating: isRating(complaint.rating) ? complaint.rating : null,
     reviewRequested: complaint.reviewRequestedOn !== null,
-    timeline: events,
+    timeline: await publicTimeline(db, complaint.id),
+    next: citizenNextStep(complaint),
+    merged,
   };
 }
 
