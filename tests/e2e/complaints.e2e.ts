@@ -100,6 +100,7 @@ describe('a villager reports a problem anonymously and follows it', () => {
       formKey: 'e2e-log-check-000000000001',
       category: 'other',
       areaCode: '990121001203',
+      subjectLevel: 'village_cadre',
       title: '日志检查：河湾村渡口收费',
       content: '河湾村渡口摆渡每人收费五元，没有任何收费依据和票据，村民意见很大。',
       anonymous: 'yes',

@@ -54,6 +54,14 @@ describe('village accounts, from the cadre to the public page', () => {
     await cadre.goto(q3);
     expect(await cadre.locator('.list-meta .tag').textContent()).toBe('草稿');
     expect(await cadre.locator('.notice').first().textContent()).toContain('第5行缺少维修验收单');
+    // Line 7 (2,700 yuan of casual labour) was in fact paid in cash: over the cash threshold, a flag.
+    await cadre.goto(`${q3}/entries/7`);
+    await cadre.selectOption('#field-method', 'cash');
+    await Promise.all([cadre.waitForEvent('load'), cadre.click('main form button[type="submit"]')]);
+    await cadre.goto(q3);
+    await submitForm(cadre, 'submit');
+    expect(await cadre.locator('.error-summary').textContent()).toContain('条提示没有说明');
+    await answerFlags(cadre, '临时用工人员均无银行卡，按村民代表会议决定现场发放现金并逐人签字');
     await submitForm(cadre, 'submit');
     expect(await cadre.locator('.list-meta .tag').textContent()).toBe('待监委会签核');
 
