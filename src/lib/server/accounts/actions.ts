@@ -33,7 +33,7 @@ import {
 } from './disclosures.ts';
 import { publishMajorMatter, reportMajorMatter } from './major-matters.ts';
 import { answerOpinion, raiseOpinion } from './supervision.ts';
-import { ASSET_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
+import { ASSET_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, editIdPrefix, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
 import { parseFundEntriesFile, type ImportIssue } from './import/index.ts';
 import { parseYuanToFen } from './model.ts';
 
@@ -71,8 +71,8 @@ type Ran = Result<unknown> | { imported: { count: number; notices: number } } | 
 
 interface LedgerAction {
   permission: (disclosure: DisclosureRow) => Action;
-  /** Prefix of the form's element ids (forms on one page that share field names need their own). */
-  idPrefix?: string;
+  /** Prefix of the form's element ids (forms on one page that share field names need their own; a line's edit form names its line). */
+  idPrefix?: string | ((fields: Record<string, string>) => string);
   run: (context: Context) => Promise<Ran>;
 }
 
@@ -105,6 +105,11 @@ const ACTIONS = {
     idPrefix: ASSET_ID_PREFIX,
     run: ({ db, actor, disclosure, fields }) => saveAsset(db, actor, { disclosureId: disclosure.id, asset: assetFromForm(fields) }),
   },
+  'edit-asset': {
+    permission: () => 'ledger.edit',
+    idPrefix: (fields) => editIdPrefix('asset', line(fields)),
+    run: ({ db, actor, disclosure, fields }) => saveAsset(db, actor, { disclosureId: disclosure.id, lineNo: line(fields), asset: assetFromForm(fields) }),
+  },
   'delete-asset': {
     permission: () => 'ledger.edit',
     run: ({ db, actor, disclosure, fields }) => deleteLine(db, actor, { disclosureId: disclosure.id, kind: 'asset', lineNo: line(fields) }),
@@ -113,6 +118,11 @@ const ACTIONS = {
     permission: () => 'ledger.edit',
     idPrefix: RESOURCE_ID_PREFIX,
     run: ({ db, actor, disclosure, fields }) => saveResource(db, actor, { disclosureId: disclosure.id, resource: resourceFromForm(fields) }),
+  },
+  'edit-resource': {
+    permission: () => 'ledger.edit',
+    idPrefix: (fields) => editIdPrefix('resource', line(fields)),
+    run: ({ db, actor, disclosure, fields }) => saveResource(db, actor, { disclosureId: disclosure.id, lineNo: line(fields), resource: resourceFromForm(fields) }),
   },
   'delete-resource': {
     permission: () => 'ledger.edit',
@@ -204,7 +214,8 @@ export async function runLedgerAction(db: Db, actor: Actor, disclosure: Disclosu
   const action: LedgerAction | undefined = isActionName(name) ? ACTIONS[name] : undefined;
   const invalid = (errors: FieldErrors, importErrors: ImportProblem[] = [], importNotices: ImportProblem[] = []): LedgerActionOutcome => {
     const formKeyed = formErrors(errors);
-    const errorIds = Object.fromEntries(Object.keys(formKeyed).map((field) => [field, `${action?.idPrefix ?? ''}field-${field}`]));
+    const prefix = typeof action?.idPrefix === 'function' ? action.idPrefix(fields) : (action?.idPrefix ?? '');
+    const errorIds = Object.fromEntries(Object.keys(formKeyed).map((field) => [field, `${prefix}field-${field}`]));
     return { kind: 'invalid', action: name, values: fields, errors: formKeyed, errorIds, importErrors, importNotices };
   };
   if (!action) return invalid({ form: t('staff.unknownAction') });

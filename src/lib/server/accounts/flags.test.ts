@@ -84,4 +84,16 @@ describe('red flags', () => {
     );
     expect(kinds(flags).sort()).toEqual(['arrears', 'expiredListed', 'expiredListed']);
   });
+
+  it('flags a contract renewed without a public tender, not one renewed by tender nor one carried unchanged', () => {
+    const before = contract({ termStart: '2016-01-01', termEnd: '2025-12-31' });
+    const renewed = (awardMethod: string) => contract({ termStart: '2026-01-01', termEnd: '2035-12-31', awardMethod });
+    const flagsOf = (current: ResourceContractRow) => computeFlags({ funds: [], assets: [], resources: [current], periodEnd, earlierResources: [before] }, thresholds);
+    const flags = flagsOf(renewed('协商'));
+    expect(kinds(flags)).toEqual(['renewedWithoutTender']);
+    expect(translator('zh-CN')(flags[0]!.message.key, flags[0]!.message.vars)).toBe('资源合同“村北机动地”续签（新承包期自2026-01-01起，王建军）未经公开招标，发包方式为“协商”：请说明为什么没有公开招租');
+    expect(kinds(flagsOf(renewed('竞争性谈判')))).toEqual(['renewedWithoutTender']);
+    expect(kinds(flagsOf(renewed('公开招标')))).toEqual([]);
+    expect(kinds(flagsOf(contract({ termStart: '2016-01-01', termEnd: '2025-12-31', awardMethod: '协商' })))).not.toContain('renewedWithoutTender');
+  });
 });

@@ -5,9 +5,9 @@
  */
 import type { AssetItemRow, FundEntryRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { formatFen } from './model.ts';
+import { formatFen, PUBLIC_TENDER } from './model.ts';
 
-export type FlagKind = 'noDecision' | 'largeCash' | 'splitPayments' | 'noVoucher' | 'expiredListed' | 'arrears';
+export type FlagKind = 'noDecision' | 'largeCash' | 'splitPayments' | 'noVoucher' | 'expiredListed' | 'arrears' | 'renewedWithoutTender';
 
 export interface FlagLine {
   kind: 'fund' | 'asset' | 'resource';
@@ -38,6 +38,8 @@ export function computeFlags(
     periodEnd: string;
     /** Expenses of the previous period, for split payments across the boundary. */
     earlierExpenses?: Array<FundEntryRow & { period: string }>;
+    /** The resource contracts of the village's previous disclosure, to see which contracts were renewed. */
+    earlierResources?: ResourceContractRow[];
   },
   thresholds: FlagThresholds,
 ): RedFlag[] {
@@ -101,6 +103,18 @@ export function computeFlags(
     }
     if (contract.feeStatus === 'arrears') {
       flags.push({ kind: 'arrears', message: { key: 'flags.message.arrears', vars: { name: contract.name, amount: formatFen(contract.arrearsFen), contractor: contract.contractor } }, lines: [{ kind: 'resource', lineNo: contract.lineNo }] });
+    }
+  }
+  // A contract renewed (the same resource, same place, a new term) other than by public tender: the
+  // 三资 platforms' warning rule — a renewal by negotiation keeps a contractor without competition.
+  for (const contract of input.resources) {
+    const before = (input.earlierResources ?? []).find((earlier) => earlier.name === contract.name && earlier.location === contract.location);
+    if (before && contract.termStart > before.termStart && contract.awardMethod !== PUBLIC_TENDER) {
+      flags.push({
+        kind: 'renewedWithoutTender',
+        message: { key: 'flags.message.renewedWithoutTender', vars: { name: contract.name, contractor: contract.contractor, method: contract.awardMethod, date: contract.termStart } },
+        lines: [{ kind: 'resource', lineNo: contract.lineNo }],
+      });
     }
   }
   for (const asset of input.assets) {

@@ -5,11 +5,14 @@
 import type { FieldErrors } from '../result.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { feeStatusKey } from './labels.ts';
-import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, FEE_STATUSES, LAND_CLASSES, parseYuanToFen } from './model.ts';
+import type { AssetItemRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
+import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, FEE_STATUSES, LAND_CLASSES, formatFen, parseYuanToFen } from './model.ts';
 
 /** The asset and resource forms share field names (name, location) on one page: their ids differ. */
 export const ASSET_ID_PREFIX = 'asset-';
 export const RESOURCE_ID_PREFIX = 'resource-';
+/** Each line's edit form has ids of its own too (asset-3-field-name), beside the add form's. */
+export const editIdPrefix = (register: 'asset' | 'resource', lineNo: number | string) => `${register}-${lineNo}-`;
 
 /** Schema field → the form field a person types it in (amounts are typed in yuan, held in fen). */
 const FORM_FIELD_OF: Record<string, string> = {
@@ -87,6 +90,27 @@ export function resourceFromForm(fields: Record<string, string>) {
     awardMethod: fields.awardMethod,
     feeStatus: fields.feeStatus,
     arrearsFen: fields.arrears?.trim() ? yuan(fields.arrears) : 0,
+  };
+}
+
+const yuanText = (fen: number | null) => (fen === null ? '' : formatFen(fen).replace(/,/g, ''));
+
+/** A stored asset as its edit form shows it (the reverse of `assetFromForm`). */
+export function assetToForm(a: AssetItemRow): Record<string, string> {
+  return {
+    name: a.name, assetType: a.assetType, quantity: String(Number(a.quantity)), unit: a.unit, originalValue: yuanText(a.originalValueFen),
+    acquiredOn: a.acquiredOn ?? '', location: a.location, useStatus: a.useStatus, lessee: a.lessee ?? '', leaseStart: a.leaseStart ?? '',
+    leaseEnd: a.leaseEnd ?? '', annualRent: yuanText(a.annualRentFen), bookAmount: yuanText(a.bookAmountFen), actualAmount: yuanText(a.actualAmountFen),
+    gapReason: a.gapReason ?? '',
+  };
+}
+
+/** A stored resource contract as its edit form shows it (the reverse of `resourceFromForm`). */
+export function resourceToForm(r: ResourceContractRow): Record<string, string> {
+  return {
+    name: r.name, landClass: r.landClass, areaMu: String(Number(r.areaMu)), location: r.location, contractor: r.contractor,
+    termStart: r.termStart, termEnd: r.termEnd, annualFee: yuanText(r.annualFeeFen), awardMethod: r.awardMethod, feeStatus: r.feeStatus,
+    arrears: yuanText(r.arrearsFen),
   };
 }
 

@@ -132,6 +132,8 @@ export const ASSET_TYPES = ['房屋建筑物', '机器设备', '农业基础设�
 export const ASSET_USE_STATUSES = ['自用', '出租', '出借', '闲置', '报废'] as const;
 export const LAND_CLASSES = ['耕地', '园地', '林地', '草地', '水域', '宅基地/建设用地', '未利用地'] as const;
 export const AWARD_METHODS = ['公开招标', '竞争性谈判', '协商'] as const;
+/** The award method that is a public tender (公开招租 / 公开招标): a renewal by any other is flagged. */
+export const PUBLIC_TENDER = '公开招标';
 export const FEE_STATUSES = ['paid', 'arrears'] as const;
 export type FeeStatus = (typeof FEE_STATUSES)[number];
 

@@ -4,8 +4,8 @@
  * clears the flag); the agency and the commission read both. The submit and countersign commands
  * ask `unanswered` inside their row lock, so a flag raised by an edit that lands first is caught.
  */
-import { and, asc, eq } from 'drizzle-orm';
-import { disclosures, fundEntries, type AssetItemRow, type DisclosureRow, type FundEntryRow, type ResourceContractRow } from '../../../../db/schema/accounts.ts';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { disclosures, fundEntries, resourceContracts, type AssetItemRow, type DisclosureRow, type FundEntryRow, type ResourceContractRow } from '../../../../db/schema/accounts.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { flagAnswers } from '../../../../db/schema/supervision.ts';
 import { getConfig } from '../config.ts';
@@ -41,9 +41,17 @@ export async function periodFlags(db: DbOrTx, disclosure: Pick<DisclosureRow, 'v
     .from(fundEntries)
     .innerJoin(disclosures, eq(disclosures.id, fundEntries.disclosureId))
     .where(and(eq(disclosures.villageCode, disclosure.villageCode), eq(disclosures.period, previous.code), eq(fundEntries.direction, 'expense')));
+  // The register this period's was carried from: the village's latest disclosure before it.
+  const [before] = await db
+    .select({ id: disclosures.id })
+    .from(disclosures)
+    .where(and(eq(disclosures.villageCode, disclosure.villageCode), lt(disclosures.periodStart, disclosure.periodStart)))
+    .orderBy(desc(disclosures.periodStart))
+    .limit(1);
+  const earlierResources = before ? await db.select().from(resourceContracts).where(eq(resourceContracts.disclosureId, before.id)) : [];
   const config = getConfig();
   return computeFlags(
-    { ...lines, periodEnd: disclosure.periodEnd, earlierExpenses: earlier.map((row) => ({ ...row.entry, period: row.period })) },
+    { ...lines, periodEnd: disclosure.periodEnd, earlierExpenses: earlier.map((row) => ({ ...row.entry, period: row.period })), earlierResources },
     { decisionFen: config.flagDecisionFen, cashFen: config.flagCashFen },
   );
 }

@@ -13,7 +13,7 @@ import { translator, type Lang } from '../../../../i18n/index.ts';
 import NotFound from '../../../404.astro';
 import Forbidden from '../../../403.astro';
 import LedgerWorkspace from './index.astro';
-import { addFundEntry, getDisclosureByPeriod, getLines, openDraft } from '../../../../lib/server/accounts/disclosures.ts';
+import { addFundEntry, getDisclosureByPeriod, getLines, openDraft, saveAsset, saveResource } from '../../../../lib/server/accounts/disclosures.ts';
 
 const QIANYING = '990121001201'; // 前营村: demo ledgers, 2026-Q3 submitted
 let test: TestDatabase;
@@ -174,6 +174,44 @@ describe('the ledger workspace’s error summary', () => {
     const refused = await post(draftId, 'qianying.jd', form({ action: 'delete-entry', line: '1' }), FORM);
     expect(refused.status).toBe(403);
     expect((await getLines(test.db, draftId)).funds.map((f) => f.summary)).toEqual(['银行存款利息']);
+  });
+});
+
+describe('editing register lines through the page', () => {
+  let id = 0;
+  beforeAll(async () => {
+    const opened = await openDraft(test.db, null, QIANYING, '2024-Q2');
+    if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+    id = opened.value.id;
+    const asset = { name: '村部办公楼', assetType: '房屋建筑物', quantity: 1, unit: '栋', originalValueFen: 68_000_000, acquiredOn: '2012-06-30', location: '村委会院内', useStatus: '自用', bookAmountFen: 68_000_000, actualAmountFen: 68_000_000 };
+    const resource = { name: '北洼鱼塘', landClass: '水域', areaMu: 18, location: '村北洼地', contractor: '周德明', termStart: '2021-01-01', termEnd: '2025-12-31', annualFeeFen: 900_000, awardMethod: '公开招标', feeStatus: 'paid', arrearsFen: 0 };
+    if (!(await saveAsset(test.db, null, { disclosureId: id, asset })).ok || !(await saveResource(test.db, null, { disclosureId: id, resource })).ok) throw new Error('register lines not saved');
+  });
+
+  it('shows each line’s edit form filled with what is stored, with ids of its own', async () => {
+    const { html } = await get(id, 'qianying.kj', 'zh-CN');
+    expect(html).toContain('value="edit-asset"');
+    expect(html).toContain('value="edit-resource"');
+    expect(html).toMatch(/id="asset-1-field-location"[^>]*value="村委会院内"/);
+    expect(html).toMatch(/id="resource-1-field-annualFee"[^>]*value="9000.00"/);
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]!);
+    expect(ids.filter((one, index) => ids.indexOf(one) !== index)).toEqual([]);
+  });
+
+  it('a failed edit reopens that line’s form with the typed values, its summary linking to that form’s fields', async () => {
+    const { status, html } = await post(id, 'qianying.kj', form({ action: 'edit-asset', line: '1', name: '村部办公楼', assetType: '房屋建筑物', quantity: '1', unit: '栋', originalValue: '680000', location: '村委会院内', useStatus: '自用', bookAmount: '680000', actualAmount: '650000', gapReason: '' }), FORM);
+    expect(status).toBe(400);
+    expect(summaryTargets(html)).toEqual(['asset-1-field-gapReason']);
+    expect(idCount(html, 'asset-1-field-gapReason')).toBe(1);
+    expect(html).toMatch(/id="asset-1-field-actualAmount"[^>]*value="650000"/);
+    expect((await getLines(test.db, id)).assets[0]!.actualAmountFen).toBe(68_000_000);
+  });
+
+  it('a valid edit saves every field and redirects; another village’s cadre and the supervisor are refused', async () => {
+    const fields = { action: 'edit-resource', line: '1', name: '北洼鱼塘', landClass: '水域', areaMu: '18.5', location: '村北洼地（东侧）', contractor: '周德明', termStart: '2021-01-01', termEnd: '2025-12-31', annualFee: '9500', awardMethod: '竞争性谈判', feeStatus: 'arrears', arrears: '2000' };
+    expect((await post(id, 'qianying.jd', form(fields), FORM)).status).toBe(403);
+    expect(await post(id, 'qianying.kj', form(fields), FORM)).toMatchObject({ status: 303, location: `/staff/ledgers/${id}?done=edit-resource` });
+    expect((await getLines(test.db, id)).resources[0]).toMatchObject({ areaMu: 18.5, location: '村北洼地（东侧）', annualFeeFen: 950_000, awardMethod: '竞争性谈判', feeStatus: 'arrears', arrearsFen: 200_000 });
   });
 });
 
