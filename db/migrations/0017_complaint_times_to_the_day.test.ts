@@ -4,61 +4,17 @@
  * numbered by the database. Runs on a fresh PGlite or a fresh PostgreSQL database, migrated up to
  * 0016 first, then filled as the old code did.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/lib/server/db.ts';
-import { adminUrl, databaseUrl } from '../../tests/support/pg-urls.ts';
+import { databaseBefore, type MigrationDatabase } from '../../tests/support/migration-db.ts';
 
-const MIGRATIONS = path.resolve('db/migrations');
+let migration: MigrationDatabase;
 let db: Db;
-let migrateTo: (folder: string) => Promise<void>;
-let cleanup: () => Promise<void> = async () => {};
-let before0017 = '';
-
-/** A copy of the migrations folder with the journal cut before 0017. */
-function foldersUpTo0016(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ydt-mig-'));
-  cpSync(MIGRATIONS, dir, { recursive: true });
-  const journalPath = path.join(dir, 'meta/_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag.startsWith('0017_')));
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
 
 beforeAll(async () => {
-  before0017 = foldersUpTo0016();
-  const target = inject('dbTarget');
-  if (target.driver === 'pglite') {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-    const { drizzle } = await import('drizzle-orm/pglite');
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = new PGlite({ extensions: { pg_trgm } });
-    db = drizzle({ client }) as unknown as Db;
-    migrateTo = (folder) => migrate(db as never, { migrationsFolder: folder });
-    cleanup = () => client.close();
-  } else {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const name = `ydt_mig_${randomBytes(5).toString('hex')}`;
-    const admin = postgres(adminUrl(target.baseUrl), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    const client = postgres(databaseUrl(target.baseUrl, name), { max: 1, onnotice: () => {} });
-    db = drizzle({ client }) as unknown as Db;
-    migrateTo = (folder) => migrate(db as never, { migrationsFolder: folder });
-    cleanup = async () => {
-      await client.end({ timeout: 5 });
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    };
-  }
-  await migrateTo(before0017);
+  migration = await databaseBefore('0017_');
+  db = migration.db;
   // What the old code wrote: exact times on events and complaint files, one counter for all cases.
   await db.execute(sql`insert into areas (code, level, name) values ('990000000000', 'province', '演示省'), ('990100000000', 'city', '北原市'), ('990121000000', 'county', '桑河县')`);
   for (const [id, title] of [['00000000-0000-4000-8000-000000000001', '村里机动地发包不公开'], ['00000000-0000-4000-8000-000000000002', '低保评定优亲厚友']]) {
@@ -74,12 +30,9 @@ beforeAll(async () => {
     (${b}, '2026-10-14', '2026-10-14 07:01:09+00', 'declined', true)`);
   await db.execute(sql`insert into attachments (id, kind, complaint_id, mime, size_bytes, sha256, stripped, bytes, created_at)
     values ('00000000-0000-4000-8000-0000000000a1', 'complaint', ${a}, 'image/jpeg', 1, 'x', true, '\\x00', '2026-10-09 01:02:03+00')`);
-  await migrateTo(MIGRATIONS);
+  await migration.migrateAll();
 });
-afterAll(async () => {
-  await cleanup();
-  if (before0017) rmSync(before0017, { recursive: true, force: true });
-});
+afterAll(async () => migration?.dispose());
 
 describe('migration 0017 (complaint times to the day)', () => {
   it('removes the time of every complaint file and every case event, keeping each case’s order', async () => {

@@ -6,61 +6,17 @@
  * township account becomes a hand-down to that township. Runs on a fresh PGlite or PostgreSQL
  * database, migrated up to 0019 first.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/lib/server/db.ts';
-import { adminUrl, databaseUrl } from '../../tests/support/pg-urls.ts';
+import { databaseBefore, type MigrationDatabase } from '../../tests/support/migration-db.ts';
 
-const MIGRATIONS = path.resolve('db/migrations');
+let migration: MigrationDatabase;
 let db: Db;
-let migrateTo: (folder: string) => Promise<void>;
-let cleanup: () => Promise<void> = async () => {};
-let before0020 = '';
-
-/** A copy of the migrations folder with the journal cut before 0020. */
-function foldersUpTo0019(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ydt-mig-'));
-  cpSync(MIGRATIONS, dir, { recursive: true });
-  const journalPath = path.join(dir, 'meta/_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag.startsWith('0020_')));
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
 
 beforeAll(async () => {
-  before0020 = foldersUpTo0019();
-  const target = inject('dbTarget');
-  if (target.driver === 'pglite') {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-    const { drizzle } = await import('drizzle-orm/pglite');
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = new PGlite({ extensions: { pg_trgm } });
-    db = drizzle({ client }) as unknown as Db;
-    migrateTo = (folder) => migrate(db as never, { migrationsFolder: folder });
-    cleanup = () => client.close();
-  } else {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const name = `ydt_mig_${randomBytes(5).toString('hex')}`;
-    const admin = postgres(adminUrl(target.baseUrl), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    const client = postgres(databaseUrl(target.baseUrl, name), { max: 1, onnotice: () => {} });
-    db = drizzle({ client }) as unknown as Db;
-    migrateTo = (folder) => migrate(db as never, { migrationsFolder: folder });
-    cleanup = async () => {
-      await client.end({ timeout: 5 });
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    };
-  }
-  await migrateTo(before0020);
+  migration = await databaseBefore('0020_');
+  db = migration.db;
   await db.execute(sql`insert into areas (code, level, name, parent_code) values
     ('990000000000', 'province', '演示省', null), ('990100000000', 'city', '北原市', '990000000000'), ('990121000000', 'county', '桑河县', '990100000000'),
     ('990121001000', 'township', '桑河镇', '990121000000'), ('990121001201', 'village', '前营村', '990121001000')`);
@@ -79,12 +35,9 @@ beforeAll(async () => {
   await db.execute(sql`insert into complaint_events (complaint_id, seq, "on", kind, public) values
     ('00000000-0000-4000-8000-000000000004', 1, '2026-10-09', 'received', true),
     ('00000000-0000-4000-8000-000000000004', 2, '2026-10-20', 'escalated', true)`);
-  await migrateTo(MIGRATIONS);
+  await migration.migrateAll();
 });
-afterAll(async () => {
-  await cleanup();
-  if (before0020) rmSync(before0020, { recursive: true, force: true });
-});
+afterAll(async () => migration?.dispose());
 
 const row = async (n: number) =>
   (await queryRows<{ subject_level: string; routed_scope_code: string; arrived_on: string; handed_down_to: string | null; assignee_id: string | null }>(

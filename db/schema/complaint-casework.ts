@@ -132,6 +132,40 @@ export const complaintProposals = pgTable(
   ],
 );
 
+export const OBJECTION_STATES = ['open', 'answered'] as const;
+/** explained: the commission explains and the matter rests; reopened: verified again (new facts). */
+export const OBJECTION_ANSWERS = ['explained', 'reopened'] as const;
+
+/**
+ * A reporter's objection (异议) to the reply on a concluded case, with reasons, and the commission's
+ * answer within its limit (`due_on`). Dates only. The level above may press it (`pressed_on`).
+ * `answered_by` is empty only for review requests migrated from before objections existed.
+ */
+export const complaintObjections = pgTable(
+  'complaint_objections',
+  {
+    id: text('id').primaryKey(),
+    complaintId: text('complaint_id')
+      .notNull()
+      .references(() => complaints.id),
+    filedOn: date('filed_on', { mode: 'string' }).notNull(),
+    reasons: text('reasons').notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    state: text('state', { enum: OBJECTION_STATES }).notNull().default('open'),
+    answer: text('answer', { enum: OBJECTION_ANSWERS }),
+    answerText: text('answer_text'),
+    answeredBy: text('answered_by').references(() => users.id),
+    answeredOn: date('answered_on', { mode: 'string' }),
+    pressedOn: date('pressed_on', { mode: 'string' }),
+  },
+  (t) => [
+    index('complaint_objections_complaint_idx').on(t.complaintId, t.filedOn),
+    uniqueIndex('complaint_objections_one_open').on(t.complaintId).where(sql`${t.state} = 'open'`),
+    check('complaint_objections_answered', sql`(${t.state} = 'answered') = (${t.answer} is not null and ${t.answeredOn} is not null)`),
+  ],
+);
+
+export type ComplaintObjectionRow = typeof complaintObjections.$inferSelect;
 export type ComplaintDepartmentRow = typeof complaintDepartments.$inferSelect;
 export type ComplaintReferralRow = typeof complaintReferrals.$inferSelect;
 export type ComplaintProposalRow = typeof complaintProposals.$inferSelect;

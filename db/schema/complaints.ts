@@ -16,7 +16,8 @@ export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 export const SUBJECT_LEVELS = ['village_cadre', 'township_cadre', 'township_leader', 'county_staff', 'county_dept_leader', 'county_leader', 'unknown'] as const;
 export type SubjectLevel = (typeof SUBJECT_LEVELS)[number];
 /**
- * Every kind of case history entry. Citizen steps: received, material, rated, reviewRequested.
+ * Every kind of case history entry. Citizen steps: received, material, rated, objected (异议;
+ * migration 0022 renamed the old review requests, reviewRequested, to it).
  * The rest are staff steps, each with its officer (`actor_id`).
  */
 export const COMPLAINT_EVENT_KINDS = [
@@ -30,7 +31,7 @@ export const COMPLAINT_EVENT_KINDS = [
   'disposed',
   'material',
   'rated',
-  'reviewRequested',
+  'objected',
   'merged',
   'note',
   'forwarded',
@@ -46,6 +47,9 @@ export const COMPLAINT_EVENT_KINDS = [
   'proposalRejected',
   'proposalWithdrawn',
   'interimReply',
+  'objectionAnswered',
+  'objectionPressed',
+  'reopened',
 ] as const;
 export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
 
@@ -117,8 +121,6 @@ export const complaints = pgTable(
     mergedIntoId: text('merged_into_id').references((): AnyPgColumn => complaints.id),
     publicReply: text('public_reply'),
     rating: integer('rating'),
-    /** A reporter may ask once for a review (复查) of a concluded case; it then goes one level up. */
-    reviewRequestedOn: date('review_requested_on', { mode: 'string' }),
   },
   (t) => [
     index('complaints_routed_status_idx').on(t.routedScopeCode, t.status, t.filedOn),
@@ -140,7 +142,7 @@ export const complaintIdentities = pgTable('complaint_identities', {
 /**
  * The case history. Citizen-visible entries (`public`) make the tracking timeline; internal notes
  * never leave the commission. Every entry carries the day only, staff steps included: this table
- * holds the citizen's own steps (filing, material, rating, review request), and a time on the staff
+ * holds the citizen's own steps (filing, material, rating, objection), and a time on the staff
  * rows beside them would bracket those. The exact time of a staff step is in the audit log, which
  * only the case's handlers can read. Entries are numbered per case (`seq`, assigned by the
  * trigger `complaint_events_seq`), never by a counter shared by all cases, which would order a

@@ -147,6 +147,8 @@ export const AUDIT_ACTIONS = [
   'complaint.proposalRejected',
   'complaint.proposalWithdrawn',
   'complaint.interim',
+  'complaint.objectionAnswered',
+  'complaint.objectionPressed',
   'casework.departmentAdded',
   'casework.departmentRetired',
   'casework.departmentRestored',

@@ -49,7 +49,9 @@ import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import { actOnComplaint } from '../../lib/server/complaints/console.ts';
 import { assignHandler, handDown } from '../../lib/server/complaints/casework.ts';
 import { complaintProposals } from '../../../db/schema/complaint-casework.ts';
-import { releaseIdentity } from '../../../tests/support/complaint-steps.ts';
+import { decide, releaseIdentity } from '../../../tests/support/complaint-steps.ts';
+import { fileObjection } from '../../lib/server/complaints/tracking.ts';
+import { complaintObjections } from '../../../db/schema/complaint-casework.ts';
 import ComplaintDepartments from './complaints/departments.astro';
 import { AUDIT_ACTIONS } from '../../lib/server/audit.ts';
 import { todayInShanghai } from '../../lib/server/time.ts';
@@ -676,6 +678,51 @@ describe('handler and approver on the case page (two-person rule)', () => {
     expect((await test.db.select({ status: complaints.status }).from(complaints).where(eq(complaints.id, caseId)))[0]!.status).toBe('concluded');
     const { body } = await render(page(), actors.get('sanghe')!, 'GET');
     expect(body).toContain('桑河县纪委监委承办人（演示）'); // the history names its officers, inside the commission
+  });
+});
+
+describe('objections on the case page: the holding commission answers, the one above presses', () => {
+  let caseId = '';
+  let city: SessionUser;
+  const TITLE = '异议：前营村公益林补偿款未发放';
+  const page = (post?: string): RouteCase => ({ file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${caseId}`, params: () => ({ id: caseId }), page: ComplaintCase, allowed: [], post });
+  const objection = async () => (await test.db.select().from(complaintObjections).where(eq(complaintObjections.complaintId, caseId)))[0]!;
+
+  beforeAll(async () => {
+    const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001202', subjectLevel: 'village_cadre', title: TITLE, content: '前营村去年的公益林生态补偿款到现在还没有发到农户手里，村里说钱被镇上扣着。', anonymous: true });
+    if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+    caseId = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, TITLE)))[0]!.id;
+    if (!(await actOnComplaint(test.db, actors.get('sanghe')!, { complaintId: caseId, action: 'accept' })).ok) throw new Error('accept');
+    await decide(test.db, caseId, 'conclude', '经核实，补偿款已于本月拨付到户，延迟系资金下达较晚所致。');
+    const objected = await fileObjection(test.db, filed.value.receipt, { reasons: '到今天我家还没有收到补偿款，村里其他几户也没有收到，答复不属实。' });
+    if (!objected.ok) throw new Error(JSON.stringify(objected.errors));
+    const created = await createUser(test.db, null, { username: 'yunshan.jw.matrix', displayName: '云山市纪委监委（矩阵）', role: 'commission', scopeCode: '990100000000', password: 'matrix-test-password-4' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    city = await sessionUser('yunshan.jw.matrix');
+  });
+
+  it('lets only the commission above press, writing nothing for anyone else', async () => {
+    const PRESS = `action=pressObjection&text=${encodeURIComponent('请于期限内答复，并核实补偿款到户情况。')}`;
+    for (const who of EVERYONE.map((name) => actors.get(name)!)) {
+      const before = await auditCount();
+      expect([403, 404], who.username).toContain((await render(page(PRESS), who, 'POST')).status);
+      expect(await auditCount()).toBe(before);
+    }
+    expect((await render(page(), city, 'GET')).body).toContain('到今天我家还没有收到补偿款');
+    expect((await render(page(PRESS), city, 'POST')).status).toBe(303);
+    expect((await objection()).pressedOn).not.toBeNull();
+  });
+
+  it('lets only the holding commission answer', async () => {
+    const ANSWER = `action=objection&decision=explain&text=${encodeURIComponent('经再次核对拨付记录，补偿款已于本月十日打入农户一卡通。')}`;
+    for (const who of [city, ...EVERYONE.filter((name) => name !== 'sanghe').map((name) => actors.get(name)!)]) {
+      const before = await auditCount();
+      expect([403, 404], who.username).toContain((await render(page(ANSWER), who, 'POST')).status);
+      expect(await auditCount()).toBe(before);
+    }
+    expect((await objection()).state).toBe('open');
+    expect((await render(page(ANSWER), actors.get('sanghe')!, 'POST')).status).toBe(303);
+    expect((await objection())).toMatchObject({ state: 'answered', answer: 'explained' });
   });
 });
 

@@ -55,6 +55,7 @@ export type Action =
   | 'complaint.propose'
   | 'complaint.approve'
   | 'complaint.report'
+  | 'complaint.supervise'
   | 'complaint.configure'
   | 'zone.manage';
 
@@ -200,6 +201,9 @@ function canOnComplaint(actor: Actor, action: Action, resource: Resource): boole
       return reach.kind === 'handedDown'; // the township's own step: its report back
     case 'complaint.manage':
       return reach.kind === 'routed'; // the holding commission's steps (accept, forward, hand down …)
+    case 'complaint.supervise':
+      // A commission above the one holding the case: it sees the case's objections and may press them.
+      return reach.kind === 'routed' && actor.scopeCode !== resource.routedScopeCode;
     case 'complaint.propose':
       // The handler proposes the decisions that need two people.
       return reach.kind === 'routed' && !!resource.assigneeId && resource.assigneeId === actor.id;

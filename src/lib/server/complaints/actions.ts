@@ -13,6 +13,7 @@ import { ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { caseResource } from './cases.ts';
 import { assignHandler, forwardComplaint, handDown, press, recordTransferReply, reportBack, reviewReport, transferComplaint } from './casework.ts';
 import { actOnComplaint, mergeComplaint, type ConsoleAction } from './console.ts';
+import { answerObjection, pressObjection } from './objections.ts';
 import { decideProposal, propose, revealIdentity, withdrawProposal } from './proposals.ts';
 import { assignZone } from './zones.ts';
 
@@ -103,6 +104,8 @@ const ACTIONS: Record<string, CaseAction> = {
     run: async ({ db, actor, complaint, fields }) =>
       then(await mergeComplaint(db, actor, { complaintId: complaint.id, intoId: fields.into ?? '' }), () => ({ kind: 'redirect', location: `/staff/complaints/${fields.into}?done=merge` })),
   },
+  objection: command('complaint.manage', 'objection', ({ db, actor, complaint, fields }) => answerObjection(db, actor, { complaintId: complaint.id, decision: fields.decision ?? '', text: fields.text ?? '' })),
+  pressObjection: command('complaint.supervise', 'pressObjection', ({ db, actor, complaint, fields }) => pressObjection(db, actor, { complaintId: complaint.id, text: fields.text ?? '' })),
   zone: command('complaint.manage', 'zone', ({ db, actor, complaint, fields }) => assignZone(db, actor, { complaintId: complaint.id, zoneId: fields.zone ?? '' })),
   identity: {
     permission: 'complaint.propose',

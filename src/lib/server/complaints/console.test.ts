@@ -15,7 +15,9 @@ import { nextDeadline } from './deadlines.ts';
 import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';
 import { createUser } from '../auth/users.ts';
 import { fileComplaint } from './filing.ts';
-import { addMaterial, rateOutcome, requestReview, trackComplaint } from './tracking.ts';
+import { addMaterial, fileObjection, rateOutcome, trackComplaint } from './tracking.ts';
+import { answerObjection, pressObjection } from './objections.ts';
+import { complaintObjections } from '../../../../db/schema/complaint-casework.ts';
 
 const sanghe = { id: '', username: 'sanghe.jw', role: 'commission' as const, scopeCode: '990121000000' };
 const township = { id: 't-1', username: 'sanghezhen.jw', role: 'commission' as const, scopeCode: '990121001000' };
@@ -182,13 +184,15 @@ describe('moving a case on', () => {
 });
 
 describe('the reporter after the answer', () => {
-  it('adds material, rates once, and asks once for a review that goes to the city', async () => {
+  it('adds material, rates once, and objects to the reply; the commission explains, and the matter rests', async () => {
     const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村清淤工钱现金发放' });
     if (!filed.ok) throw new Error('filing failed');
     expect((await addMaterial(test.db, filed.value.receipt, { text: '短' })).ok).toBe(false);
     expect((await addMaterial(test.db, '0000000000000000', { text: '补充：当天领工钱的有十二个人，名单在我这里。' })).ok).toBe(false);
     expect((await addMaterial(test.db, filed.value.receipt, { text: '补充：当天领工钱的有十二个人，名单在我这里。' })).ok).toBe(true);
     expect((await rateOutcome(test.db, filed.value.receipt, { rating: 5 })).ok).toBe(false); // not concluded yet
+    const reasons = '名单上有三个人根本没有干活，答复没有说明这个问题，请重新核查。';
+    expect(await fileObjection(test.db, filed.value.receipt, { reasons })).toEqual({ ok: false, errors: { objection: '案件办结并答复后才能提出异议' } });
 
     const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村清淤工钱现金发放')!.complaint.id;
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
@@ -197,14 +201,55 @@ describe('the reporter after the answer', () => {
     expect((await rateOutcome(test.db, filed.value.receipt, { rating: 2 })).ok).toBe(true);
     expect((await rateOutcome(test.db, filed.value.receipt, { rating: 5 })).ok).toBe(false);
 
-    expect((await requestReview(test.db, filed.value.receipt, { reasons: '不满意' })).ok).toBe(false);
-    expect((await requestReview(test.db, filed.value.receipt, { reasons: '名单上有三个人根本没有干活，答复没有说明这个问题，请上级核查。' })).ok).toBe(true);
-    expect((await requestReview(test.db, filed.value.receipt, { reasons: '再次申请复查，理由同上，请上级纪委监委核查。' })).ok).toBe(false);
-    const view = await trackComplaint(test.db, filed.value.receipt);
-    expect(view).toMatchObject({ status: 'received', rating: 2, reviewRequested: true });
-    expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'reviewRequested']);
-    expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990100000000');
-    expect((await listComplaintQueue(test.db, sanghe)).some((e) => e.complaint.id === id)).toBe(false);
+    expect((await fileObjection(test.db, filed.value.receipt, { reasons: '不满意' })).ok).toBe(false);
+    expect((await fileObjection(test.db, '0000000000000000', { reasons })).ok).toBe(false);
+    expect((await fileObjection(test.db, filed.value.receipt, { reasons })).ok).toBe(true);
+    expect(await fileObjection(test.db, filed.value.receipt, { reasons })).toEqual({ ok: false, errors: { objection: '您的异议正在办理，请等待答复' } });
+    let view = await trackComplaint(test.db, filed.value.receipt);
+    expect(view).toMatchObject({ status: 'concluded', rating: 2, mayObject: false, objection: { answered: false } });
+    expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'objected']);
+    // It stays with the county: no review one level up any more.
+    expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990121000000');
+
+    expect(await answerObjection(test.db, sanghe, { complaintId: id, decision: 'explain', text: '短' })).toEqual({ ok: false, errors: { text: '请写明对异议的解释说明（至少10个字），反映人会看到' } });
+    expect(await answerObjection(test.db, sanghe, { complaintId: id, decision: 'ignore', text: '经再次核对用工记录，三人均有出工签到。' })).toEqual({ ok: false, errors: { form: '请选择解释说明或重新核查' } });
+    expect((await answerObjection(test.db, township, { complaintId: id, decision: 'explain', text: '经再次核对用工记录，三人均有出工签到。' })).ok).toBe(false);
+    expect((await answerObjection(test.db, sanghe, { complaintId: id, decision: 'explain', text: '经再次核对用工记录，三人均有出工签到，工钱发放无误。' })).ok).toBe(true);
+    expect(await answerObjection(test.db, sanghe, { complaintId: id, decision: 'explain', text: '经再次核对用工记录，三人均有出工签到，工钱发放无误。' })).toEqual({ ok: false, errors: { form: '该异议已经答复，请刷新页面' } });
+    view = await trackComplaint(test.db, filed.value.receipt);
+    expect(view).toMatchObject({ status: 'concluded', mayObject: false, objection: { answered: true } });
+    expect(view!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'objectionAnswered', text: '经再次核对用工记录，三人均有出工签到，工钱发放无误。' });
+    expect(await fileObjection(test.db, filed.value.receipt, { reasons })).toEqual({ ok: false, errors: { objection: '对这次答复的异议已经答复' } });
+  });
+
+  it('reopens a case on an objection with new facts, its deadlines counted from the reopening, and lets the city press it', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村渡口收费无票据' }, { today: '2025-03-03' });
+    if (!filed.ok) throw new Error('filing failed');
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村渡口收费无票据')!.complaint.id;
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    await decide(test.db, id, 'conclude', '经核实，渡口收费已经村民代表会议同意，今后开具票据。');
+    expect((await fileObjection(test.db, filed.value.receipt, { reasons: '新情况：村民代表会议记录是事后补的，我有当天在场的三位代表的证言。' })).ok).toBe(true);
+    const [objection] = await test.db.select().from(complaintObjections).where(eq(complaintObjections.complaintId, id));
+    expect(objection!.dueOn > objection!.filedOn).toBe(true);
+
+    const created = await createUser(test.db, null, { username: 'city.jw.test', displayName: '云山市纪委监委（测试）', role: 'commission', scopeCode: '990100000000', password: 'console-test-password-city' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const city = { id: created.value.id, username: 'city.jw.test', role: 'commission' as const, scopeCode: '990100000000' };
+    expect(await pressObjection(test.db, city, { complaintId: id, text: '催' })).toEqual({ ok: false, errors: { text: '请写明督办意见' } });
+    expect((await pressObjection(test.db, sanghe, { complaintId: id, text: '请按期答复异议' })).ok).toBe(false); // the holding commission does not press itself
+    expect((await pressObjection(test.db, city, { complaintId: id, text: '请按期答复异议，核实会议记录的真实性。' })).ok).toBe(true);
+    expect((await answerObjection(test.db, city, { complaintId: id, decision: 'explain', text: '上级机关不能代为答复这一异议。' })).ok).toBe(false);
+    expect((await test.db.select().from(complaintObjections).where(eq(complaintObjections.id, objection!.id)))[0]!.pressedOn).not.toBeNull();
+
+    expect((await answerObjection(test.db, sanghe, { complaintId: id, decision: 'reopen', text: '反映人提供了新的证言，会议记录真实性需重新核查。' })).ok).toBe(true);
+    const { complaint, events } = (await getComplaint(test.db, id))!;
+    expect(complaint).toMatchObject({ status: 'accepted', arrivedOn: complaint.arrivedOn });
+    expect(complaint.arrivedOn > '2025-03-03').toBe(true);
+    // Not overdue at once: the conclusion target counts from the reopening.
+    expect(nextDeadline(complaint)).toMatchObject({ kind: 'conclude', overdue: false });
+    expect(events.filter((event) => event.kind === 'objectionPressed').map((event) => event.public)).toEqual([false]);
+    expect((await trackComplaint(test.db, filed.value.receipt))!.timeline.at(-1)).toEqual({ on: complaint.arrivedOn, kind: 'reopened', text: null });
+    expect((await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id))).map((row) => row.action)).toEqual(expect.arrayContaining(['complaint.objectionPressed', 'complaint.objectionAnswered']));
   });
 });
 
@@ -472,15 +517,26 @@ describe('two people acting on one case at the same moment', () => {
     expect((await written(id)).events).toEqual(['received', 'handlerAssigned', 'proposed', 'declined', 'proposalApproved']);
   });
 
-  it('lets only one review request through when it is sent twice at once', async () => {
+  it('records one objection when it is sent twice at once, and answers it once when two officers answer together', async () => {
     const { id, receipt: code } = await file('并发：集体林地流转');
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
     await decide(test.db, id, 'conclude', '经核实，林地流转经村民代表会议表决通过，程序合规。');
-    const reasons = '表决时到会的村民代表不足三分之二，会议记录是事后补签的，请上级复查。';
-    const [first, second] = await raceOnCase(id, () => requestReview(test.db, code, { reasons }), () => requestReview(test.db, code, { reasons }));
+    const reasons = '表决时到会的村民代表不足三分之二，会议记录是事后补签的，请重新核查。';
+    const [first, second] = await raceOnCase(id, () => fileObjection(test.db, code, { reasons }), () => fileObjection(test.db, code, { reasons }));
     expect(first.ok).toBe(true);
-    expect(second).toEqual({ ok: false, errors: { review: '办结后才能申请复查' } }); // the first one reopened it
-    expect((await written(id)).events.filter((kind) => kind === 'reviewRequested')).toHaveLength(1);
+    expect(second).toEqual({ ok: false, errors: { objection: '您的异议正在办理，请等待答复' } });
+    expect((await written(id)).events.filter((kind) => kind === 'objected')).toHaveLength(1);
+
+    const { approver } = await commissionPair(test.db, sanghe.scopeCode);
+    const [explained, reopened] = await raceOnCase(
+      id,
+      () => answerObjection(test.db, sanghe, { complaintId: id, decision: 'explain', text: '经核对签到表，到会代表超过三分之二，表决有效。' }),
+      () => answerObjection(test.db, approver, { complaintId: id, decision: 'reopen', text: '会议记录补签问题需要重新核查。' }),
+    );
+    expect(explained.ok).toBe(true);
+    expect(reopened).toEqual({ ok: false, errors: { form: '该异议已经答复，请刷新页面' } });
+    expect((await getComplaint(test.db, id))!.complaint.status).toBe('concluded');
+    expect((await written(id)).audit.filter((action) => action === 'complaint.objectionAnswered')).toHaveLength(1);
   });
 });
 

@@ -10,7 +10,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { attachments } from '../../../../db/schema/attachments.ts';
-import { complaintProposals, type ComplaintDepartmentRow, type ComplaintProposalRow, type ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
+import { complaintProposals, type ComplaintDepartmentRow, type ComplaintObjectionRow, type ComplaintProposalRow, type ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
 import { complaints, type ComplaintRow, type ZoneRow } from '../../../../db/schema/complaints.ts';
 import { getArea, listChildren } from '../areas/index.ts';
 import { levelOfCode } from '../areas/codes.ts';
@@ -26,6 +26,7 @@ import { decryptBytes } from './crypto.ts';
 import { caseDeadlines, forwardDue, type Deadline } from './deadlines.ts';
 import { listDepartments } from './departments.ts';
 import type { ComplaintEventKind } from './labels.ts';
+import { listObjections } from './objections.ts';
 import { listProposals } from './proposals.ts';
 import { escalationTarget } from './routing.ts';
 import { listZones } from './zones.ts';
@@ -133,8 +134,10 @@ export interface CaseView {
   /** The open hand-down or transfer, and the department of a transfer. */
   referral: (ComplaintReferralRow & { departmentName: string | null; townshipName: string | null }) | null;
   proposals: ComplaintProposalRow[];
+  /** The reporter's objections (异议), newest first. */
+  objections: ComplaintObjectionRow[];
   /** What the actor may do here (the commands ask again inside their locks). */
-  may: Record<'manage' | 'report' | 'propose', boolean>;
+  may: Record<'manage' | 'report' | 'propose' | 'supervise', boolean>;
   /** Whether the actor's account holds approval rights (read from the account, not the session). */
   approver: boolean;
   /** The holding commission's accounts, for naming the handler. */
@@ -150,13 +153,14 @@ export interface CaseView {
 /** What the case page shows besides the case and its history. */
 export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: ComplaintRow): Promise<CaseView> {
   const county = levelOfCode(complaint.routedScopeCode) === 'county' ? complaint.routedScopeCode : null;
-  const [area, files, duplicates, zoneList, referral, proposals, handlers, targets, townships, departments, account, officers] = await Promise.all([
+  const [area, files, duplicates, zoneList, referral, proposals, objections, handlers, targets, townships, departments, account, officers] = await Promise.all([
     getArea(db, complaint.areaCode),
     listComplaintAttachments(db, complaint.id),
     complaint.mergedIntoId || !OPEN_STATUSES.includes(complaint.status) ? [] : findLikelyDuplicates(db, actor, complaint),
     listZones(db, complaint.routedScopeCode),
     openReferral(db, complaint.id, { lock: false }),
     listProposals(db, complaint.id),
+    listObjections(db, complaint.id),
     listHandlers(db, complaint.routedScopeCode),
     forwardTargets(db, complaint.routedScopeCode),
     county ? listChildren(db, county) : [],
@@ -186,7 +190,13 @@ export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: Complain
     zones: zoneList,
     referral: await named(referral),
     proposals,
-    may: { manage: can(actor, 'complaint.manage', resource), report: can(actor, 'complaint.report', resource), propose: can(actor, 'complaint.propose', resource) },
+    objections,
+    may: {
+      manage: can(actor, 'complaint.manage', resource),
+      report: can(actor, 'complaint.report', resource),
+      propose: can(actor, 'complaint.propose', resource),
+      supervise: can(actor, 'complaint.supervise', resource),
+    },
     approver: account[0]?.approver === true,
     handlers,
     officers: officers.map((row) => ({ id: row.id, displayName: row.display_name })),

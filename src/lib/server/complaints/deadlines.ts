@@ -4,6 +4,7 @@
  * it (`arrived_on`: filing, forwarding, escalation — and, for a later reopening, the reopening):
  * - a real-name complainant is told whether the complaint was accepted within 15 working days;
  * - a commission without jurisdiction forwards it to the competent one within 5 working days;
+ * - an objection to the reply is answered within 15 working days of being recorded;
  * - a hand-down (交办) and a transfer (转办) have the limit the county sets (county settings,
  *   DEFAULT_TIME_LIMITS when it set none), counted from the day it was sent, or the date a press
  *   (督办) or a sending back set;
@@ -18,6 +19,8 @@ import { addWorkingDays } from './working-days.ts';
 
 export const ACCEPT_WITHIN_WORKING_DAYS = 15;
 export const FORWARD_WITHIN_WORKING_DAYS = 5;
+/** An objection (异议) to the reply is answered within this many working days of being recorded. */
+export const OBJECTION_ANSWER_WORKING_DAYS = 15;
 
 /** A county's limits for the steps it sets itself, in working days. */
 export interface CountyTimeLimits {
@@ -43,6 +46,11 @@ function addCalendarDays(date: string, days: number): string {
 /** The last day for forwarding a case that reached a commission without jurisdiction on `arrivedOn`. */
 export function forwardDue(arrivedOn: string): string {
   return addWorkingDays(arrivedOn, FORWARD_WITHIN_WORKING_DAYS);
+}
+
+/** The last day for answering an objection recorded on `filedOn`. */
+export function objectionDue(filedOn: string): string {
+  return addWorkingDays(filedOn, OBJECTION_ANSWER_WORKING_DAYS);
 }
 
 /** The last day for a hand-down's report or a transfer's reply, sent on `sentOn` under the county's limits. */

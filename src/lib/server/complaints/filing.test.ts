@@ -16,7 +16,7 @@ async function databaseError(query: Promise<unknown>): Promise<string> {
   return 'no error';
 }
 import { fileComplaint } from './filing.ts';
-import { addMaterial, rateOutcome, requestReview, trackComplaint } from './tracking.ts';
+import { addMaterial, fileObjection, rateOutcome, trackComplaint } from './tracking.ts';
 import { actOnComplaint } from './console.ts';
 import { decide } from '../../../../tests/support/complaint-steps.ts';
 import { users } from '../../../../db/schema/auth.ts';
@@ -114,10 +114,10 @@ describe('filing a complaint', () => {
     expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok).toBe(true);
     await decide(test.db, id, 'conclude', '经核实，村委会收取的费用已全部退还农户，对村会计予以批评教育。');
     await citizen(() => rateOutcome(test.db, receipt, { rating: 2 }));
-    await citizen(() => requestReview(test.db, receipt, { reasons: '退还的只有四户，还有两户没有退，答复与事实不符，请上级复查。' }));
+    await citizen(() => fileObjection(test.db, receipt, { reasons: '退还的只有四户，还有两户没有退，答复与事实不符，请重新核查。' }));
 
     // The sweep saw the filing's writes (and no audit row: a citizen's actions are not logged).
-    expect([...touched.keys()].sort()).toEqual(['attachments', 'complaint_events', 'complaint_identities', 'complaint_submissions', 'complaints']);
+    expect([...touched.keys()].sort()).toEqual(['attachments', 'complaint_events', 'complaint_identities', 'complaint_objections', 'complaint_submissions', 'complaints']);
     const columns = await queryRows<{ table_name: string; column_name: string; data_type: string; is_identity: string; column_default: string | null }>(
       test.db,
       sql`select table_name, column_name, data_type, is_identity, column_default from information_schema.columns
@@ -135,7 +135,7 @@ describe('filing a complaint', () => {
         for (const column of VOUCHER_ONLY) if (column.startsWith(`${table}.`)) expect(JSON.parse(row)[column.split('.')[1]!], column).toBeNull();
       }
     }
-    expect(touched.get('complaint_events')!.map((row) => JSON.parse(row).kind)).toEqual(['received', 'material', 'rated', 'reviewRequested']);
+    expect(touched.get('complaint_events')!.map((row) => JSON.parse(row).kind)).toEqual(['received', 'material', 'rated', 'objected']);
     expect(await databaseError(test.db.execute(sql`insert into attachments (id, kind, complaint_id, mime, size_bytes, sha256, stripped, bytes, created_at)
       values (${crypto.randomUUID()}, 'complaint', ${id}, 'image/jpeg', 1, 'x', true, '\\x00', now())`))).toMatch(/attachments_time_only_for_vouchers/);
   });

@@ -1,6 +1,6 @@
 /**
  * Following a case with its receipt code, and the reporter's own steps on it: adding material,
- * rating a concluded case, asking once for a review. The receipt is the citizen's only
+ * rating a concluded case, recording an objection (异议) to the reply. The receipt is the citizen's only
  * credential, so each step is `(db, receipt, input)`: zod reads the input, one transaction finds
  * the case by the receipt's keyed hash and locks it (`FOR UPDATE`), re-checks its status inside
  * the lock (a commission may have declined or concluded it since the page was shown, and two sends
@@ -9,6 +9,7 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { complaintObjections } from '../../../../db/schema/complaint-casework.ts';
 import { complaintEvents, complaints, type ComplaintRow } from '../../../../db/schema/complaints.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { getConfig } from '../config.ts';
@@ -16,10 +17,10 @@ import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type FieldErrors, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { recordEvent } from './cases.ts';
-import { caseDeadlines } from './deadlines.ts';
+import { caseDeadlines, objectionDue } from './deadlines.ts';
 import { normaliseReceipt, receiptHmac } from './crypto.ts';
 import { isRating, type ComplaintEventKind, type Rating } from './labels.ts';
-import { escalationTarget } from './routing.ts';
+import { listObjections } from './objections.ts';
 
 /** A step of the citizen's timeline: the day and what happened, never who. */
 export type TimelineStep = { on: string; kind: ComplaintEventKind; text: string | null };
@@ -35,7 +36,10 @@ export interface CitizenView {
   anonymous: boolean;
   publicReply: string | null;
   rating: Rating | null;
-  reviewRequested: boolean;
+  /** The latest objection: when it was recorded, by when it is answered, and whether it was. */
+  objection: { filedOn: string; dueOn: string; answered: boolean } | null;
+  /** Whether the reporter may record an objection now. */
+  mayObject: boolean;
   timeline: TimelineStep[];
   next: NextStep | null;
   /**
@@ -46,7 +50,7 @@ export interface CitizenView {
 }
 
 /** The reporter's own steps: on a main case they belong to another reporter and are never shown. */
-const CITIZEN_KINDS: readonly ComplaintEventKind[] = ['received', 'material', 'rated', 'reviewRequested'];
+const CITIZEN_KINDS: readonly ComplaintEventKind[] = ['received', 'material', 'rated', 'objected'];
 
 /** The accept and conclude limits only: a hand-down or transfer is the commission's business. */
 function citizenNextStep(complaint: ComplaintRow): NextStep | null {
@@ -84,6 +88,7 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
   if (!match) return null;
   const [complaint] = await db.select().from(complaints).where(match);
   if (!complaint) return null;
+  const [latest] = await listObjections(db, complaint.id);
   const main = await mainCase(db, complaint);
   const merged = main
     ? {
@@ -101,7 +106,8 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     anonymous: complaint.anonymous,
     publicReply: complaint.publicReply,
     rating: isRating(complaint.rating) ? complaint.rating : null,
-    reviewRequested: complaint.reviewRequestedOn !== null,
+    objection: latest ? { filedOn: latest.filedOn, dueOn: latest.dueOn, answered: latest.state === 'answered' } : null,
+    mayObject: !(await objectionRefused(db, complaint)),
     timeline: await publicTimeline(db, complaint.id),
     next: citizenNextStep(complaint),
     merged,
@@ -154,24 +160,34 @@ export async function rateOutcome(db: Db, receipt: string, input: { rating: numb
   });
 }
 
-const Review = z.object({ reasons: z.string().trim().min(20, '请写明申请复查的理由（至少20个字）') });
+const Objection = z.object({ reasons: z.string().trim().min(20, '请写明对答复有异议的理由（至少20个字），有新的事实或证据请一并写明').max(5000, '异议理由不超过5000字') });
 
 /**
- * A reporter not satisfied with the outcome asks once for a review (复查), with reasons. The case
- * reopens at the commission one level above the one that concluded it.
+ * Why the reporter may not object now, or null: only to a concluded case with its reply, one
+ * objection at a time, and once per reply — after an explanation the matter rests; a reopening
+ * leads to a new conclusion and reply, which may be objected to again.
  */
-export async function requestReview(db: Db, receipt: string, input: { reasons: string }): Promise<Result> {
-  const parsed = Review.safeParse(input);
+async function objectionRefused(tx: DbOrTx, complaint: ComplaintRow): Promise<string | null> {
+  if (complaint.status !== 'concluded' || !complaint.publicReply || complaint.mergedIntoId) return '案件办结并答复后才能提出异议';
+  const [latest] = await listObjections(tx, complaint.id);
+  if (latest?.state === 'open') return '您的异议正在办理，请等待答复';
+  if (latest?.answer === 'explained') return '对这次答复的异议已经答复';
+  return null;
+}
+
+/**
+ * A reporter who disagrees with the reply records an objection (异议) with reasons; the commission
+ * holding the case answers it within OBJECTION_ANSWER_WORKING_DAYS (objections.ts).
+ */
+export async function fileObjection(db: Db, receipt: string, input: { reasons: string }): Promise<Result> {
+  const parsed = Objection.safeParse(input);
   return onCase(db, receipt, async (tx, complaint) => {
-    if (complaint.status !== 'concluded') return fail({ review: '办结后才能申请复查' });
-    if (complaint.reviewRequestedOn) return fail({ review: '每个案件只能申请一次复查' });
-    if (!parsed.success) return fail(firstError(parsed.error, 'review'));
+    const refused = await objectionRefused(tx, complaint);
+    if (refused) return fail({ objection: refused });
+    if (!parsed.success) return fail(firstError(parsed.error, 'objection'));
     const today = todayInShanghai();
-    await tx
-      .update(complaints)
-      .set({ reviewRequestedOn: today, status: 'received', routedScopeCode: escalationTarget(complaint.routedScopeCode), arrivedOn: today, assigneeId: null, handedDownTo: null })
-      .where(eq(complaints.id, complaint.id));
-    await recordEvent(tx, { complaintId: complaint.id, on: today, kind: 'reviewRequested', public: true, text: parsed.data.reasons });
+    await tx.insert(complaintObjections).values({ id: crypto.randomUUID(), complaintId: complaint.id, filedOn: today, reasons: parsed.data.reasons, dueOn: objectionDue(today) });
+    await recordEvent(tx, { complaintId: complaint.id, on: today, kind: 'objected', public: true, text: parsed.data.reasons });
     return ok();
   });
 }
@@ -180,7 +196,7 @@ export async function requestReview(db: Db, receipt: string, input: { reasons: s
 const CITIZEN_ACTIONS = {
   material: (db: Db, receipt: string, fields: Record<string, string>) => addMaterial(db, receipt, { text: fields.material ?? '' }),
   rate: (db: Db, receipt: string, fields: Record<string, string>) => rateOutcome(db, receipt, { rating: Number(fields.rating) }),
-  review: (db: Db, receipt: string, fields: Record<string, string>) => requestReview(db, receipt, { reasons: fields.review ?? '' }),
+  objection: (db: Db, receipt: string, fields: Record<string, string>) => fileObjection(db, receipt, { reasons: fields.objection ?? '' }),
 };
 export type CitizenAction = keyof typeof CITIZEN_ACTIONS;
 
