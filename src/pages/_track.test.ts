@@ -14,6 +14,7 @@ import { actOnComplaint, mergeComplaint } from '../lib/server/complaints/console
 import { formatReceipt } from '../lib/server/complaints/crypto.ts';
 import { fileComplaint } from '../lib/server/complaints/filing.ts';
 import { trackingThrottle } from '../lib/server/complaints/throttles.ts';
+import { decide } from '../../tests/support/complaint-steps.ts';
 import Track from './track.astro';
 
 let test: TestDatabase;
@@ -76,5 +77,30 @@ describe('a found case', () => {
     expect(html).toContain('合并办理的案件：已收到');
     expect(html).toContain('已调取鱼塘承包合同和村民代表会议记录，正在核实。');
     expect(html).not.toContain('后营村鱼塘低价承包');
+  });
+});
+
+describe('an objection (异议) on /track', () => {
+  it('is offered once the case is answered, keeps short reasons with the error, and then says by when it is answered', async () => {
+    const filed = await fileComplaint(test.db, { ...base, title: '前营村鱼塘承包费去向' });
+    if (!filed.ok) throw new Error('filing failed');
+    const receipt = filed.value.receipt;
+    expect((await post({ receipt })).html).not.toContain('对答复有异议');
+    const [sanghe] = await test.db.select({ id: users.id, username: users.username, role: users.role, scopeCode: users.scopeCode }).from(users).where(eq(users.username, 'sanghe.jw'));
+    const id = (await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '前营村鱼塘承包费去向')))[0]!.id;
+    expect((await actOnComplaint(test.db, { ...sanghe!, scopeCode: sanghe!.scopeCode! }, { complaintId: id, action: 'accept' })).ok).toBe(true);
+    await decide(test.db, id, 'conclude', '经核实，鱼塘承包费已全额入账，并在村务公开栏公布。');
+    expect((await post({ receipt })).html).toContain('对答复有异议');
+
+    const short = await post({ receipt, action: 'objection', objection: '不对' });
+    expect(short.status).toBe(400);
+    expect(short.html).toContain('请写明对答复有异议的理由（至少20个字）');
+    expect(short.html).toMatch(/<textarea[^>]*name="objection"[^>]*>不对<\/textarea>/);
+
+    const sent = await post({ receipt, action: 'objection', objection: '公开栏上写的承包费是八千元，合同上是一万六千元，差额去向不明，我有合同复印件。' });
+    expect(sent.status).toBe(200);
+    expect(sent.html).toContain('异议已提交');
+    expect(sent.html).toMatch(/您于\d{4}-\d{2}-\d{2}提出的异议正在办理，预计\d{4}-\d{2}-\d{2}前答复/);
+    expect(sent.html).not.toContain('对答复有异议</summary>');
   });
 });

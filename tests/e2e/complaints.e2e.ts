@@ -89,6 +89,23 @@ describe('a villager reports a problem anonymously and follows it', () => {
     await Promise.all([later.waitForEvent('load'), later.click('form:has(input[value="rate"]) button')]);
     expect(await later.locator('.success').textContent()).toContain('感谢您的评价');
     expect(await later.locator('p.muted').filter({ hasText: '您的评价' }).textContent()).toContain('满意');
+
+    // An objection (异议) instead of a review: recorded on /track, answered by the county commission.
+    await later.click('summary:has-text("对答复有异议")');
+    await later.fill('#field-objection', '另外九千元用于村道维修的村民代表会议决议没有在公开栏公布过，请说明决议的日期。');
+    await Promise.all([later.waitForEvent('load'), later.click('form:has(input[value="objection"]) button')]);
+    expect(await later.locator('.success').textContent()).toContain('异议已提交');
+    expect(await later.locator('main').textContent()).toContain('您于');
+    await commission.goto(caseUrl);
+    expect(await commission.locator('#h-objections + ul').textContent()).toContain('村民代表会议决议没有在公开栏公布过');
+    await commission.fill('#field-text-objection', '该决议为2026年3月12日村民代表会议作出，已补充在村务公开栏公布，并附会议记录复印件。');
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="objection"]) button[value="explain"]')]);
+    await later.goto(baseUrl + '/track');
+    await later.fill('#field-receipt', receipt);
+    await Promise.all([later.waitForEvent('load'), later.click('form[action="/track"] button')]);
+    expect(await later.locator('.history-list').textContent()).toContain('对异议作出解释说明');
+    expect(await later.locator('.history-list').textContent()).toContain('2026年3月12日村民代表会议');
+    expect(await later.locator('summary:has-text("对答复有异议")').count()).toBe(0); // once per reply
     await later.close();
     await citizen.context().close();
     await commission.context().close();
