@@ -51,6 +51,11 @@ export const disclosures = pgTable(
     chainSeq: integer('chain_seq'),
     contentHash: text('content_hash'),
     prevHash: text('prev_hash'),
+    /**
+     * The form of `content` the hash covers (canonical.ts `CONTENT_VERSION`): 1 for periods published
+     * before the debts register, 2 since. Set at publication; a period keeps its form for good.
+     */
+    contentVersion: integer('content_version').notNull().default(1),
   },
   (t) => [
     unique('disclosures_village_period').on(t.villageCode, t.period),

@@ -4,6 +4,7 @@ export * from './county-lists.ts';
 export * from './auth.ts';
 export * from './audit.ts';
 export * from './accounts.ts';
+export * from './debts.ts';
 export * from './attachments.ts';
 export * from './complaints.ts';
 export * from './complaint-casework.ts';

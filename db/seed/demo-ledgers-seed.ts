@@ -8,6 +8,7 @@
 import { and, eq } from 'drizzle-orm';
 import { assetItems, disclosures, fundEntries, resourceContracts } from '../schema/accounts.ts';
 import { users } from '../schema/auth.ts';
+import { debtItems } from '../schema/debts.ts';
 import type { Actor } from '../../src/lib/server/result.ts';
 import type { Db } from '../../src/lib/server/db.ts';
 import {
@@ -18,6 +19,7 @@ import {
   openDraft,
   replaceFundEntries,
   saveAsset,
+  saveDebt,
   saveResource,
   setOpeningBalance,
   submitDisclosure,
@@ -72,8 +74,10 @@ export async function seedDemoLedgers(db: Db): Promise<number> {
     // The registers are given whole for each period: replace what was carried forward.
     await db.delete(assetItems).where(eq(assetItems.disclosureId, id));
     await db.delete(resourceContracts).where(eq(resourceContracts.disclosureId, id));
+    await db.delete(debtItems).where(eq(debtItems.disclosureId, id));
     for (const asset of demo.assets) check(`${label} asset ${asset.name}`, await saveAsset(db, null, { disclosureId: id, asset }));
     for (const contract of demo.resources) check(`${label} contract ${contract.name}`, await saveResource(db, null, { disclosureId: id, resource: contract }));
+    for (const debt of demo.debts ?? []) check(`${label} debt ${debt.counterparty}`, await saveDebt(db, null, { disclosureId: id, debt }));
 
     if (demo.status === 'draft') continue;
     check(label, await answerEveryFlag(db, null, { disclosureId: id, role: 'cadre', body: ANSWERS.cadre }));

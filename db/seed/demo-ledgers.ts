@@ -22,7 +22,7 @@
  * 河湾村 has no 2026-Q3 disclosure (the overdue example).
  */
 import { INCOME_SUBJECTS } from '../../src/lib/server/accounts/model.ts';
-import type { AssetItemInput, FundEntryInput, ResourceContractInput, Subject } from '../../src/lib/server/accounts/model.ts';
+import type { AssetItemInput, DebtItemInput, FundEntryInput, ResourceContractInput, Subject } from '../../src/lib/server/accounts/model.ts';
 
 export interface DemoFundEntry extends Omit<FundEntryInput, 'adjustsEntryId'> {
   /** For an adjusting (correcting) entry: the earlier period and 1-based line number it corrects. */
@@ -36,6 +36,7 @@ export interface DemoDisclosure {
   entries: DemoFundEntry[]; // ordered by date
   assets: AssetItemInput[]; // the asset register as at the period end (carried forward, with changes)
   resources: ResourceContractInput[]; // resource contracts as at the period end
+  debts?: DebtItemInput[]; // receivables and payables as at the period end
 }
 
 type Period = '2025-Q4' | '2026-Q1' | '2026-Q2' | '2026-Q3';
@@ -736,5 +737,14 @@ const beijie: DemoDisclosure[] = [
     ['2026-09-24', '管理费用', 860, '村级财务档案整理装订及凭证盒', '柳岗镇三资委托代理服务中心'],
   ]), bjAssetsWithDrain, bjContracts),
 ];
+
+// 前营村's debts register: a contractor's arrears, money owed to villagers for land taken for the road,
+// and a deposit held from the fish-pond tender (its age is told on the village page).
+const QIANYING_DEBTS: DebtItemInput[] = [
+  { kind: 'receivable', counterparty: '王建军', subject: '应收款', summary: '2024年度村北机动地承包费欠款', amountFen: fen(8_400), incurredOn: '2024-12-31', dueOn: '2026-12-31' },
+  { kind: 'payable', counterparty: '前营村三组村民（6户）', subject: '应付款', summary: '村道拓宽占地青苗补偿款未付清', amountFen: fen(62_000), incurredOn: '2022-05-20', dueOn: null },
+  { kind: 'payable', counterparty: '周德明', subject: '应付款', summary: '鱼塘公开招租投标保证金', amountFen: fen(5_000), incurredOn: '2026-02-10', dueOn: '2026-12-31' },
+];
+for (const demo of qianying) if (demo.period === '2026-Q2' || demo.period === '2026-Q3') demo.debts = QIANYING_DEBTS.map((debt) => ({ ...debt }));
 
 export const demoDisclosures: DemoDisclosure[] = [...qianying, ...houying, ...hewan, ...dongling, ...liugang, ...beijie];

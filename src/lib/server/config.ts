@@ -32,6 +32,9 @@ const EnvSchema = z.object({
   /** Red-flag thresholds for reviewers, in yuan. */
   FLAG_DECISION_YUAN: z.coerce.number().int().positive().default(50_000),
   FLAG_CASH_YUAN: z.coerce.number().int().positive().default(2_000),
+  /** Debts register: a receivable or payable at or above this (yuan), or older than this many years, is flagged. */
+  FLAG_DEBT_YUAN: z.coerce.number().int().positive().default(50_000),
+  FLAG_DEBT_YEARS: z.coerce.number().int().positive().default(3),
   /** A single receipt or payment at or above this (yuan) is a major matter, disclosed at once (the catalog's 5万元以上重大事项). */
   MAJOR_MATTER_YUAN: z.coerce.number().int().positive().default(50_000),
   /** `off` serves every public page through Astro (the benchmark's "cache off" runs, debugging). */
@@ -75,6 +78,10 @@ export interface AppConfig {
   flagDecisionFen: number;
   /** Cash payments above this (fen) are flagged. */
   flagCashFen: number;
+  /** A debt at or above this (fen) is flagged as large. */
+  flagDebtFen: number;
+  /** A debt older than this many years at the period's end is flagged as old. */
+  flagDebtYears: number;
   /** A single entry at or above this (fen) is a major matter, disclosed at once. */
   majorMatterFen: number;
   /** Secrets; in development generated once and kept in DATA_DIR/dev-keys.json. */
@@ -134,6 +141,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     disclosureCadence: e.DISCLOSURE_CADENCE,
     flagDecisionFen: e.FLAG_DECISION_YUAN * 100,
     flagCashFen: e.FLAG_CASH_YUAN * 100,
+    flagDebtFen: e.FLAG_DEBT_YUAN * 100,
+    flagDebtYears: e.FLAG_DEBT_YEARS,
     majorMatterFen: e.MAJOR_MATTER_YUAN * 100,
   };
 }

@@ -26,6 +26,7 @@ import {
   replaceFundEntries,
   returnDisclosure,
   saveAsset,
+  saveDebt,
   saveResource,
   setOpeningBalance,
   submitDisclosure,
@@ -33,7 +34,7 @@ import {
 } from './disclosures.ts';
 import { publishMajorMatter, reportMajorMatter } from './major-matters.ts';
 import { answerOpinion, raiseOpinion } from './supervision.ts';
-import { ASSET_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, editIdPrefix, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
+import { ASSET_ID_PREFIX, DEBT_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, debtFromForm, editIdPrefix, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
 import { parseFundEntriesFile, type ImportIssue } from './import/index.ts';
 import { parseYuanToFen } from './model.ts';
 
@@ -127,6 +128,20 @@ const ACTIONS = {
   'delete-resource': {
     permission: () => 'ledger.edit',
     run: ({ db, actor, disclosure, fields }) => deleteLine(db, actor, { disclosureId: disclosure.id, kind: 'resource', lineNo: line(fields) }),
+  },
+  'add-debt': {
+    permission: () => 'ledger.edit',
+    idPrefix: DEBT_ID_PREFIX,
+    run: ({ db, actor, disclosure, fields }) => saveDebt(db, actor, { disclosureId: disclosure.id, debt: debtFromForm(fields) }),
+  },
+  'edit-debt': {
+    permission: () => 'ledger.edit',
+    idPrefix: (fields) => editIdPrefix('debt', line(fields)),
+    run: ({ db, actor, disclosure, fields }) => saveDebt(db, actor, { disclosureId: disclosure.id, lineNo: line(fields), debt: debtFromForm(fields) }),
+  },
+  'delete-debt': {
+    permission: () => 'ledger.edit',
+    run: ({ db, actor, disclosure, fields }) => deleteLine(db, actor, { disclosureId: disclosure.id, kind: 'debt', lineNo: line(fields) }),
   },
   import: { permission: () => 'ledger.edit', run: importFile },
   submit: {

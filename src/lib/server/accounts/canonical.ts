@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AssetItemRow, DisclosureRow, FundEntryRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
+import type { DebtItemRow } from '../../../../db/schema/debts.ts';
 
 /** Hash the first published period of a village chains onto. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -23,7 +24,16 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The content form a period published now is hashed in. Version 1 (no `v` member) is the form of
+ * every period published before the debts register; version 2 adds `v: 2` and `debts`. A period
+ * keeps the version it was published with (`disclosures.content_version`), so its hash still holds.
+ */
+export const CONTENT_VERSION = 2;
+
 export interface DisclosureContent {
+  v?: number;
+  debts?: Array<Record<string, unknown>>;
   village: string;
   period: string;
   openingBalanceFen: number;
@@ -33,13 +43,12 @@ export interface DisclosureContent {
 }
 
 export function disclosureContent(
-  disclosure: Pick<DisclosureRow, 'villageCode' | 'period' | 'openingBalanceFen'>,
-  funds: FundEntryRow[],
-  assets: AssetItemRow[],
-  resources: ResourceContractRow[],
+  disclosure: Pick<DisclosureRow, 'villageCode' | 'period' | 'openingBalanceFen' | 'contentVersion'>,
+  lines: { funds: FundEntryRow[]; assets: AssetItemRow[]; resources: ResourceContractRow[]; debts: DebtItemRow[] },
 ): DisclosureContent {
+  const { funds, assets, resources, debts } = lines;
   const byLine = <T extends { lineNo: number }>(rows: T[]) => [...rows].sort((a, b) => a.lineNo - b.lineNo);
-  return {
+  const content: DisclosureContent = {
     village: disclosure.villageCode,
     period: disclosure.period,
     openingBalanceFen: Number(disclosure.openingBalanceFen),
@@ -87,6 +96,21 @@ export function disclosureContent(
       awardMethod: r.awardMethod,
       feeStatus: r.feeStatus,
       arrearsFen: Number(r.arrearsFen),
+    })),
+  };
+  if (disclosure.contentVersion < 2) return content;
+  return {
+    v: 2,
+    ...content,
+    debts: byLine(debts).map((d) => ({
+      line: d.lineNo,
+      kind: d.kind,
+      counterparty: d.counterparty,
+      subject: d.subject,
+      summary: d.summary,
+      amountFen: Number(d.amountFen),
+      incurredOn: d.incurredOn,
+      dueOn: d.dueOn,
     })),
   };
 }

@@ -23,14 +23,15 @@ import {
   type ResourceContractRow,
 } from '../../../../db/schema/accounts.ts';
 import { attachments } from '../../../../db/schema/attachments.ts';
+import { debtItems, type DebtItemRow } from '../../../../db/schema/debts.ts';
 import { flagAnswers } from '../../../../db/schema/supervision.ts';
 import { recordAudit } from '../audit.ts';
 import { announcePublicChange } from '../public-changes.ts';
 import { getArea } from '../areas/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
-import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
-import { AssetItemSchema, chartSubject, FundEntrySchema, INCOME_SUBJECTS, LEGACY_SUBJECTS, ResourceContractSchema, type AssetItemInput, type FundEntryInput, type ResourceContractInput } from './model.ts';
+import { chainHash, CONTENT_VERSION, disclosureContent, GENESIS_HASH } from './canonical.ts';
+import { AssetItemSchema, chartSubject, DebtItemSchema, FundEntrySchema, INCOME_SUBJECTS, LEGACY_SUBJECTS, ResourceContractSchema, type AssetItemInput, type DebtItemInput, type FundEntryInput, type ResourceContractInput } from './model.ts';
 import { cadenceOf, periodKindOf } from './cadence.ts';
 import { ledgerLockSql } from './ledger-lock.ts';
 import { answeredFlags, unanswered, type SignerRole } from './period-flags.ts';
@@ -43,6 +44,7 @@ export interface DisclosureLines {
   funds: FundEntryRow[];
   assets: AssetItemRow[];
   resources: ResourceContractRow[];
+  debts: DebtItemRow[];
 }
 
 export async function getDisclosure(db: DbOrTx, id: number): Promise<DisclosureRow | undefined> {
@@ -56,12 +58,13 @@ export async function getDisclosureByPeriod(db: DbOrTx, villageCode: string, per
 }
 
 export async function getLines(db: DbOrTx, disclosureId: number): Promise<DisclosureLines> {
-  const [funds, assets, resources] = await Promise.all([
+  const [funds, assets, resources, debts] = await Promise.all([
     db.select().from(fundEntries).where(eq(fundEntries.disclosureId, disclosureId)).orderBy(asc(fundEntries.lineNo)),
     db.select().from(assetItems).where(eq(assetItems.disclosureId, disclosureId)).orderBy(asc(assetItems.lineNo)),
     db.select().from(resourceContracts).where(eq(resourceContracts.disclosureId, disclosureId)).orderBy(asc(resourceContracts.lineNo)),
+    db.select().from(debtItems).where(eq(debtItems.disclosureId, disclosureId)).orderBy(asc(debtItems.lineNo)),
   ]);
-  return { funds, assets, resources };
+  return { funds, assets, resources, debts };
 }
 
 /** The village's published periods, oldest first (the chain order). */
@@ -144,6 +147,9 @@ export async function openDraft(db: Db, actor: Actor | null, villageCode: string
       }
       if (lines.resources.length) {
         await tx.insert(resourceContracts).values(lines.resources.map(({ id: _id, disclosureId: _d, ...rest }) => ({ ...rest, disclosureId: created!.id })));
+      }
+      if (lines.debts.length) {
+        await tx.insert(debtItems).values(lines.debts.map(({ id: _id, disclosureId: _d, ...rest }) => ({ ...rest, disclosureId: created!.id })));
       }
     }
     await logTransition(tx, actor, { ...created!, status: 'draft' }, 'created', 'draft');
@@ -270,7 +276,7 @@ function fundRow(disclosureId: number, lineNo: number, entry: FundEntryInput) {
   };
 }
 
-async function nextLine(db: DbOrTx, table: typeof fundEntries | typeof assetItems | typeof resourceContracts, disclosureId: number): Promise<number> {
+async function nextLine(db: DbOrTx, table: typeof fundEntries | typeof assetItems | typeof resourceContracts | typeof debtItems, disclosureId: number): Promise<number> {
   const [row] = await db.select({ n: max(table.lineNo) }).from(table).where(eq(table.disclosureId, disclosureId));
   return (row?.n ?? 0) + 1;
 }
@@ -379,7 +385,7 @@ async function saveRegisterLine<S extends z.ZodType>(
   db: Db,
   actor: Actor | null,
   input: { disclosureId: number; lineNo?: number | null; item: unknown },
-  register: { table: typeof assetItems | typeof resourceContracts; schema: S; values: (parsed: z.infer<S>) => Record<string, unknown>; change: string; missing: string },
+  register: { table: typeof assetItems | typeof resourceContracts | typeof debtItems; schema: S; values: (parsed: z.infer<S>) => Record<string, unknown>; change: string; missing: string },
 ): Promise<Result> {
   const ref = parseRef(OptionalLineRef, input);
   if (!ref.ok) return ref;
@@ -407,11 +413,19 @@ export function saveResource(db: Db, actor: Actor | null, input: { disclosureId:
   return saveRegisterLine(db, actor, { ...input, item: input.resource }, { table: resourceContracts, schema: ResourceContractSchema, values: resourceValues, change: 'resource.saved', missing: '没有找到该合同' });
 }
 
-export async function deleteLine(db: Db, actor: Actor | null, input: { disclosureId: number; kind: 'asset' | 'resource'; lineNo: number }): Promise<Result> {
-  const ref = parseRef(LineRef.extend({ kind: z.enum(['asset', 'resource']) }), input);
+export function saveDebt(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo?: number | null; debt: unknown }): Promise<Result> {
+  return saveRegisterLine(db, actor, { ...input, item: input.debt }, { table: debtItems, schema: DebtItemSchema, values: debtValues, change: 'debt.saved', missing: '没有找到该笔债权债务' });
+}
+
+function debtValues(d: DebtItemInput) {
+  return { kind: d.kind, counterparty: d.counterparty, subject: d.subject, summary: d.summary, amountFen: d.amountFen, incurredOn: d.incurredOn, dueOn: d.dueOn ?? null };
+}
+
+export async function deleteLine(db: Db, actor: Actor | null, input: { disclosureId: number; kind: 'asset' | 'resource' | 'debt'; lineNo: number }): Promise<Result> {
+  const ref = parseRef(LineRef.extend({ kind: z.enum(['asset', 'resource', 'debt']) }), input);
   if (!ref.ok) return ref;
   const { disclosureId, kind, lineNo } = ref.value;
-  const table = kind === 'asset' ? assetItems : resourceContracts;
+  const table = kind === 'asset' ? assetItems : kind === 'resource' ? resourceContracts : debtItems;
   return editDraft(db, actor, disclosureId, `${kind}.deleted`, async (tx) => {
     const deleted = await tx.delete(table).where(and(eq(table.disclosureId, disclosureId), eq(table.lineNo, lineNo))).returning({ id: table.id });
     return deleted.length ? { ...ok(), detail: { lineNo } } : fail({ form: '没有找到该条目' });
@@ -764,10 +778,12 @@ export async function approveDisclosure(db: Db, actor: Actor | null, input: { di
     const lines = await getLines(tx, locked.id);
     const prevHash = previous?.contentHash ?? GENESIS_HASH;
     const chainSeq = (previous?.chainSeq ?? 0) + 1;
-    const contentHash = chainHash(prevHash, disclosureContent({ ...locked, openingBalanceFen }, lines.funds, lines.assets, lines.resources));
+    // A period published now is hashed in the current content form (with its debts register); older ones keep theirs.
+    const contentVersion = CONTENT_VERSION;
+    const contentHash = chainHash(prevHash, disclosureContent({ ...locked, openingBalanceFen, contentVersion }, lines));
     await tx
       .update(disclosures)
-      .set({ status: 'published', publishedAt: new Date(), publishedBy: actor?.id ?? null, openingBalanceFen, prevHash, contentHash, chainSeq })
+      .set({ status: 'published', publishedAt: new Date(), publishedBy: actor?.id ?? null, openingBalanceFen, prevHash, contentHash, chainSeq, contentVersion })
       .where(eq(disclosures.id, locked.id));
     await logTransition(tx, actor, locked, 'published', 'published');
     await announcePublicChange(tx);

@@ -24,7 +24,7 @@ export function periodJson(village: AreaRow, view: PublishedPeriodView) {
     closingBalanceFen: view.closingBalanceFen,
     chain: { seq: disclosure.chainSeq, prevHash: disclosure.prevHash, contentHash: disclosure.contentHash },
     /** Exactly what the content hash covers: sha256_hex(prevHash + "\n" + canonical JSON of this). */
-    content: disclosureContent(disclosure, lines.funds, lines.assets, lines.resources),
+    content: disclosureContent(disclosure, lines),
   };
 }
 

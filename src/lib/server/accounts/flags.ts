@@ -4,13 +4,14 @@
  * lines (plus the previous period's expenses, so split payments across a quarter boundary count).
  */
 import type { AssetItemRow, FundEntryRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
+import type { DebtItemRow } from '../../../../db/schema/debts.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { formatFen, PUBLIC_TENDER } from './model.ts';
+import { formatFen, monthsBetweenDates, PUBLIC_TENDER } from './model.ts';
 
-export type FlagKind = 'noDecision' | 'largeCash' | 'splitPayments' | 'noVoucher' | 'expiredListed' | 'arrears' | 'renewedWithoutTender';
+export type FlagKind = 'noDecision' | 'largeCash' | 'splitPayments' | 'noVoucher' | 'expiredListed' | 'arrears' | 'renewedWithoutTender' | 'largeDebt' | 'oldDebt';
 
 export interface FlagLine {
-  kind: 'fund' | 'asset' | 'resource';
+  kind: 'fund' | 'asset' | 'resource' | 'debt';
   lineNo: number;
   /** Set when the line belongs to another (earlier) period. */
   period?: string;
@@ -26,6 +27,9 @@ export interface RedFlag {
 export interface FlagThresholds {
   decisionFen: number;
   cashFen: number;
+  /** Debts register: a debt at or above this amount, or older than this many years at the period's end. */
+  debtFen?: number;
+  debtYears?: number;
 }
 
 const DAY = 86_400_000;
@@ -40,6 +44,7 @@ export function computeFlags(
     earlierExpenses?: Array<FundEntryRow & { period: string }>;
     /** The resource contracts of the village's previous disclosure, to see which contracts were renewed. */
     earlierResources?: ResourceContractRow[];
+    debts?: DebtItemRow[];
   },
   thresholds: FlagThresholds,
 ): RedFlag[] {
@@ -115,6 +120,17 @@ export function computeFlags(
         message: { key: 'flags.message.renewedWithoutTender', vars: { name: contract.name, contractor: contract.contractor, method: contract.awardMethod, date: contract.termStart } },
         lines: [{ kind: 'resource', lineNo: contract.lineNo }],
       });
+    }
+  }
+  for (const debt of input.debts ?? []) {
+    const receivable = debt.kind === 'receivable';
+    const lines = [{ kind: 'debt' as const, lineNo: debt.lineNo }];
+    if (thresholds.debtFen !== undefined && Number(debt.amountFen) >= thresholds.debtFen) {
+      flags.push({ kind: 'largeDebt', message: { key: receivable ? 'flags.message.largeReceivable' : 'flags.message.largePayable', vars: { counterparty: debt.counterparty, amount: formatFen(debt.amountFen), limit: formatFen(thresholds.debtFen) } }, lines });
+    }
+    const months = monthsBetweenDates(debt.incurredOn, input.periodEnd);
+    if (thresholds.debtYears !== undefined && months >= thresholds.debtYears * 12) {
+      flags.push({ kind: 'oldDebt', message: { key: receivable ? 'flags.message.oldReceivable' : 'flags.message.oldPayable', vars: { counterparty: debt.counterparty, amount: formatFen(debt.amountFen), date: debt.incurredOn, years: thresholds.debtYears } }, lines });
     }
   }
   for (const asset of input.assets) {

@@ -6,13 +6,15 @@ import type { FieldErrors } from '../result.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 import { feeStatusKey } from './labels.ts';
 import type { AssetItemRow, ResourceContractRow } from '../../../../db/schema/accounts.ts';
-import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, FEE_STATUSES, LAND_CLASSES, formatFen, parseYuanToFen } from './model.ts';
+import type { DebtItemRow } from '../../../../db/schema/debts.ts';
+import { ASSET_TYPES, ASSET_USE_STATUSES, AWARD_METHODS, DEBT_KINDS, DEBT_SUBJECTS, FEE_STATUSES, LAND_CLASSES, formatFen, parseYuanToFen } from './model.ts';
 
 /** The asset and resource forms share field names (name, location) on one page: their ids differ. */
 export const ASSET_ID_PREFIX = 'asset-';
 export const RESOURCE_ID_PREFIX = 'resource-';
+export const DEBT_ID_PREFIX = 'debt-';
 /** Each line's edit form has ids of its own too (asset-3-field-name), beside the add form's. */
-export const editIdPrefix = (register: 'asset' | 'resource', lineNo: number | string) => `${register}-${lineNo}-`;
+export const editIdPrefix = (register: 'asset' | 'resource' | 'debt', lineNo: number | string) => `${register}-${lineNo}-`;
 
 /** Schema field → the form field a person types it in (amounts are typed in yuan, held in fen). */
 const FORM_FIELD_OF: Record<string, string> = {
@@ -114,6 +116,23 @@ export function resourceToForm(r: ResourceContractRow): Record<string, string> {
   };
 }
 
+export function debtFromForm(fields: Record<string, string>) {
+  return {
+    kind: fields.kind,
+    counterparty: fields.counterparty ?? '',
+    subject: fields.subject ?? '',
+    summary: fields.summary ?? '',
+    amountFen: yuan(fields.amount),
+    incurredOn: (fields.incurredOn ?? '').trim(),
+    dueOn: orNull(fields.dueOn),
+  };
+}
+
+/** A stored debt as its edit form shows it (the reverse of `debtFromForm`). */
+export function debtToForm(d: DebtItemRow): Record<string, string> {
+  return { kind: d.kind, counterparty: d.counterparty, subject: d.subject, summary: d.summary, amount: yuanText(d.amountFen), incurredOn: d.incurredOn, dueOn: d.dueOn ?? '' };
+}
+
 /** One field of a register form (assets, resource contracts): its name, label key and kind. */
 export interface RegisterField {
   name: string;
@@ -127,7 +146,7 @@ export interface RegisterField {
 const plain = (values: readonly string[]) => values.map((value) => ({ value }));
 
 /** The register forms' fields in the order shown, each named as `assetFromForm`/`resourceFromForm` read them. */
-export const REGISTER_FIELDS: Record<'asset' | 'resource', { idPrefix: string; fields: RegisterField[] }> = {
+export const REGISTER_FIELDS: Record<'asset' | 'resource' | 'debt', { idPrefix: string; fields: RegisterField[] }> = {
   asset: {
     idPrefix: ASSET_ID_PREFIX,
     fields: [
@@ -162,6 +181,18 @@ export const REGISTER_FIELDS: Record<'asset' | 'resource', { idPrefix: string; f
       { name: 'awardMethod', label: 'ledger.awardMethod', options: plain(AWARD_METHODS) },
       { name: 'feeStatus', label: 'ledger.feeStatus', options: FEE_STATUSES.map((value) => ({ value, key: feeStatusKey(value) })) },
       { name: 'arrears', label: 'ledger.arrearsAmount', kind: 'amount' },
+    ],
+  },
+  debt: {
+    idPrefix: DEBT_ID_PREFIX,
+    fields: [
+      { name: 'kind', label: 'ledger.debtKind', options: DEBT_KINDS.map((value) => ({ value, key: `ledger.debtKind.${value}` as const })) },
+      { name: 'counterparty', label: 'ledger.debtCounterparty', required: true },
+      { name: 'subject', label: 'ledger.subject', options: plain([...new Set([...DEBT_SUBJECTS.receivable, ...DEBT_SUBJECTS.payable])]) },
+      { name: 'summary', label: 'ledger.debtSummary', required: true },
+      { name: 'amount', label: 'ledger.debtAmount', kind: 'amount', required: true },
+      { name: 'incurredOn', label: 'ledger.incurredOn', kind: 'date', required: true },
+      { name: 'dueOn', label: 'ledger.dueOn', kind: 'date' },
     ],
   },
 };

@@ -248,3 +248,38 @@ export const ResourceContractSchema = z.object({
   }
 });
 export type ResourceContractInput = z.infer<typeof ResourceContractSchema>;
+
+export const DEBT_KINDS = ['receivable', 'payable'] as const;
+/** The subjects a debt is kept in, by side (内部往来 goes either way). */
+export const DEBT_SUBJECTS = {
+  receivable: ['应收款', '内部往来'],
+  payable: ['应付款', '应付工资', '应付劳务费', '短期借款', '长期借款及应付款', '内部往来'],
+} as const;
+
+export const DebtItemSchema = z
+  .object({
+    kind: z.enum(DEBT_KINDS, { message: '类别应为“债权（应收）”或“债务（应付）”' }),
+    counterparty: text('债务人或债权人', 100),
+    subject: z.string().trim().min(1, '请选择会计科目'),
+    summary: text('事由', 200),
+    amountFen: fen('金额'),
+    incurredOn: isoDate,
+    dueOn: isoDate.nullable().optional(),
+  })
+  .superRefine((debt, context) => {
+    const allowed: readonly string[] = DEBT_SUBJECTS[debt.kind];
+    if (!allowed.includes(debt.subject)) {
+      context.addIssue({ code: 'custom', path: ['subject'], message: `${debt.kind === 'receivable' ? '债权' : '债务'}的科目应为：${allowed.join('、')}` });
+    }
+    if (debt.dueOn && debt.dueOn < debt.incurredOn) {
+      context.addIssue({ code: 'custom', path: ['dueOn'], message: '约定归还日期不能早于发生日期' });
+    }
+  });
+export type DebtItemInput = z.infer<typeof DebtItemSchema>;
+
+/** Whole months from `from` to `asOf` (YYYY-MM-DD): a debt's age at a period's end. */
+export function monthsBetweenDates(from: string, asOf: string): number {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = asOf.split('-').map(Number) as [number, number, number];
+  return Math.max(0, (ty - fy) * 12 + (tm - fm) - (td < fd ? 1 : 0));
+}

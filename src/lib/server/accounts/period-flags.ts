@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { disclosures, fundEntries, resourceContracts, type AssetItemRow, type DisclosureRow, type FundEntryRow, type ResourceContractRow } from '../../../../db/schema/accounts.ts';
 import { users } from '../../../../db/schema/auth.ts';
+import type { DebtItemRow } from '../../../../db/schema/debts.ts';
 import { flagAnswers } from '../../../../db/schema/supervision.ts';
 import { getConfig } from '../config.ts';
 import type { DbOrTx } from '../db.ts';
@@ -18,6 +19,7 @@ interface DisclosureLines {
   funds: FundEntryRow[];
   assets: AssetItemRow[];
   resources: ResourceContractRow[];
+  debts?: DebtItemRow[];
 }
 
 export type SignerRole = 'cadre' | 'supervisor';
@@ -52,7 +54,7 @@ export async function periodFlags(db: DbOrTx, disclosure: Pick<DisclosureRow, 'v
   const config = getConfig();
   return computeFlags(
     { ...lines, periodEnd: disclosure.periodEnd, earlierExpenses: earlier.map((row) => ({ ...row.entry, period: row.period })), earlierResources },
-    { decisionFen: config.flagDecisionFen, cashFen: config.flagCashFen },
+    { decisionFen: config.flagDecisionFen, cashFen: config.flagCashFen, debtFen: config.flagDebtFen, debtYears: config.flagDebtYears },
   );
 }
 

@@ -35,7 +35,7 @@ export async function verifyVillageChain(db: DbOrTx, villageCode: string): Promi
   for (const [index, disclosure] of published.entries()) {
     const lines = await getLines(db, disclosure.id);
     const prevHash = disclosure.prevHash ?? '';
-    const recomputed = chainHash(prevHash, disclosureContent(disclosure, lines.funds, lines.assets, lines.resources));
+    const recomputed = chainHash(prevHash, disclosureContent(disclosure, lines));
     let problem: PeriodCheck['problem'];
     if (disclosure.chainSeq !== index + 1) problem = { key: 'verify.problem.sequence', vars: { expected: index + 1, actual: disclosure.chainSeq ?? 0 } };
     else if (prevHash !== expectedPrev) problem = { key: 'verify.problem.chain' };

@@ -78,6 +78,7 @@ describe('the ledger workspace’s error summary', () => {
     ['add-entry', { entryDate: '2024-11-05', direction: 'income', amount: '', subject: '其他收入', summary: '', counterparty: '', method: 'transfer' }, ['field-amount', 'field-summary', 'field-counterparty']],
     ['add-asset', { name: '', assetType: '房屋及建筑物', quantity: '1', unit: '间', originalValue: '', location: '', useStatus: '自用', bookAmount: '', actualAmount: '' }, ['asset-field-name', 'asset-field-originalValue', 'asset-field-location', 'asset-field-bookAmount', 'asset-field-actualAmount']],
     ['add-resource', { name: '', landClass: '耕地', areaMu: '12', location: '', contractor: '', termStart: '2024-01-01', termEnd: '2023-12-31', annualFee: '', awardMethod: '公开招标', feeStatus: 'paid' }, ['resource-field-name', 'resource-field-location', 'resource-field-contractor', 'resource-field-annualFee']],
+    ['add-debt', { kind: 'payable', counterparty: '', subject: '应收款', summary: '', amount: '', incurredOn: '2024-10-08' }, ['debt-field-counterparty', 'debt-field-summary', 'debt-field-amount']],
   ])('%s: every link points at one field of the page that failed', async (action, fields, expected) => {
     const { status, html } = await post(draftId, 'qianying.kj', form({ action, ...fields }), FORM);
     expect(status).toBe(400);
