@@ -794,6 +794,8 @@ export const en: Record<MessageKey, string> = {
   'console.deadlineKind.handDown': 'Township report',
   'console.deadlineKind.transfer': 'Unit’s reply',
   'console.deadlineKind.conclude': 'Conclusion',
+  'console.deadlineKind.objection': 'Answer to the objection',
+  'console.deadline.objection': 'Answer the reporter’s objection by {date}',
   'console.deadline.forwardBy': 'If this is not ours, forward it to the competent body by {date} (5 working days from arrival)',
   'complaint.subjectLevel.village_cadre': 'Village (community) cadre',
   'complaint.subjectLevel.township_cadre': 'Township official',

@@ -792,6 +792,8 @@ export const zhCN = {
   'console.deadlineKind.handDown': '交办报告',
   'console.deadlineKind.transfer': '转办回复',
   'console.deadlineKind.conclude': '办结',
+  'console.deadlineKind.objection': '答复异议',
+  'console.deadline.objection': '应于{date}前答复反映人的异议',
   'console.deadline.forwardBy': '如不属本机关管辖，应于{date}前转送有管辖权的机关（收到后5个工作日）',
   'complaint.subjectLevel.village_cadre': '村（社区）干部',
   'complaint.subjectLevel.township_cadre': '乡镇干部',

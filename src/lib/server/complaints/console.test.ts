@@ -10,7 +10,7 @@ import { addDepartment } from './departments.ts';
 import { decideProposal, propose, revealIdentity } from './proposals.ts';
 import { commissionPair, decide } from '../../../../tests/support/complaint-steps.ts';
 import { getComplaint } from './cases.ts';
-import { listComplaintQueue, queueCsv } from './queue.ts';
+import { listComplaintQueue, loadComplaintQueue, queueCsv } from './queue.ts';
 import { nextDeadline } from './deadlines.ts';
 import { complaintEvents, complaints } from '../../../../db/schema/complaints.ts';
 import { createUser } from '../auth/users.ts';
@@ -210,6 +210,9 @@ describe('the reporter after the answer', () => {
     expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'objected']);
     // It stays with the county: no review one level up any more.
     expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990121000000');
+    // The answer is owed: the queue shows it as the case's next deadline.
+    const listed = (await loadComplaintQueue(test.db, sanghe, new URLSearchParams())).entries.find((entry) => entry.complaint.id === id);
+    expect(listed?.deadline).toMatchObject({ kind: 'objection', overdue: false });
 
     expect(await answerObjection(test.db, sanghe, { complaintId: id, decision: 'explain', text: '短' })).toEqual({ ok: false, errors: { text: '请写明对异议的解释说明（至少10个字），反映人会看到' } });
     expect(await answerObjection(test.db, sanghe, { complaintId: id, decision: 'ignore', text: '经再次核对用工记录，三人均有出工签到。' })).toEqual({ ok: false, errors: { form: '请选择解释说明或重新核查' } });
@@ -218,6 +221,7 @@ describe('the reporter after the answer', () => {
     expect(await answerObjection(test.db, sanghe, { complaintId: id, decision: 'explain', text: '经再次核对用工记录，三人均有出工签到，工钱发放无误。' })).toEqual({ ok: false, errors: { form: '该异议已经答复，请刷新页面' } });
     view = await trackComplaint(test.db, filed.value.receipt);
     expect(view).toMatchObject({ status: 'concluded', mayObject: false, objection: { answered: true } });
+    expect((await loadComplaintQueue(test.db, sanghe, new URLSearchParams())).entries.find((entry) => entry.complaint.id === id)?.deadline).toBeNull();
     expect(view!.timeline.at(-1)).toEqual({ on: expect.any(String), kind: 'objectionAnswered', text: '经再次核对用工记录，三人均有出工签到，工钱发放无误。' });
     expect(await fileObjection(test.db, filed.value.receipt, { reasons })).toEqual({ ok: false, errors: { objection: '对这次答复的异议已经答复' } });
   });

@@ -184,7 +184,7 @@ export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: Complain
   return {
     areaName: area?.name,
     files,
-    deadlines: caseDeadlines(complaint, referral),
+    deadlines: caseDeadlines(complaint, referral, undefined, objections.find((objection) => objection.state === 'open')),
     forwardBy: complaint.status === 'received' ? forwardDue(complaint.arrivedOn) : null,
     duplicates,
     zones: zoneList,

@@ -5,7 +5,7 @@
  * overdue the day it reopens.
  */
 import { describe, expect, it } from 'vitest';
-import { caseDeadlines, DEFAULT_TIME_LIMITS, forwardDue, nextDeadline, referralDue } from './deadlines.ts';
+import { caseDeadlines, DEFAULT_TIME_LIMITS, forwardDue, nextDeadline, objectionDue, referralDue } from './deadlines.ts';
 
 describe('forwarding within 5 working days of arrival', () => {
   it('skips the National Day holiday and counts its make-up Sunday', () => {
@@ -54,5 +54,18 @@ describe('limits counted from a given restart date', () => {
     expect(nextDeadline({ status: 'accepted', arrivedOn: '2026-11-02' }, null, '2026-11-10')).toEqual({ kind: 'conclude', due: '2027-01-31', overdue: false });
     // The same case counted from its January filing would have been overdue long ago.
     expect(nextDeadline({ status: 'received', arrivedOn: '2026-01-05' }, null, '2026-11-10')?.overdue).toBe(true);
+  });
+});
+
+describe('answering an objection within 15 working days', () => {
+  it('counts across 国庆, and is the one deadline a concluded case with an open objection faces', () => {
+    // Recorded Friday 26 September 2025: Sun 28 (调休上班), 29, 30, then 1–8 October off, Thu 9, Fri 10,
+    // Sat 11 (调休上班), and on to Thursday 23.
+    expect(objectionDue('2025-09-26')).toBe('2025-10-23');
+    const concluded = { status: 'concluded' as const, arrivedOn: '2025-06-02' };
+    expect(nextDeadline(concluded, null, '2025-10-20')).toBeNull();
+    expect(nextDeadline(concluded, null, '2025-10-20', { state: 'open', dueOn: '2025-10-23' })).toEqual({ kind: 'objection', due: '2025-10-23', overdue: false });
+    expect(nextDeadline(concluded, null, '2025-10-24', { state: 'open', dueOn: '2025-10-23' })?.overdue).toBe(true);
+    expect(nextDeadline(concluded, null, '2025-10-20', { state: 'answered', dueOn: '2025-10-23' })).toBeNull();
   });
 });

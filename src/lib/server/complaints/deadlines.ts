@@ -11,7 +11,7 @@
  * - the case should be concluded within a configurable target (COMPLAINT_CONCLUDE_DAYS, calendar days).
  * The next deadline is the earliest of those that apply, with its kind saying why.
  */
-import type { ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
+import type { ComplaintObjectionRow, ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
 import type { ComplaintRow } from '../../../../db/schema/complaints.ts';
 import { getConfig } from '../config.ts';
 import { todayInShanghai } from '../time.ts';
@@ -29,7 +29,7 @@ export interface CountyTimeLimits {
 }
 export const DEFAULT_TIME_LIMITS: CountyTimeLimits = { handDownDays: 30, transferDays: 15 };
 
-export type DeadlineKind = 'accept' | 'handDown' | 'transfer' | 'conclude';
+export type DeadlineKind = 'accept' | 'handDown' | 'transfer' | 'conclude' | 'objection';
 
 export interface Deadline {
   kind: DeadlineKind;
@@ -62,8 +62,14 @@ export type DeadlineCase = Pick<ComplaintRow, 'status' | 'arrivedOn'>;
 /** The case's open hand-down or transfer, if any. */
 export type OpenReferral = Pick<ComplaintReferralRow, 'kind' | 'state' | 'dueOn'> | null | undefined;
 
-/** Every deadline the case faces now, earliest first; none once it is closed (declined, transferred away, concluded). */
-export function caseDeadlines(complaint: DeadlineCase, referral?: OpenReferral, today = todayInShanghai()): Deadline[] {
+/** The case's unanswered objection to its reply, if any. */
+export type OpenObjection = Pick<ComplaintObjectionRow, 'state' | 'dueOn'> | null | undefined;
+
+/**
+ * Every deadline the case faces now, earliest first; none once it is closed (declined, transferred
+ * away, concluded) — but a concluded case with an unanswered objection owes its answer.
+ */
+export function caseDeadlines(complaint: DeadlineCase, referral?: OpenReferral, today = todayInShanghai(), objection?: OpenObjection): Deadline[] {
   const at = (kind: DeadlineKind, due: string): Deadline => ({ kind, due, overdue: today > due });
   const deadlines: Deadline[] = [];
   if (complaint.status === 'received') deadlines.push(at('accept', addWorkingDays(complaint.arrivedOn, ACCEPT_WITHIN_WORKING_DAYS)));
@@ -72,10 +78,11 @@ export function caseDeadlines(complaint: DeadlineCase, referral?: OpenReferral, 
     if (referral && referral.state === 'open' && referral.kind !== 'forward') deadlines.push(at(referral.kind === 'hand_down' ? 'handDown' : 'transfer', referral.dueOn));
   }
   if (complaint.status === 'accepted' || complaint.status === 'in_progress') deadlines.push(at('conclude', addCalendarDays(complaint.arrivedOn, getConfig().complaintConcludeDays)));
+  if (complaint.status === 'concluded' && objection?.state === 'open') deadlines.push(at('objection', objection.dueOn));
   return deadlines.sort((a, b) => a.due.localeCompare(b.due));
 }
 
 /** The next deadline a case faces, or null once it is closed. */
-export function nextDeadline(complaint: DeadlineCase, referral?: OpenReferral, today = todayInShanghai()): Deadline | null {
-  return caseDeadlines(complaint, referral, today)[0] ?? null;
+export function nextDeadline(complaint: DeadlineCase, referral?: OpenReferral, today = todayInShanghai(), objection?: OpenObjection): Deadline | null {
+  return caseDeadlines(complaint, referral, today, objection)[0] ?? null;
 }

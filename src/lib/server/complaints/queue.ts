@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, type SQL } from 'drizzle-orm';
 import { areas } from '../../../../db/schema/areas.ts';
-import { complaintReferrals } from '../../../../db/schema/complaint-casework.ts';
+import { complaintObjections, complaintReferrals } from '../../../../db/schema/complaint-casework.ts';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, complaints, type ComplaintRow, type ZoneRow } from '../../../../db/schema/complaints.ts';
 import { translator } from '../../../i18n/index.ts';
 import { isAreaCode, levelOfCode, subtreeRange } from '../areas/codes.ts';
@@ -93,8 +93,16 @@ export async function loadComplaintQueue(db: DbOrTx, actor: Actor, params: URLSe
         .where(and(inArray(complaintReferrals.complaintId, listed.map((entry) => entry.complaint.id)), ne(complaintReferrals.state, 'closed')))
     : [];
   const open = new Map(referrals.map((row) => [row.complaintId, row]));
+  const concluded = listed.filter((entry) => entry.complaint.status === 'concluded').map((entry) => entry.complaint.id);
+  const objections = concluded.length
+    ? await db
+        .select({ complaintId: complaintObjections.complaintId, state: complaintObjections.state, dueOn: complaintObjections.dueOn })
+        .from(complaintObjections)
+        .where(and(inArray(complaintObjections.complaintId, concluded), eq(complaintObjections.state, 'open')))
+    : [];
+  const objected = new Map(objections.map((row) => [row.complaintId, row]));
   const entries = listed
-    .map((entry) => ({ ...entry, deadline: nextDeadline(entry.complaint, open.get(entry.complaint.id), today) }))
+    .map((entry) => ({ ...entry, deadline: nextDeadline(entry.complaint, open.get(entry.complaint.id), today, objected.get(entry.complaint.id)) }))
     .filter((entry) => !filter.overdue || entry.deadline?.overdue);
   return { filter, zones, entries };
 }
