@@ -20,7 +20,7 @@ describe('village accounts on a 360 px phone', () => {
   it('shows every entry as a labelled block with each amount inside the screen', async () => {
     const page = await (await browser().newContext({ viewport: { width: 360, height: 780 } })).newPage();
     await page.goto(`${baseUrl}/villages/${QIANYING}`);
-    for (const section of ['h-funds', 'h-assets', 'h-resources']) {
+    for (const section of ['h-funds', 'h-assets', 'h-resources', 'h-debts']) {
       expect(await page.locator(`section[aria-labelledby="${section}"] tbody tr`).count(), section).toBeGreaterThan(0);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -36,7 +36,7 @@ describe('village accounts on a 360 px phone', () => {
     for (const amount of amounts) {
       expect(amount.left, amount.text).toBeGreaterThanOrEqual(0);
       expect(amount.right, amount.text).toBeLessThanOrEqual(360);
-      expect(amount.label, amount.text).toMatch(/收入|支出|原值|账面|实有|年承包费|面积/); // each value says what it is
+      expect(amount.label, amount.text).toMatch(/收入|支出|原值|账面|实有|年承包费|面积|金额/); // each value says what it is
     }
     // The date, subject and summary of a line read as labelled lines of the same block.
     const first = page.locator('section[aria-labelledby="h-funds"] tbody tr').first();
@@ -89,13 +89,13 @@ describe('the A4 notice-board sheet', () => {
       cells.filter((cell) => getComputedStyle(cell).display !== 'none').map((cell) => cell.textContent!.trim()),
     );
     expect(headers).toEqual(LEDGER_HEADERS);
-    for (const section of ['h-assets', 'h-resources']) {
+    for (const section of ['h-assets', 'h-resources', 'h-debts']) {
       expect(await page.locator(`section[aria-labelledby="${section}"] tbody tr`).count(), section).toBeGreaterThan(0);
     }
     const tables = await page.locator('.print-sheet table').evaluateAll((all) =>
       all.map((table) => ({ scroll: table.scrollWidth, container: table.parentElement!.clientWidth, right: table.getBoundingClientRect().right })),
     );
-    expect(tables.length).toBe(3);
+    expect(tables.length).toBe(5); // the period's breakdown, the funds, assets, contracts and debts
     for (const table of tables) {
       expect(table.scroll).toBeLessThanOrEqual(table.container);
       expect(table.right).toBeLessThanOrEqual(A4_CONTENT_PX);
