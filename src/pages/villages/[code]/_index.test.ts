@@ -77,3 +77,23 @@ describe('what supervision and major matters add to the public page', () => {
     expect(text((await pages.render(Village, `/villages/${HOUYING}`, { code: HOUYING }, 'en')).html)).toContain('Major matters');
   });
 });
+
+describe('the period’s breakdown and the debts register on the public page', () => {
+  const QIANYING = '990121001201'; // 前营村: 2026-Q2 published with three debts
+
+  it('Chinese: income and expense apart from other movements, the identity to the fen, and each debt with its age', async () => {
+    const { status, html } = await pages.render(Village, `/villages/${QIANYING}?period=2026-Q2`, { code: QIANYING }, 'zh-CN');
+    expect(status).toBe(200);
+    const page = text(html);
+    for (const said of ['本期收益与其他收付', '其他收款（专项资金、借款、暂收、代收等）', '核对：期初', '债权债务', '债权合计', '债务合计', '王建军', '2024年度村北机动地承包费欠款', '1年5个月', '前营村三组村民（6户）', '2年1个月']) {
+      expect(page).toContain(said);
+    }
+  });
+
+  it('English: the same sections in English', async () => {
+    const { html } = await pages.render(Village, `/villages/${QIANYING}?period=2026-Q2`, { code: QIANYING }, 'en');
+    const page = text(html);
+    for (const said of ['Income, expense and other movements this period', 'Receivables and payables', 'Receivable (owed to the village)', '1 yr 5 mo']) expect(page).toContain(said);
+    for (const chinese of ['本期收益与其他收付', '债权合计', '1年5个月']) expect(page).not.toContain(chinese);
+  });
+});
