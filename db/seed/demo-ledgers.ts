@@ -49,6 +49,8 @@ const fen = (yuan: number): number => Math.round(yuan * 100);
 
 interface Extra {
   cash?: true;
+  /** A receipt booked to a balance-sheet subject (a grant held in 专项应付款, a loan): not a payment. */
+  receipt?: true;
   ref?: string;
   noVoucher?: true;
   adjusts?: { period: Period; lineNo: number };
@@ -62,7 +64,7 @@ function ledger(period: Period, rows: readonly Row[]): DemoFundEntry[] {
   return rows.map(([entryDate, subject, yuan, summary, counterparty, extra = {}]) => {
     const entry: DemoFundEntry = {
       entryDate,
-      direction: (INCOME_SUBJECTS as readonly string[]).includes(subject) ? 'income' : 'expense',
+      direction: extra.receipt || (INCOME_SUBJECTS as readonly string[]).includes(subject) ? 'income' : 'expense',
       amountFen: fen(yuan),
       subject,
       summary,
@@ -445,7 +447,7 @@ const hewan: DemoDisclosure[] = [
     ['2026-01-14', '管理费用', 22_800, '发放2025年10—12月村干部基本报酬', HW_CADRES],
     ['2026-01-20', '投资收益', 9_860.4, '2025年第四季度联村光伏电站收益分红', SH_SOLAR],
     ['2026-02-06', '经营收入', 5_400, '收取西洼苇塘2026年度承包费', '孙宝田（承包户）'],
-    ['2026-02-24', '公益支出', 16_800, '购置电动垃圾清运车1辆', '桑河县绿洁环卫设备销售部'],
+    ['2026-02-24', '固定资产', 16_800, '购置电动垃圾清运车1辆', '桑河县绿洁环卫设备销售部'],
     ['2026-03-05', '管理费用', 812.6, '缴纳村委会办公楼11月—次年2月电费', SH_POWER],
     ['2026-03-12', '公益支出', 3_600, '河堤护坡春季清淤临时用工工钱（12人×2天）', '何三喜等12名村民（临时用工）', { cash: true }],
     ['2026-03-18', '经营支出', 4_280, '排灌泵站电机检修及更换轴承', SH_WATER],
@@ -464,6 +466,9 @@ const hewan: DemoDisclosure[] = [
     ['2026-06-12', '公益支出', 3_900, '汛前疏通村内排水沟', SH_EARTH],
     ['2026-06-20', '税金及附加', 1_161.6, '缴纳原村部旧房出租房产税及印花税', SH_TAX],
     ['2026-06-21', '其他收入', 296.04, '第二季度银行存款利息', SH_BANK],
+    // A 一事一议 grant is held in 专项应付款 until spent; the road it pays for goes through 在建工程.
+    ['2026-06-24', '专项应付款', 48_000, '收到一事一议财政奖补资金（河堤至村部道路硬化）', '桑河县财政局', { receipt: true, ref: '河湾村村民代表会议决议〔2026〕2号' }],
+    ['2026-06-28', '在建工程', 45_600, '支付河堤至村部道路硬化工程进度款', '桑河县通达路桥工程有限公司', { ref: '河湾村村民代表会议决议〔2026〕2号' }],
   ]), hwAssetsWithTruck, hwContracts),
 ];
 
