@@ -195,6 +195,8 @@ describe('editing register lines through the page', () => {
     expect(html).toContain('value="edit-resource"');
     expect(html).toMatch(/id="asset-1-field-location"[^>]*value="村委会院内"/);
     expect(html).toMatch(/id="resource-1-field-annualFee"[^>]*value="9000.00"/);
+    // The add form's defaults agree: a payment, booked to a subject payments use.
+    expect(html).toMatch(/<select id="field-subject"[\s\S]*?<option value="管理费用" selected/);
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]!);
     expect(ids.filter((one, index) => ids.indexOf(one) !== index)).toEqual([]);
   });
