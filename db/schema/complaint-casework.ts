@@ -5,7 +5,7 @@
  * proposals. Dates only, like every complaint table: an exact time is in the audit log.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgTable, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, pgTable, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
 import { users } from './auth.ts';
 import { complaints } from './complaints.ts';
@@ -115,6 +115,8 @@ export const complaintProposals = pgTable(
     kind: text('kind', { enum: PROPOSAL_KINDS }).notNull(),
     value: text('value'),
     reason: text('reason'),
+    /** A conclusion's measures (codes and free text); `value` holds its finding. */
+    detail: jsonb('detail').$type<{ measures: string[]; measuresNote: string | null }>(),
     proposedBy: text('proposed_by')
       .notNull()
       .references(() => users.id),

@@ -8,6 +8,10 @@ export const COMPLAINT_STATUSES = ['received', 'accepted', 'declined', 'transfer
 /** How a clue is disposed of (问题线索处置方式). */
 export const DISPOSALS = ['talk_inquiry', 'preliminary_check', 'shelve', 'close', 'open_case'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+/** What the verification found (核实结论): 属实 · 部分属实 · 不属实 · 无法查实. */
+export const FINDINGS = ['substantiated', 'partly', 'unsubstantiated', 'unverifiable'] as const;
+/** Measures taken (处理措施): 批评教育 · 诫勉 · 组织处理 · 党纪政务处分 · 移送司法. */
+export const MEASURES = ['criticism', 'admonition', 'organisational', 'sanction', 'judicial'] as const;
 /**
  * Who the complaint is about, by management authority (管理权限): it decides the commission. Every
  * level but 县领导 goes to the county commission of the place, 县领导 to the city; 乡镇领导班子成员
@@ -50,6 +54,7 @@ export const COMPLAINT_EVENT_KINDS = [
   'objectionAnswered',
   'objectionPressed',
   'reopened',
+  'replied',
 ] as const;
 export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
 
@@ -119,7 +124,12 @@ export const complaints = pgTable(
     zoneId: text('zone_id').references(() => zones.id),
     /** Set when this case was merged into another about the same matter; both records stay. */
     mergedIntoId: text('merged_into_id').references((): AnyPgColumn => complaints.id),
+    /** The reply the reporter reads, its own step after the conclusion (issue 11 item 5). */
     publicReply: text('public_reply'),
+    /** The approved conclusion: what was found and what was done (internal). */
+    finding: text('finding', { enum: FINDINGS }),
+    measures: jsonb('measures').$type<Array<(typeof MEASURES)[number]>>(),
+    measuresNote: text('measures_note'),
     rating: integer('rating'),
   },
   (t) => [

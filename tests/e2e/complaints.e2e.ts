@@ -72,10 +72,16 @@ describe('a villager reports a problem anonymously and follows it', () => {
     expect(await commission.locator('.list-meta').textContent()).toContain('初步核实');
     expect(await commission.locator('.history-list').textContent()).toContain('分派至第一片区');
     await handler.goto(caseUrl);
-    await handler.fill('#field-text-conclude', '经核实，该门面房2026年租金为一万八千元，其中九千元已按村民代表会议决议用于村道维修，村委会将在下期公开中补充说明。');
+    // The conclusion records the finding and measures (internal); the reply is its own step after it.
+    await handler.selectOption('#field-finding', 'partly');
+    await handler.check('input[name="measure_criticism"]');
+    await handler.fill('#field-text-conclude', '对村委会主任批评教育，责令在下期公开中补充说明租金用途。');
     await Promise.all([handler.waitForEvent('load'), handler.click('form:has(input[value="conclude"]) button')]);
     expect(handler.url()).toContain(caseUrl.replace(baseUrl, ''));
     await approve();
+    expect(await commission.locator('main').textContent()).toContain('核实结论：部分属实');
+    await commission.fill('#field-text-answer', '经核实，该门面房2026年租金为一万八千元，其中九千元已按村民代表会议决议用于村道维修，村委会将在下期公开中补充说明。');
+    await Promise.all([commission.waitForEvent('load'), commission.click('form:has(input[value="answer"]) button')]);
     await handler.context().close();
 
     const later = await browser.newPage();
@@ -85,6 +91,7 @@ describe('a villager reports a problem anonymously and follows it', () => {
     expect(await later.locator('.list-meta .tag').textContent()).toBe('已办结');
     expect(await later.locator('.reply').textContent()).toContain('村道维修');
     expect(await later.locator('main').textContent()).not.toContain('第一片区'); // internal steps stay internal
+    expect(await later.locator('main').textContent()).not.toContain('批评教育'); // so do the finding and measures
     await later.check('input[name="rating"][value="4"]');
     await Promise.all([later.waitForEvent('load'), later.click('form:has(input[value="rate"]) button')]);
     expect(await later.locator('.success').textContent()).toContain('感谢您的评价');

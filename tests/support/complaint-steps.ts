@@ -11,6 +11,7 @@ import { createUser } from '../../src/lib/server/auth/users.ts';
 import type { Db } from '../../src/lib/server/db.ts';
 import type { Actor } from '../../src/lib/server/result.ts';
 import { assignHandler } from '../../src/lib/server/complaints/casework.ts';
+import { actOnComplaint } from '../../src/lib/server/complaints/console.ts';
 import { decideProposal, propose, revealIdentity } from '../../src/lib/server/complaints/proposals.ts';
 
 async function account(db: Db, username: string): Promise<Actor | undefined> {
@@ -31,7 +32,11 @@ export async function commissionPair(db: Db, scopeCode: string): Promise<{ handl
   return { handler: (await account(db, `cb${suffix}`))!, approver: (await account(db, `sp${suffix}`))! };
 }
 
-/** Decides `kind` on the case (the handler proposes `value`, the approver approves); throws when any step is refused. */
+/**
+ * Decides `kind` on the case (the handler proposes `value`, the approver approves); throws when any
+ * step is refused. A conclusion is proposed as 属实 with 批评教育, and `value` is then the reply the
+ * approver sends the reporter (its own step).
+ */
 export async function decide(db: Db, complaintId: string, kind: 'decline' | 'dispose' | 'conclude', value: string): Promise<void> {
   const [row] = await db.select({ routed: complaints.routedScopeCode, handler: complaints.assigneeId }).from(complaints).where(eq(complaints.id, complaintId));
   const { handler, approver } = await commissionPair(db, row!.routed);
@@ -39,10 +44,14 @@ export async function decide(db: Db, complaintId: string, kind: 'decline' | 'dis
     const named = await assignHandler(db, approver, { complaintId, handlerId: handler.id });
     if (!named.ok) throw new Error(`handler: ${JSON.stringify(named.errors)}`);
   }
-  const proposed = await propose(db, handler, { complaintId, kind, value });
+  const proposed = await propose(db, handler, kind === 'conclude' ? { complaintId, kind, value: 'substantiated', measures: ['criticism'] } : { complaintId, kind, value });
   if (!proposed.ok) throw new Error(`propose ${kind}: ${JSON.stringify(proposed.errors)}`);
   const decided = await decideProposal(db, approver, { complaintId, proposalId: proposed.value.id, decision: 'approve' });
   if (!decided.ok) throw new Error(`approve ${kind}: ${JSON.stringify(decided.errors)}`);
+  if (kind === 'conclude') {
+    const answered = await actOnComplaint(db, approver, { complaintId, action: 'answer', text: value });
+    if (!answered.ok) throw new Error(`answer: ${JSON.stringify(answered.errors)}`);
+  }
 }
 
 /** The identity of a real-name case, released by the two-person rule with `reason`; returns who looked. */

@@ -147,6 +147,7 @@ export const AUDIT_ACTIONS = [
   'complaint.proposalRejected',
   'complaint.proposalWithdrawn',
   'complaint.interim',
+  'complaint.answer',
   'complaint.objectionAnswered',
   'complaint.objectionPressed',
   'casework.departmentAdded',

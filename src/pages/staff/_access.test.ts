@@ -650,11 +650,11 @@ describe('handler and approver on the case page (two-person rule)', () => {
   it('lets only the handler propose', async () => {
     for (const who of [...EVERYONE.map((name) => actors.get(name)!), plain]) {
       const before = await auditCount();
-      const { status } = await render(page(`action=conclude&text=${REPLY}`), who, 'POST');
+      const { status } = await render(page(`action=conclude&finding=unsubstantiated&text=${REPLY}`), who, 'POST');
       expect([403, 404], who.username).toContain(status);
       expect(await auditCount()).toBe(before);
     }
-    expect((await render(page(`action=conclude&text=${REPLY}`), handler, 'POST')).status).toBe(303);
+    expect((await render(page(`action=conclude&finding=unsubstantiated&text=${REPLY}`), handler, 'POST')).status).toBe(303);
     expect(await pending()).toMatchObject([{ kind: 'conclude', state: 'pending', proposedBy: handler.id }]);
   });
 

@@ -4,7 +4,7 @@
  * where to go once it worked. The page calls `runCaseAction` once per POST and redirects or
  * re-renders with what this returns; the commands re-check reach and status inside their row lock.
  */
-import type { ComplaintRow } from '../../../../db/schema/complaints.ts';
+import { MEASURES, type ComplaintRow } from '../../../../db/schema/complaints.ts';
 import type { Translate } from '../../../i18n/index.ts';
 import { can, type Action } from '../auth/permissions.ts';
 import type { Db } from '../db.ts';
@@ -68,7 +68,7 @@ function command(permission: Action, done: string, run: (context: Context) => Pr
 }
 
 /** A decision the handler proposes; the form's field is `text` (the disposal's select too) or `reason` (reveal). */
-function proposal(kind: 'decline' | 'dispose' | 'conclude' | 'reveal'): CaseAction {
+function proposal(kind: 'decline' | 'dispose' | 'reveal'): CaseAction {
   return command('complaint.propose', 'proposed', ({ db, actor, complaint, fields }) =>
     propose(db, actor, { complaintId: complaint.id, kind, value: fields.text ?? '', reason: fields.reason ?? '' }),
   );
@@ -81,7 +81,10 @@ const ACTIONS: Record<string, CaseAction> = {
   interim: step('interim'),
   decline: proposal('decline'),
   dispose: proposal('dispose'),
-  conclude: proposal('conclude'),
+  conclude: command('complaint.propose', 'proposed', ({ db, actor, complaint, fields }) =>
+    propose(db, actor, { complaintId: complaint.id, kind: 'conclude', value: fields.finding ?? '', measures: MEASURES.filter((code) => fields[`measure_${code}`]), measuresNote: fields.text ?? '' }),
+  ),
+  answer: step('answer'),
   reveal: proposal('reveal'),
   // Approver rights are read from the account inside the command; the session does not carry them.
   approve: command('complaint.manage', 'approved', ({ db, actor, complaint, fields }) => decideProposal(db, actor, { complaintId: complaint.id, proposalId: fields.proposal ?? '', decision: 'approve', note: fields.note })),
@@ -125,6 +128,8 @@ export async function runCaseAction(db: Db, actor: Actor, complaint: ComplaintRo
     note: `field-note-${fields.proposal ?? ''}`,
     dueOn: `field-dueOn-${name}`,
     handler: 'field-handler',
+    finding: 'field-finding',
+    measures: 'field-measures',
     toScopeCode: 'field-toScopeCode',
     townshipCode: 'field-townshipCode',
     department: 'field-department',

@@ -60,31 +60,41 @@ describe('the commission queue', () => {
 });
 
 describe('handling a case', () => {
-  it('accepts, notes internally, and concludes with a public reply the citizen sees, once an approver agrees', async () => {
+  it('accepts, notes internally, concludes with a finding and measures once an approver agrees, then replies to the reporter as a step of its own', async () => {
     const [entry] = (await listComplaintQueue(test.db, sanghe)).filter((e) => e.complaint.title === '执法队选择性执法');
     const id = entry!.complaint.id;
     const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
     expect((await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id })).ok).toBe(true);
-    expect(await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '已查明情况属实，已责令整改。' })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } }); // must be accepted first
+    expect(await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: 'substantiated' })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } }); // must be accepted first
     expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' })).ok).toBe(true);
     expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'note', text: '调取了集镇检查记录，约谈执法队长' })).ok).toBe(true);
-    const short = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '已处理' });
-    expect(short.ok === false && short.errors.text).toMatch(/至少10个字/);
-    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实，执法队存在选择性执法问题，已责令退还违规收取的费用，对执法队长进行诫勉谈话。' });
+    expect(await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实属实' })).toEqual({ ok: false, errors: { finding: '请选择核实结论（属实、部分属实、不属实或无法查实）' } });
+    expect(await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: 'partly', measures: ['fine'] })).toEqual({ ok: false, errors: { measures: '请从列表中选择处理措施' } });
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: 'partly', measures: ['admonition', 'criticism'], measuresNote: '对执法队长诫勉谈话，对两名队员批评教育，违规收取的费用已退还。' });
     if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
-    // Proposed is not decided: the reporter sees nothing yet.
+    // Proposed is not decided: the reporter sees nothing yet, and there is nothing to reply to.
     expect((await trackComplaint(test.db, receipt))?.status).toBe('accepted');
+    const reply = '经核实，反映的选择性执法问题部分属实，已责令退还违规收取的费用，并对相关人员作出处理。';
+    expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'answer', text: reply })).toEqual({ ok: false, errors: { form: '案件状态已经改变，请刷新页面' } });
     expect((await decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' })).ok).toBe(true);
+    expect((await getComplaint(test.db, id))!.complaint).toMatchObject({ status: 'concluded', finding: 'partly', measures: ['admonition', 'criticism'], publicReply: null });
+    expect((await trackComplaint(test.db, receipt))?.publicReply).toBeNull();
+
+    expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'answer', text: '已处理' })).toEqual({ ok: false, errors: { text: '请写明给反映人的答复（至少10个字），反映人会看到' } });
+    expect((await actOnComplaint(test.db, township, { complaintId: id, action: 'answer', text: reply })).ok).toBe(false);
+    expect((await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'answer', text: reply })).ok).toBe(true);
+    expect(await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'answer', text: reply })).toEqual({ ok: false, errors: { form: '已经答复反映人' } });
 
     const view = await trackComplaint(test.db, receipt);
     expect(view?.status).toBe('concluded');
-    expect(view?.publicReply).toMatch(/诫勉谈话/);
-    expect(view?.timeline.map((step) => step.kind)).toEqual(['received', 'accepted', 'concluded']);
+    expect(view?.publicReply).toBe(reply);
+    expect(view?.timeline.map((step) => step.kind)).toEqual(['received', 'accepted', 'concluded', 'replied']);
+    expect(JSON.stringify(view)).not.toMatch(/诫勉|partly/); // the finding and measures are internal
     expect(JSON.stringify(view)).not.toContain('约谈执法队长'); // internal notes never reach the citizen
     expect(JSON.stringify(view)).not.toContain('承办人'); // nor who handled it
 
     const audit = await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
-    expect(audit.map((row) => row.action)).toEqual(['complaint.handlerAssigned', 'complaint.accept', 'complaint.note', 'complaint.proposed', 'complaint.proposalApproved']);
+    expect(audit.map((row) => row.action)).toEqual(['complaint.handlerAssigned', 'complaint.accept', 'complaint.note', 'complaint.proposed', 'complaint.proposalApproved', 'complaint.answer']);
     const { complaint, events } = (await getComplaint(test.db, id))!;
     expect(complaint.status).toBe('concluded');
     // Every staff step names its officer (internal); the citizen's filing has none.
@@ -96,6 +106,7 @@ describe('handling a case', () => {
       ['proposed', handler.id],
       ['concluded', approver.id],
       ['proposalApproved', approver.id],
+      ['replied', sanghe.id],
     ]);
   });
 
@@ -207,7 +218,7 @@ describe('the reporter after the answer', () => {
     expect(await fileObjection(test.db, filed.value.receipt, { reasons })).toEqual({ ok: false, errors: { objection: '您的异议正在办理，请等待答复' } });
     let view = await trackComplaint(test.db, filed.value.receipt);
     expect(view).toMatchObject({ status: 'concluded', rating: 2, mayObject: false, objection: { answered: false } });
-    expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'rated', 'objected']);
+    expect(view!.timeline.map((step) => step.kind)).toEqual(['received', 'material', 'accepted', 'concluded', 'replied', 'rated', 'objected']);
     // It stays with the county: no review one level up any more.
     expect((await getComplaint(test.db, id))!.complaint.routedScopeCode).toBe('990121000000');
     // The answer is owed: the queue shows it as the case's next deadline.
@@ -247,7 +258,8 @@ describe('the reporter after the answer', () => {
 
     expect((await answerObjection(test.db, sanghe, { complaintId: id, decision: 'reopen', text: '反映人提供了新的证言，会议记录真实性需重新核查。' })).ok).toBe(true);
     const { complaint, events } = (await getComplaint(test.db, id))!;
-    expect(complaint).toMatchObject({ status: 'accepted', arrivedOn: complaint.arrivedOn });
+    // The old conclusion and reply are history (the timeline keeps them); new ones are to come.
+    expect(complaint).toMatchObject({ status: 'accepted', publicReply: null, finding: null, measures: null });
     expect(complaint.arrivedOn > '2025-03-03').toBe(true);
     // Not overdue at once: the conclusion target counts from the reopening.
     expect(nextDeadline(complaint)).toMatchObject({ kind: 'conclude', overdue: false });
@@ -299,7 +311,7 @@ describe('likely duplicates', () => {
     const view = (await trackComplaint(test.db, other.value.receipt))!;
     expect(view.status).toBe('transferred');
     expect(view.merged).toMatchObject({ status: 'concluded', publicReply: '经核实，沙石款由镇财政所统一结算，发票已补开并在村务公开栏公布。', next: null });
-    expect(view.merged!.timeline.map((step) => step.kind)).toEqual(['accepted', 'interimReply', 'concluded']);
+    expect(view.merged!.timeline.map((step) => step.kind)).toEqual(['accepted', 'interimReply', 'concluded', 'replied']);
     expect(JSON.stringify(view)).not.toMatch(/西坡村修路款不清|结算单在村会计/);
     expect((await trackComplaint(test.db, main.value.receipt))!.merged).toBeNull();
 
@@ -332,7 +344,7 @@ describe('interim replies (阶段性答复)', () => {
     await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
     const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
     await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
-    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实，补助资金已全部拨付到户，不存在挪用。' });
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: 'unsubstantiated' });
     if (!proposed.ok) throw new Error('proposal failed');
     const [approved, interim] = await raceOnCase(
       id,
@@ -456,7 +468,7 @@ describe('two people acting on one case at the same moment', () => {
     const second = await createUser(test.db, null, { username: 'sanghe.sp2', displayName: '桑河县纪委监委第二审批人', role: 'commission', scopeCode: sanghe.scopeCode, password: 'console-test-password-2', approver: true });
     if (!second.ok) throw new Error(JSON.stringify(second.errors));
     const other = { id: second.value.id, username: 'sanghe.sp2', role: 'commission' as const, scopeCode: sanghe.scopeCode };
-    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: '经核实，救灾物资已按名单发放到户，签收记录齐全。' });
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: 'unsubstantiated' });
     if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
     const [one, two] = await raceOnCase(
       id,
@@ -466,6 +478,25 @@ describe('two people acting on one case at the same moment', () => {
     expect(one.ok).toBe(true);
     expect(two).toEqual({ ok: false, errors: { form: '该事项已经审批' } });
     expect((await written(id)).events.filter((kind) => kind === 'concluded' || kind === 'proposalRejected')).toEqual(['concluded']);
+  });
+
+  it('sends the reporter one reply when two officers reply at the same moment', async () => {
+    const { id, receipt: code } = await file('并发：前营村低保金代领');
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    const { handler, approver } = await commissionPair(test.db, sanghe.scopeCode);
+    await assignHandler(test.db, approver, { complaintId: id, handlerId: handler.id });
+    const proposed = await propose(test.db, handler, { complaintId: id, kind: 'conclude', value: 'substantiated', measures: ['sanction'] });
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
+    expect((await decideProposal(test.db, approver, { complaintId: id, proposalId: proposed.value.id, decision: 'approve' })).ok).toBe(true);
+    const [first, second] = await raceOnCase(
+      id,
+      () => actOnComplaint(test.db, sanghe, { complaintId: id, action: 'answer', text: '经核实，村会计代领低保金属实，已给予党纪处分并追回资金。' }),
+      () => actOnComplaint(test.db, approver, { complaintId: id, action: 'answer', text: '经核实，反映的低保金代领问题属实，已严肃处理。' }),
+    );
+    expect(first.ok).toBe(true);
+    expect(second).toEqual({ ok: false, errors: { form: '已经答复反映人' } });
+    expect((await trackComplaint(test.db, code))!.publicReply).toBe('经核实，村会计代领低保金属实，已给予党纪处分并追回资金。');
+    expect((await written(id)).events.filter((kind) => kind === 'replied')).toHaveLength(1);
   });
 
   it('refuses a note queued behind an escalation as not found: the case has left the county', async () => {
@@ -554,10 +585,14 @@ describe('refusals that write nothing', () => {
       expect(refused.ok === false && refused.errors.text, `${action} ${text.slice(0, 10)}`).toMatch(/[\u4e00-\u9fa5]/);
     }
     // Proposals are refused on their input before anything is locked, whoever asks.
-    for (const [kind, value] of [['decline', '不受理'], ['dispose', 'open_case; drop table'], ['conclude', '已办']] as const) {
+    for (const [kind, value] of [['decline', '不受理'], ['dispose', 'open_case; drop table']] as const) {
       const refused = await propose(test.db, sanghe, { complaintId: id, kind, value });
       expect(refused.ok === false && refused.errors.text, kind).toMatch(/[\u4e00-\u9fa5]/);
     }
+    const conclusion = await propose(test.db, sanghe, { complaintId: id, kind: 'conclude', value: '已办' });
+    expect(conclusion.ok === false && conclusion.errors.finding).toMatch(/核实结论/);
+    const answer = await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'answer', text: '好' });
+    expect(answer.ok === false && answer.errors.text).toMatch(/答复/);
     expect(await propose(test.db, sanghe, { complaintId: id, kind: 'reveal', reason: '看看' })).toMatchObject({ ok: false, errors: { reason: expect.stringMatching(/理由/) } });
     expect((await transferComplaint(test.db, sanghe, { complaintId: id, departmentId: 'not-a-unit' })).ok).toBe(false);
     expect(await getComplaint(test.db, id)).toEqual(before);

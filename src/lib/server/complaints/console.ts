@@ -35,7 +35,7 @@ import { listZones } from './zones.ts';
  * The steps one person takes alone. Declining, the disposal and the conclusion are proposals that
  * an approver decides (proposals.ts); forwarding, hand-down and transfer are in casework.ts.
  */
-export type ConsoleAction = 'accept' | 'note' | 'escalate' | 'interim';
+export type ConsoleAction = 'accept' | 'note' | 'escalate' | 'interim' | 'answer';
 
 const text = (min: number, message: string) => z.string().trim().min(min, message).max(5000, '内容不超过5000字');
 
@@ -45,6 +45,7 @@ const ConsoleInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('note'), text: text(2, '请填写备注内容') }),
   z.object({ action: z.literal('escalate'), text: text(10, '请写明提级办理的理由（至少10个字）') }),
   z.object({ action: z.literal('interim'), text: text(10, '请写明阶段性答复的内容（至少10个字），反映人会看到') }),
+  z.object({ action: z.literal('answer'), text: text(10, '请写明给反映人的答复（至少10个字），反映人会看到') }),
 ]);
 
 interface Step {
@@ -65,13 +66,16 @@ const STEPS: Record<ConsoleAction, Step> = {
   escalate: { from: OPEN_STATUSES, event: 'escalated', public: true, permission: 'complaint.manage' },
   // 阶段性答复: the reporter hears how far the case has got, at any time while it is open.
   interim: { from: OPEN_STATUSES, event: 'interimReply', public: true, permission: 'complaint.manage' },
+  // The reply to the reporter, once the conclusion is approved (its own step, issue 11 item 5).
+  answer: { from: ['concluded'], event: 'replied', public: true, permission: 'complaint.manage' },
 };
 
 /**
  * accept — the case is taken up; note — an internal note (never shown to the citizen); escalate
  * (提级) — moved to the commission one level up, arriving there today (its limits count from then),
  * without its handler, hand-down or pending proposals, which were this commission's; interim — a
- * reply to the reporter on the way (阶段性答复), shown on their timeline.
+ * reply to the reporter on the way (阶段性答复), shown on their timeline; answer — the reply to the
+ * reporter once the conclusion is approved, once per conclusion.
  */
 export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId: string; action: ConsoleAction; text?: string }): Promise<Result> {
   const parsed = ConsoleInput.safeParse({ action: input.action, text: input.text ?? '' });
@@ -84,6 +88,7 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
     if (!current) return caseNotFound();
     if (!can(actor, step.permission, caseResource(current))) return fail({ form: '您不能在该案件上进行这一步' }, 403);
     if (!step.from.includes(current.status) || current.mergedIntoId) return fail({ form: STATE_CHANGED });
+    if (action === 'answer' && current.publicReply) return fail({ form: '已经答复反映人' });
     const escalatedTo = action === 'escalate' ? escalationTarget(current.routedScopeCode) : undefined;
     if (escalatedTo) {
       if (await openReferral(tx, id)) return fail({ form: '该案件已交办或转办，尚未办结，不能提级' });
@@ -96,6 +101,7 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
       .update(complaints)
       .set({
         status: step.to ?? current.status,
+        ...(parsed.data.action === 'answer' ? { publicReply: parsed.data.text } : {}),
         ...(escalatedTo ? { routedScopeCode: escalatedTo, arrivedOn: todayInShanghai(), assigneeId: null, handedDownTo: null, zoneId: null } : {}),
       })
       .where(eq(complaints.id, id));
@@ -117,7 +123,7 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
 
 /** The text of the step's history entry: the citizen learns that a case moved up, not why. */
 function eventText(input: z.infer<typeof ConsoleInput>): string | null {
-  return input.action === 'note' || input.action === 'interim' ? input.text : null;
+  return input.action === 'note' || input.action === 'interim' || input.action === 'answer' ? input.text : null;
 }
 
 export interface CaseView {

@@ -4,7 +4,7 @@
  * that are Chinese documents translate with `translator('zh-CN')` and say so where they do.
  */
 import type { PROPOSAL_KINDS } from '../../../../db/schema/complaint-casework.ts';
-import type { COMPLAINT_CATEGORIES, ComplaintEventKind, DISPOSALS, SubjectLevel } from '../../../../db/schema/complaints.ts';
+import type { COMPLAINT_CATEGORIES, ComplaintEventKind, DISPOSALS, FINDINGS, MEASURES, SubjectLevel } from '../../../../db/schema/complaints.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
@@ -26,6 +26,14 @@ export function proposalKindKey(kind: (typeof PROPOSAL_KINDS)[number]): MessageK
 
 export function disposalKey(disposal: Disposal): MessageKey {
   return `complaint.disposal.${disposal}`;
+}
+
+export function findingKey(finding: (typeof FINDINGS)[number]): MessageKey {
+  return `complaint.finding.${finding}`;
+}
+
+export function measureKey(measure: (typeof MEASURES)[number]): MessageKey {
+  return `complaint.measure.${measure}`;
 }
 
 /** An internal note is named by the console's own word for it; every other step by the timeline's. */

@@ -74,7 +74,8 @@ export async function answerObjection(db: Db, actor: Actor, input: { complaintId
       .set({ state: 'answered', answer: decision === 'explain' ? 'explained' : 'reopened', answerText: answer, answeredBy: actor.id, answeredOn: today })
       .where(eq(complaintObjections.id, objection.id));
     if (decision === 'reopen') {
-      await tx.update(complaints).set({ status: 'accepted', arrivedOn: today }).where(eq(complaints.id, current.id));
+      // The old conclusion and reply stay in the history; the new ones are still to come.
+      await tx.update(complaints).set({ status: 'accepted', arrivedOn: today, publicReply: null, finding: null, measures: null, measuresNote: null }).where(eq(complaints.id, current.id));
       await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'reopened', public: true });
       await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'note', public: false, text: `重新核查理由：${answer}` });
     } else {

@@ -10,7 +10,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../../../db/schema/auth.ts';
 import { complaintProposals, PROPOSAL_KINDS, type ComplaintProposalRow } from '../../../../db/schema/complaint-casework.ts';
-import { complaintIdentities, complaints, DISPOSALS, type ComplaintRow } from '../../../../db/schema/complaints.ts';
+import { complaintIdentities, complaints, DISPOSALS, FINDINGS, MEASURES, type ComplaintRow } from '../../../../db/schema/complaints.ts';
 import { translator } from '../../../i18n/index.ts';
 import { recordAudit } from '../audit.ts';
 import { can, type Actor as PermissionActor } from '../auth/permissions.ts';
@@ -21,7 +21,7 @@ import { todayInShanghai } from '../time.ts';
 import { caseNotFound, caseResource, lockReachable, recordEvent, STATE_CHANGED } from './cases.ts';
 import { openReferral } from './casework.ts';
 import { decryptJson } from './crypto.ts';
-import { disposalKey, proposalKindKey } from './labels.ts';
+import { disposalKey, findingKey, proposalKindKey } from './labels.ts';
 
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
@@ -31,7 +31,13 @@ const text = (min: number, message: string) => z.string().trim().min(min, messag
 const ProposalInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('decline'), value: text(10, '请写明不予受理的理由（至少10个字），反映人会看到'), reason: z.string().optional() }),
   z.object({ kind: z.literal('dispose'), value: z.enum(DISPOSALS, { message: '请选择处置方式' }), reason: z.string().trim().max(5000).optional() }),
-  z.object({ kind: z.literal('conclude'), value: text(10, '请写明办理结果的答复（至少10个字），反映人会看到'), reason: z.string().optional() }),
+  z.object({
+    kind: z.literal('conclude'),
+    value: z.enum(FINDINGS, { message: '请选择核实结论（属实、部分属实、不属实或无法查实）' }),
+    measures: z.array(z.enum(MEASURES, { message: '请从列表中选择处理措施' })).default([]),
+    measuresNote: z.string().trim().max(5000, '内容不超过5000字').optional(),
+    reason: z.string().optional(),
+  }),
   z.object({ kind: z.literal('reveal'), value: z.string().optional(), reason: text(10, '查看实名信息须写明理由（至少10个字），审批人会看到，并记入审计日志') }),
 ]);
 
@@ -46,7 +52,7 @@ const FROM: Record<ProposalKind, readonly ComplaintRow['status'][]> = {
 /** The case record is kept in Chinese (it is the commission's file), whatever the page's language. */
 const zh = translator('zh-CN');
 
-const errorField = (kind: ProposalKind) => (kind === 'reveal' ? 'reason' : 'text');
+const errorField = (kind: ProposalKind) => (kind === 'reveal' ? 'reason' : kind === 'conclude' ? 'finding' : 'text');
 
 /** Why the decision cannot be taken on the case as it is now, or null. */
 async function blocked(tx: DbOrTx, kind: ProposalKind, current: ComplaintRow): Promise<string | null> {
@@ -60,11 +66,17 @@ async function blocked(tx: DbOrTx, kind: ProposalKind, current: ComplaintRow): P
 }
 
 /** The handler proposes a decision; it waits for an approver. One pending proposal of a kind at a time. */
-export async function propose(db: Db, actor: Actor, input: { complaintId: string; kind: string; value?: string; reason?: string }): Promise<Result<{ id: string }>> {
-  const parsed = ProposalInput.safeParse({ kind: input.kind, value: input.value ?? '', reason: input.reason ?? '' });
+export async function propose(
+  db: Db,
+  actor: Actor,
+  input: { complaintId: string; kind: string; value?: string; reason?: string; measures?: string[]; measuresNote?: string },
+): Promise<Result<{ id: string }>> {
+  const parsed = ProposalInput.safeParse({ kind: input.kind, value: input.value ?? '', reason: input.reason ?? '', measures: input.measures ?? [], measuresNote: input.measuresNote ?? '' });
   if (!parsed.success) {
     const kind = PROPOSAL_KINDS.find((candidate) => candidate === input.kind) ?? 'conclude';
-    return fail({ [errorField(kind)]: parsed.error.issues[0]!.message });
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path[0] === 'measuresNote' ? 'text' : issue.path[0] === 'measures' ? 'measures' : errorField(kind);
+    return fail({ [field]: issue.message });
   }
   const proposal = parsed.data;
   return db.transaction(async (tx) => {
@@ -81,7 +93,8 @@ export async function propose(db: Db, actor: Actor, input: { complaintId: string
     const id = crypto.randomUUID();
     const value = proposal.kind === 'reveal' ? null : proposal.value;
     const reason = proposal.reason?.trim() || null;
-    await tx.insert(complaintProposals).values({ id, complaintId: current.id, kind: proposal.kind, value, reason, proposedBy: actor.id, proposedOn: todayInShanghai() });
+    const detail = proposal.kind === 'conclude' ? { measures: proposal.measures, measuresNote: proposal.measuresNote?.trim() || null } : null;
+    await tx.insert(complaintProposals).values({ id, complaintId: current.id, kind: proposal.kind, value, reason, detail, proposedBy: actor.id, proposedOn: todayInShanghai() });
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'proposed', public: false, text: summary(proposal.kind, value) });
     await recordAudit(tx, {
       actor,
@@ -101,6 +114,8 @@ function summary(kind: ProposalKind, value: string | null): string {
   const what = zh(proposalKindKey(kind));
   const disposal = DISPOSALS.find((code) => code === value);
   if (kind === 'dispose' && disposal) return `${what}：${zh(disposalKey(disposal))}`;
+  const finding = FINDINGS.find((code) => code === value);
+  if (kind === 'conclude' && finding) return `${what}：${zh(findingKey(finding))}`;
   return kind === 'reveal' || !value ? what : `${what}：${value}`;
 }
 
@@ -132,7 +147,8 @@ async function lockProposal(tx: DbOrTx, actor: Actor, input: { complaintId: stri
 
 /**
  * An approver decides a pending proposal. Approving applies it inside the same transaction:
- * a decline or a conclusion closes the case with the text the reporter sees, a disposal is
+ * a decline closes the case with the text the reporter sees, a conclusion with its finding and
+ * measures (the reply follows as its own step, console.ts `answer`), a disposal is
  * recorded, a reveal lets the proposer open the identity (each look audited).
  */
 export async function decideProposal(db: Db, actor: Actor, input: { complaintId: string; proposalId: string; decision: string; note?: string }): Promise<Result> {
@@ -188,10 +204,14 @@ async function apply(tx: DbOrTx, actor: Actor, current: ComplaintRow, proposal: 
       await tx.update(complaints).set({ status: 'declined' }).where(eq(complaints.id, id));
       await recordEvent(tx, { complaintId: id, actorId: actor.id, kind: 'declined', public: true, text: proposal.value });
       return;
-    case 'conclude':
-      await tx.update(complaints).set({ status: 'concluded', publicReply: proposal.value }).where(eq(complaints.id, id));
-      await recordEvent(tx, { complaintId: id, actorId: actor.id, kind: 'concluded', public: true, text: proposal.value });
+    case 'conclude': {
+      // The finding and measures are the commission's record; the reporter's reply is its own step.
+      const finding = FINDINGS.find((code) => code === proposal.value)!;
+      const measures = (proposal.detail?.measures ?? []).flatMap((code) => MEASURES.filter((known) => known === code));
+      await tx.update(complaints).set({ status: 'concluded', finding, measures, measuresNote: proposal.detail?.measuresNote ?? null, publicReply: null }).where(eq(complaints.id, id));
+      await recordEvent(tx, { complaintId: id, actorId: actor.id, kind: 'concluded', public: true });
       return;
+    }
     case 'dispose': {
       const disposal = DISPOSALS.find((code) => code === proposal.value)!;
       await tx.update(complaints).set({ status: 'in_progress', disposal }).where(eq(complaints.id, id));

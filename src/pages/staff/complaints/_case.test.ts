@@ -129,8 +129,12 @@ describe('the case page', () => {
 
   it('rejects a proposal with the approver’s note when the reject button is pressed, and the handler may propose again', async () => {
     const title = '后营村干部酒后驾驶公车';
-    const reply = '经核实，反映的问题基本属实，已对相关村干部进行批评教育并责令写出书面检查。';
-    expect((await casePage(title, { action: 'conclude', text: reply }, 'zh-CN', handler)).status).toBe(303);
+    const note = '已对相关村干部进行批评教育并责令写出书面检查。';
+    const noFinding = await casePage(title, { action: 'conclude', text: note, measure_criticism: '1' }, 'zh-CN', handler);
+    expect(noFinding.status).toBe(400);
+    expect(summaryTargets(noFinding.html)).toEqual({ links: ['field-finding'], missing: [] });
+    expect(noFinding.html).toMatch(/name="measure_criticism" value="1" checked/); // what was ticked stays ticked
+    expect((await casePage(title, { action: 'conclude', finding: 'substantiated', measure_criticism: '1', text: note }, 'zh-CN', handler)).status).toBe(303);
     const [proposal] = await test.db.select().from(complaintProposals).where(eq(complaintProposals.kind, 'conclude'));
     // A browser sends the hidden proposal id, the note and the pressed button's action.
     const missingNote = await casePage(title, { proposal: proposal!.id, note: '', action: 'reject' });
@@ -141,7 +145,7 @@ describe('the case page', () => {
     const [after] = await test.db.select().from(complaintProposals).where(eq(complaintProposals.id, proposal!.id));
     expect(after).toMatchObject({ state: 'rejected', decidedBy: sanghe.id, decisionNote: '答复没有写明查实的经过，请补充' });
     expect((await test.db.select({ status: complaints.status }).from(complaints).where(eq(complaints.id, ids.get(title)!)))[0]!.status).not.toBe('concluded');
-    expect((await casePage(title, undefined, 'zh-CN', handler)).html).toContain('id="field-text-conclude"');
+    expect((await casePage(title, undefined, 'zh-CN', handler)).html).toContain('id="field-finding"');
   });
 
   it('says categories, disposals and history steps in the page’s language', async () => {
