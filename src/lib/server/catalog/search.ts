@@ -21,7 +21,6 @@
  */
 import { sql } from 'drizzle-orm';
 import type { CategoryCode, TimeLimit } from './types.ts';
-import { subtreeRange } from '../areas/codes.ts';
 import { findVillagesByName, type VillageHit } from '../areas/index.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
