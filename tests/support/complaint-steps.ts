@@ -37,7 +37,7 @@ export async function commissionPair(db: Db, scopeCode: string): Promise<{ handl
  * step is refused. A conclusion is proposed as 属实 with 批评教育, and `value` is then the reply the
  * approver sends the reporter (its own step).
  */
-export async function decide(db: Db, complaintId: string, kind: 'decline' | 'dispose' | 'conclude', value: string): Promise<void> {
+export async function decide(db: Db, complaintId: string, kind: 'decline' | 'dispose' | 'conclude', value: string, options: { reply?: boolean } = {}): Promise<void> {
   const [row] = await db.select({ routed: complaints.routedScopeCode, handler: complaints.assigneeId }).from(complaints).where(eq(complaints.id, complaintId));
   const { handler, approver } = await commissionPair(db, row!.routed);
   if (row!.handler !== handler.id) {
@@ -48,7 +48,7 @@ export async function decide(db: Db, complaintId: string, kind: 'decline' | 'dis
   if (!proposed.ok) throw new Error(`propose ${kind}: ${JSON.stringify(proposed.errors)}`);
   const decided = await decideProposal(db, approver, { complaintId, proposalId: proposed.value.id, decision: 'approve' });
   if (!decided.ok) throw new Error(`approve ${kind}: ${JSON.stringify(decided.errors)}`);
-  if (kind === 'conclude') {
+  if (kind === 'conclude' && options.reply !== false) {
     const answered = await actOnComplaint(db, approver, { complaintId, action: 'answer', text: value });
     if (!answered.ok) throw new Error(`answer: ${JSON.stringify(answered.errors)}`);
   }

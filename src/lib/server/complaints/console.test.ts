@@ -195,6 +195,21 @@ describe('moving a case on', () => {
 });
 
 describe('the reporter after the answer', () => {
+  it('rates only once the reply has come, not at the conclusion alone', async () => {
+    const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村机井维修费去向' });
+    if (!filed.ok) throw new Error('filing failed');
+    const id = (await listComplaintQueue(test.db, sanghe)).find((e) => e.complaint.title === '河湾村机井维修费去向')!.complaint.id;
+    await actOnComplaint(test.db, sanghe, { complaintId: id, action: 'accept' });
+    await decide(test.db, id, 'conclude', '经核实，机井维修费已按合同支付，票据齐全。', { reply: false });
+    expect(await rateOutcome(test.db, filed.value.receipt, { rating: 4 })).toEqual({ ok: false, errors: { rating: '收到答复后才能评价' } });
+    expect((await trackComplaint(test.db, filed.value.receipt))!.mayRate).toBe(false);
+    const [approver] = await test.db.select().from(users).where(eq(users.username, 'sanghe.jw'));
+    const answered = await actOnComplaint(test.db, { id: approver!.id, username: approver!.username, role: approver!.role, scopeCode: approver!.scopeCode }, { complaintId: id, action: 'answer', text: '经核实，机井维修费已按合同支付，票据齐全。' });
+    expect(answered.ok).toBe(true);
+    expect((await trackComplaint(test.db, filed.value.receipt))!.mayRate).toBe(true);
+    expect((await rateOutcome(test.db, filed.value.receipt, { rating: 4 })).ok).toBe(true);
+  });
+
   it('adds material, rates once, and objects to the reply; the commission explains, and the matter rests', async () => {
     const filed = await fileComplaint(test.db, { ...base, areaCode: '990121001203', title: '河湾村清淤工钱现金发放' });
     if (!filed.ok) throw new Error('filing failed');

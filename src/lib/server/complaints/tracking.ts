@@ -36,6 +36,8 @@ export interface CitizenView {
   anonymous: boolean;
   publicReply: string | null;
   rating: Rating | null;
+  /** Concluded, replied to, not yet rated. */
+  mayRate: boolean;
   /** The latest objection: when it was recorded, by when it is answered, and whether it was. */
   objection: { filedOn: string; dueOn: string; answered: boolean } | null;
   /** Whether the reporter may record an objection now. */
@@ -108,6 +110,7 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     rating: isRating(complaint.rating) ? complaint.rating : null,
     objection: latest ? { filedOn: latest.filedOn, dueOn: latest.dueOn, answered: latest.state === 'answered' } : null,
     mayObject: !(await objectionRefused(db, complaint)),
+    mayRate: complaint.status === 'concluded' && !!complaint.publicReply && !isRating(complaint.rating),
     timeline: await publicTimeline(db, complaint.id),
     next: citizenNextStep(complaint),
     merged,
@@ -152,6 +155,8 @@ export async function rateOutcome(db: Db, receipt: string, input: { rating: numb
   const parsed = RatingInput.safeParse(input);
   return onCase(db, receipt, async (tx, complaint) => {
     if (complaint.status !== 'concluded') return fail({ rating: '办结后才能评价' });
+    // The reply is its own step after the conclusion: there is nothing to rate until it has come.
+    if (!complaint.publicReply) return fail({ rating: '收到答复后才能评价' });
     if (complaint.rating !== null) return fail({ rating: '已经评价过了' });
     if (!parsed.success) return fail(firstError(parsed.error, 'rating'));
     await tx.update(complaints).set({ rating: parsed.data.rating }).where(eq(complaints.id, complaint.id));
