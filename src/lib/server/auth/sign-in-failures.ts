@@ -61,10 +61,13 @@ export class DatabaseBackoff implements FailureCounts {
         returning failures`),
     );
     const delay = backoffDelayMs(Number(row!.failures), this.#freeFailures);
-    await this.#db
-      .update(signInFailures)
-      .set({ blockedUntil: delay > 0 ? new Date(now.getTime() + delay) : null })
-      .where(sql`${signInFailures.key} = ${key}`);
+    if (delay === 0) return;
+    // Never lower: a failure counted just before this one may write its shorter wait after ours.
+    const until = new Date(now.getTime() + delay).toISOString();
+    await this.#db.execute(sql`
+      update sign_in_failures
+         set blocked_until = greatest(coalesce(blocked_until, ${until}::timestamptz), ${until}::timestamptz)
+       where key = ${key}`);
   }
 
   async reset(kind: string, value: string): Promise<void> {

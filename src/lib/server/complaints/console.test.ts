@@ -457,7 +457,8 @@ describe('two people acting on one case at the same moment', () => {
   };
   const written = async (id: string) => ({
     events: (await test.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(complaintEvents.seq)).map((event) => event.kind),
-    audit: (await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id))).map((row) => row.action),
+    // In the order written: without ORDER BY, PostgreSQL may return them either way.
+    audit: (await test.db.select().from(auditEvents).where(eq(auditEvents.subjectId, id)).orderBy(auditEvents.id)).map((row) => row.action),
   });
 
   it('lets only the first of accept and a proposed decline through; the other sees the changed status', async () => {
