@@ -16,19 +16,16 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { sendStored, type StoredBody } from './stored-body.ts';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-interface Entry {
+interface Entry extends StoredBody {
   status: number;
   headers: OutgoingHttpHeaders;
-  etag: string | undefined;
-  identity: Buffer;
-  br?: Buffer;
-  gzip?: Buffer;
   storedAt: number;
   bytes: number;
 }
@@ -131,20 +128,7 @@ export class FrontCache {
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, entry: Entry): void {
-    const headers: OutgoingHttpHeaders = { ...entry.headers, 'x-front-cache': 'hit' };
-    const ifNoneMatch = req.headers['if-none-match'];
-    if (entry.etag && ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === entry.etag)) {
-      res.writeHead(304, headers);
-      res.end();
-      return;
-    }
-    const accepted = String(req.headers['accept-encoding'] ?? '');
-    const [body, encoding] =
-      entry.br && /\bbr\b/.test(accepted) ? [entry.br, 'br'] : entry.gzip && /\bgzip\b/.test(accepted) ? [entry.gzip, 'gzip'] : [entry.identity, undefined];
-    if (encoding) headers['content-encoding'] = encoding;
-    headers['content-length'] = body.length;
-    res.writeHead(entry.status, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendStored(req, res, entry.status, { ...entry.headers, 'x-front-cache': 'hit' }, entry);
   }
 
   /** Tees what the app writes, and stores it if the finished response turns out to be public. */

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { contentHash } from '../lib/server/assets.ts';
+import { sendStored, type StoredBody } from './stored-body.ts';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -27,13 +28,10 @@ const TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.css', '.js', '.svg', '.txt', '.json', '.py']);
 
-interface StaticFile {
+interface StaticFile extends StoredBody {
   type: string;
   hash: string;
   etag: string;
-  identity: Buffer;
-  br?: Buffer;
-  gzip?: Buffer;
 }
 
 export class StaticFiles {
@@ -73,7 +71,7 @@ export class StaticFiles {
     const file = this.#files.get(pathname);
     if (!file) return false;
     const version = query === -1 ? null : new URLSearchParams(url.slice(query + 1)).get('v');
-    const headers: Record<string, string | number> = {
+    const headers: Record<string, string> = {
       'Content-Type': file.type,
       ETag: file.etag,
       Vary: 'Accept-Encoding',
@@ -82,18 +80,7 @@ export class StaticFiles {
     };
     // A script to run, not to execute in the browser: the verifier downloads as a file.
     if (pathname.endsWith('.py')) headers['Content-Disposition'] = `attachment; filename="${path.posix.basename(pathname)}"`;
-    const ifNoneMatch = req.headers['if-none-match'];
-    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === file.etag)) {
-      res.writeHead(304, headers);
-      res.end();
-      return true;
-    }
-    const accepted = String(req.headers['accept-encoding'] ?? '');
-    const [body, encoding] = file.br && /\bbr\b/.test(accepted) ? [file.br, 'br'] : file.gzip && /\bgzip\b/.test(accepted) ? [file.gzip, 'gzip'] : [file.identity, undefined];
-    if (encoding) headers['Content-Encoding'] = encoding;
-    headers['Content-Length'] = body.length;
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendStored(req, res, 200, headers, file);
     return true;
   }
 }
