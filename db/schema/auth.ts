@@ -27,6 +27,11 @@ export const users = pgTable(
      * decline, conclusion, identity release: the two-person rule, DESIGN.md §2).
      */
     approver: boolean('approver').notNull().default(false),
+    /**
+     * Where the digest of waiting work is sent: an e-mail address (SMTP) or a mobile number (the
+     * webhook's SMS gateway). Validated by notify/contact.ts; never logged or put in the audit log.
+     */
+    contact: text('contact'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
@@ -38,6 +43,7 @@ export const users = pgTable(
     check('users_username_format', sql`${t.username} ~ '^[a-z0-9][a-z0-9_.-]{2,31}$'`),
     check('users_scope_by_role', sql`(${t.role} = 'admin') = (${t.scopeCode} is null)`),
     check('users_approver_commission', sql`not ${t.approver} or ${t.role} = 'commission'`),
+    check('users_contact_length', sql`length(${t.contact}) <= 254`),
   ],
 );
 

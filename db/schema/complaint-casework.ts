@@ -46,8 +46,12 @@ export const complaintCountySettings = pgTable(
   ],
 );
 
-/** forward: to the commission with jurisdiction (转送); hand_down: to a township commission (交办); transfer: to a department (转办). */
-export const REFERRAL_KINDS = ['forward', 'hand_down', 'transfer'] as const;
+/**
+ * forward: to the commission with jurisdiction (转送); hand_down: to a township commission (交办);
+ * transfer: to a department (转办); escalate: moved one level up (提级), closed when made, with no
+ * limit of its own (`due_on` is the day it was sent).
+ */
+export const REFERRAL_KINDS = ['forward', 'hand_down', 'transfer', 'escalate'] as const;
 /** open: being worked; reported: the township's report (or the department's reply) is in; closed: accepted, or sent on (forward). */
 export const REFERRAL_STATES = ['open', 'reported', 'closed'] as const;
 

@@ -55,6 +55,7 @@ export const COMPLAINT_EVENT_KINDS = [
   'objectionPressed',
   'reopened',
   'replied',
+  'zoneAssigned',
 ] as const;
 export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
 

@@ -10,3 +10,4 @@ export * from './complaints.ts';
 export * from './complaint-casework.ts';
 export * from './supervision.ts';
 export * from './throttles.ts';
+export * from './notices.ts';

@@ -904,6 +904,7 @@ export const en: Record<MessageKey, string> = {
   'complaint.event.proposed': 'Handler asked for approval',
   'complaint.event.proposalApproved': 'Approved',
   'complaint.event.proposalRejected': 'Not approved',
+  'complaint.event.zoneAssigned': 'Assigned to a zone',
   'complaint.event.proposalWithdrawn': 'Request withdrawn',
   'complaint.event.interimReply': 'Interim reply',
   'console.interim': 'Send an interim reply',

@@ -903,6 +903,7 @@ export const zhCN = {
   'complaint.event.proposed': '承办人提请审批',
   'complaint.event.proposalApproved': '审批同意',
   'complaint.event.proposalRejected': '审批不同意',
+  'complaint.event.zoneAssigned': '分派片区',
   'complaint.event.proposalWithdrawn': '撤回提请',
   'complaint.event.interimReply': '阶段性答复',
   'console.interim': '发送阶段性答复',

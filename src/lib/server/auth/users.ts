@@ -334,7 +334,7 @@ export async function runUserAction(db: Db, actor: Actor, userId: string, fields
   }
 }
 
-export type UserSummary = Omit<UserRow, 'passwordHash'>;
+export type UserSummary = Omit<UserRow, 'passwordHash' | 'contact'>;
 
 /** Every column but the password hash: account lists never carry it. */
 const publicColumns = {

@@ -77,7 +77,7 @@ export async function assignZone(db: Db, actor: Actor, input: { complaintId: str
     const [zone] = await tx.select().from(zones).where(eq(zones.id, zoneId));
     if (!zone || zone.countyCode !== complaint.routedScopeCode) return fail({ zone: NOT_A_ZONE });
     await tx.update(complaints).set({ zoneId }).where(eq(complaints.id, complaintId));
-    await recordEvent(tx, { complaintId, actorId: actor.id, kind: 'note', public: false, text: `分派至${zone.name}` });
+    await recordEvent(tx, { complaintId, actorId: actor.id, kind: 'zoneAssigned', public: false, text: `分派至${zone.name}` });
     await recordAudit(tx, { actor, action: 'complaint.zoneAssigned', subjectType: 'complaint', subjectId: complaintId, scopeCode: complaint.routedScopeCode, detail: { zone: zone.name } });
     return ok();
   });
