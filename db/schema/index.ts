@@ -11,3 +11,4 @@ export * from './complaint-casework.ts';
 export * from './supervision.ts';
 export * from './throttles.ts';
 export * from './notices.ts';
+export * from './ledger-imports.ts';
