@@ -45,6 +45,7 @@ import sharp from 'sharp';
 import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
+import ComplaintToday from './complaints/today.astro';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import { actOnComplaint } from '../../lib/server/complaints/console.ts';
 import { assignHandler, handDown } from '../../lib/server/complaints/casework.ts';
@@ -119,6 +120,8 @@ const ROUTES: RouteCase[] = [
   // The county's transfer units and time limits: its own commission (no ?county= means "mine").
   { file: 'complaints/departments.astro', url: () => '/staff/complaints/departments', params: () => ({}), page: ComplaintDepartments, allowed: ['sanghe', 'liugang'], post: 'action=add&name=' },
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
+  // What waits today: every commission for its own work (a township: its hand-downs); nobody else.
+  { file: 'complaints/today.astro', url: () => '/staff/complaints/today', params: () => ({}), page: ComplaintToday, allowed: ['sanghe', 'liugang', 'township'] },
   { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
 ];
