@@ -132,8 +132,21 @@ export const complaints = pgTable(
     measures: jsonb('measures').$type<Array<(typeof MEASURES)[number]>>(),
     measuresNote: text('measures_note'),
     rating: integer('rating'),
+    /**
+     * The case number (桑纪举〔2026〕12号, complaints/case-numbers.ts), given once at filing by the
+     * commission it first reached (`case_scope_code`) and kept when the case is forwarded,
+     * escalated or handed down: it names the case, not its holder. `case_prefix` is that
+     * commission area's short name, frozen.
+     */
+    caseScopeCode: text('case_scope_code')
+      .notNull()
+      .references(() => areas.code),
+    caseYear: integer('case_year').notNull(),
+    caseSeq: integer('case_seq').notNull(),
+    casePrefix: text('case_prefix').notNull(),
   },
   (t) => [
+    unique('complaints_case_number').on(t.caseScopeCode, t.caseYear, t.caseSeq),
     index('complaints_routed_status_idx').on(t.routedScopeCode, t.status, t.filedOn),
     index('complaints_area_idx').on(t.areaCode, t.filedOn),
     index('complaints_handed_down_idx').on(t.handedDownTo),
@@ -195,6 +208,23 @@ export const complaintSubmissions = pgTable(
     createdOn: date('created_on', { mode: 'string' }).notNull(),
   },
   (t) => [unique('complaint_submissions_complaint').on(t.complaintId)],
+);
+
+/**
+ * The last case number given per commission and year. Filing takes the next one with an upsert on
+ * this row (which locks it until the filing commits), so two filings at once never share a number;
+ * a filing that rolls back gives its number back with it.
+ */
+export const complaintCaseCounters = pgTable(
+  'complaint_case_counters',
+  {
+    scopeCode: text('scope_code')
+      .notNull()
+      .references(() => areas.code),
+    year: integer('year').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scopeCode, t.year] })],
 );
 
 export type ComplaintRow = typeof complaints.$inferSelect;

@@ -14,7 +14,9 @@
  * shows it once the case is accepted). It is never a lookup key: the citizen's key stays the
  * receipt code, and nothing finds a case by its number outside the commission's own console.
  */
+import { sql } from 'drizzle-orm';
 import type { Lang } from '../../../i18n/index.ts';
+import { queryRows, type DbOrTx } from '../db.ts';
 
 export interface CaseNumber {
   /** The numbering commission area's short name, e.g. 桑 (桑河县). */
@@ -43,4 +45,31 @@ export function formatCaseNumber(number: CaseNumber | null | undefined, lang: La
 export function caseNumberOf(row: { casePrefix: string | null; caseYear: number | null; caseSeq: number | null }): CaseNumber | null {
   if (row.casePrefix === null || row.caseYear === null || row.caseSeq === null) return null;
   return { prefix: row.casePrefix, year: row.caseYear, seq: row.caseSeq };
+}
+
+/**
+ * The next case number of a commission for a filing day's year, inside the filing's transaction.
+ * The upsert locks the counter row until that transaction ends, so two filings at once queue
+ * there and never share a number; the unique constraint `complaints_case_number` holds it too.
+ * A rolled-back filing takes its increment with it. Only filings move the counter, never a staff
+ * step, so a number orders a filing among that commission's other filings and against nothing
+ * timed (the /report routes write no access log).
+ */
+export async function nextCaseNumber(tx: DbOrTx, scopeCode: string, filedOn: string): Promise<CaseNumber & { scopeCode: string }> {
+  const year = Number(filedOn.slice(0, 4));
+  const [row] = await queryRows<{ last_seq: number; name: string }>(
+    tx,
+    sql`with counter as (
+          insert into complaint_case_counters (scope_code, year, last_seq) values (${scopeCode}, ${year}, 1)
+          on conflict (scope_code, year) do update set last_seq = complaint_case_counters.last_seq + 1
+          returning last_seq)
+        select counter.last_seq, areas.name from counter, areas where areas.code = ${scopeCode}`,
+  );
+  if (!row) throw new Error('case number: the commission has no area');
+  return { scopeCode, prefix: casePrefixOf(row.name), year, seq: row.last_seq };
+}
+
+/** The columns a new complaint row takes from its number. */
+export function caseNumberColumns(number: CaseNumber & { scopeCode: string }) {
+  return { caseScopeCode: number.scopeCode, caseYear: number.year, caseSeq: number.seq, casePrefix: number.prefix };
 }

@@ -23,6 +23,7 @@ import { attachments } from '../../../../db/schema/attachments.ts';
 import { ComplaintInputSchema } from './model.ts';
 import { routeComplaint } from './routing.ts';
 import { recordEvent } from './cases.ts';
+import { caseNumberColumns, nextCaseNumber } from './case-numbers.ts';
 import { fail, ok, type Result } from '../result.ts';
 
 /** The receipt, shown once; `repeated` when this form had been filed before (the same receipt again). */
@@ -88,13 +89,17 @@ export async function fileComplaint(
   const filedOn = options.today ?? todayInShanghai();
   try {
     await db.transaction(async (tx) => {
+      // By jurisdiction over the person; one about the commission's own head skips that commission (rules on 检举控告).
+      const routedScopeCode = routeComplaint(area.code, input.subjectLevel, input.aboutCommissionHead);
+      // Numbered by the commission it reaches first; forwarding and escalation keep the number (case-numbers.ts).
+      const number = await nextCaseNumber(tx, routedScopeCode, filedOn);
       await tx.insert(complaints).values({
         id,
         receiptHmac: receiptHmac(config.receiptKey, receipt),
         category: input.category,
         areaCode: area.code,
-        // By jurisdiction over the person; one about the commission's own head skips that commission (rules on 检举控告).
-        routedScopeCode: routeComplaint(area.code, input.subjectLevel, input.aboutCommissionHead),
+        routedScopeCode,
+        ...caseNumberColumns(number),
         subjectLevel: input.subjectLevel,
         subjectRole: input.subjectRole ?? null,
         subjectName: input.subjectName || null,
