@@ -54,6 +54,17 @@ describe('village accounts, from the cadre to the public page', () => {
     await cadre.goto(q3);
     expect(await cadre.locator('.list-meta .tag').textContent()).toBe('草稿');
     expect(await cadre.locator('.notice').first().textContent()).toContain('第5行缺少维修验收单');
+    // The draft's table, actions column included, fits a 1280 px screen without cutting a column,
+    // and on a 360 px phone each entry is a block with nothing off the screen.
+    await cadre.setViewportSize({ width: 1280, height: 900 });
+    const fit = await cadre.locator('section[aria-labelledby="h-funds"] .table-scroll').evaluate((box) => ({ scroll: box.scrollWidth, client: box.clientWidth, columns: box.querySelectorAll('thead th').length }));
+    expect(fit.columns).toBe(11);
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+    await cadre.setViewportSize({ width: 360, height: 780 });
+    expect(await cadre.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await cadre.locator('#line-1').evaluate((row) => getComputedStyle(row).display)).toBe('block');
+    expect(await cadre.locator('#line-1 td[data-label="日期"]').evaluate((cell) => getComputedStyle(cell, '::before').content)).toBe('"日期"');
+    await cadre.setViewportSize({ width: 1280, height: 900 });
     // Line 7 (2,700 yuan of casual labour) was in fact paid in cash: over the cash threshold, a flag.
     await cadre.goto(`${q3}/entries/7`);
     await cadre.selectOption('#field-method', 'cash');
@@ -140,9 +151,13 @@ describe('village accounts, from the cadre to the public page', () => {
     await cadre.locator('#line-3 form').waitFor();
     expect(cadre.url()).toBe(before);
     await cadre.fill('#line3-field-amount', '900');
+    // The inline editor takes a voucher scan with the entry (htmx sends the form as multipart).
+    const receipt = await sharp({ create: { width: 90, height: 60, channels: 3, background: '#fdfaf2' } }).jpeg().toBuffer();
+    await cadre.setInputFiles('#line3-field-voucher', { name: '慰问品收据.jpg', mimeType: 'image/jpeg', buffer: receipt });
     await cadre.click('#line-3 form button[type="submit"]');
-    await cadre.locator('#line-3 td.num').waitFor();
-    expect(await cadre.locator('#line-3 td.num').textContent()).toBe('900.00');
+    await cadre.locator('#line-3 td[data-label="支出"]').waitFor();
+    expect(await cadre.locator('#line-3 td[data-label="支出"]').textContent()).toBe('900.00');
+    expect(await cadre.locator('#line-3 a.voucher-link').count()).toBe(1);
     expect(await cadre.locator('#ledger-totals').textContent()).toContain('3,250.50');
     expect(cadre.url()).toBe(before);
 

@@ -37,6 +37,7 @@ import { answerOpinion, raiseOpinion } from './supervision.ts';
 import { ASSET_ID_PREFIX, DEBT_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, debtFromForm, editIdPrefix, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
 import { parseFundEntriesFile, type ImportIssue } from './import/index.ts';
 import { parseYuanToFen } from './model.ts';
+import { voucherFromForm } from './vouchers.ts';
 
 /** Row-level problems of an import, listed under the error summary. */
 export type ImportProblem = Pick<ImportIssue, 'row' | 'message'> & { column?: string | null };
@@ -95,7 +96,11 @@ const ACTIONS = {
   },
   'add-entry': {
     permission: () => 'ledger.edit',
-    run: ({ db, actor, disclosure, fields }) => addFundEntry(db, actor, { disclosureId: disclosure.id, entry: fundEntryFromForm(fields) }),
+    run: async ({ db, actor, disclosure, fields, request }) => {
+      const voucher = await voucherFromForm(await request.formData());
+      if (!voucher.ok) return voucher;
+      return addFundEntry(db, actor, { disclosureId: disclosure.id, entry: fundEntryFromForm(fields), voucher: voucher.value });
+    },
   },
   'delete-entry': {
     permission: () => 'ledger.edit',
@@ -239,6 +244,8 @@ export async function runLedgerAction(db: Db, actor: Actor, disclosure: Disclosu
   if ('imported' in ran) return { kind: 'redirect', location: `/staff/ledgers/${disclosure.id}?imported=${ran.imported.count}&notices=${ran.imported.notices}` };
   if ('importFailed' in ran) return invalid(ran.importFailed.errors, ran.importFailed.problems, ran.importFailed.notices);
   if (!ran.ok) return ran.status === 403 ? { kind: 'forbidden' } : invalid(ran.errors);
-  const location = name === 'approve' ? `/villages/${disclosure.villageCode}?period=${disclosure.period}` : `/staff/ledgers/${disclosure.id}?done=${name}`;
+  // After an entry the add form is open again where the bookkeeper was (#add-entry), for the next one.
+  const location =
+    name === 'approve' ? `/villages/${disclosure.villageCode}?period=${disclosure.period}` : `/staff/ledgers/${disclosure.id}?done=${name}${name === 'add-entry' ? '#add-entry' : ''}`;
   return { kind: 'redirect', location };
 }

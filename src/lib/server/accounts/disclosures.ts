@@ -39,6 +39,7 @@ import { parsePeriod } from './periods.ts';
 import { can } from '../auth/permissions.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { fieldErrors } from '../validation.ts';
+import { insertVoucherRow, type CleanedVoucher } from './voucher-rows.ts';
 
 export interface DisclosureLines {
   funds: FundEntryRow[];
@@ -281,32 +282,49 @@ async function nextLine(db: DbOrTx, table: typeof fundEntries | typeof assetItem
   return (row?.n ?? 0) + 1;
 }
 
-export async function addFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; entry: unknown }): Promise<Result<{ lineNo: number }>> {
+/**
+ * Adds an entry, with its voucher scan when the form carried one (`voucher`, already cleaned by
+ * `cleanUpload` outside the lock): both are written or neither. The audit row names the scan.
+ */
+export async function addFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; entry: unknown; voucher?: CleanedVoucher }): Promise<Result<{ lineNo: number }>> {
   const ref = parseRef(DisclosureRef, input);
   if (!ref.ok) return ref;
   return editDraft(db, actor, ref.value.disclosureId, 'fundEntry.added', async (tx, disclosure) => {
     const checked = await checkFundEntry(tx, disclosure, input.entry);
     if (!checked.ok) return checked;
     const lineNo = await nextLine(tx, fundEntries, disclosure.id);
-    await tx.insert(fundEntries).values(fundRow(disclosure.id, lineNo, checked.value));
-    return { ...ok({ lineNo }), detail: { lineNo } };
+    const [entry] = await tx.insert(fundEntries).values(fundRow(disclosure.id, lineNo, checked.value)).returning({ id: fundEntries.id });
+    const scan = await attachVoucher(tx, actor, disclosure.id, entry!.id, input.voucher);
+    if (!scan.ok) return scan;
+    return { ...ok({ lineNo }), detail: { lineNo, ...scan.value } };
   });
 }
 
-export async function updateFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo: number; entry: unknown }): Promise<Result> {
+/** Saves an entry's fields, and adds the voucher scan the edit form carried, if any: both or neither. */
+export async function updateFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo: number; entry: unknown; voucher?: CleanedVoucher }): Promise<Result> {
   const ref = parseRef(LineRef, input);
   if (!ref.ok) return ref;
   const { disclosureId, lineNo } = ref.value;
   return editDraft(db, actor, disclosureId, 'fundEntry.updated', async (tx, disclosure) => {
     const checked = await checkFundEntry(tx, disclosure, input.entry);
     if (!checked.ok) return checked;
-    const updated = await tx
+    const [updated] = await tx
       .update(fundEntries)
       .set(fundRow(disclosureId, lineNo, checked.value))
       .where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)))
       .returning({ id: fundEntries.id });
-    return updated.length ? { ...ok(), detail: { lineNo } } : fail({ form: '没有找到该分录' });
+    if (!updated) return fail({ form: '没有找到该分录' });
+    const scan = await attachVoucher(tx, actor, disclosureId, updated.id, input.voucher);
+    if (!scan.ok) return scan;
+    return { ...ok(), detail: { lineNo, ...scan.value } };
   });
+}
+
+/** The scan an entry form carried, written beside the entry; what the audit row says of it. */
+async function attachVoucher(tx: DbOrTx, actor: Actor | null, disclosureId: number, fundEntryId: number, voucher: CleanedVoucher | undefined): Promise<Result<Record<string, string>>> {
+  if (!voucher) return ok({});
+  const inserted = await insertVoucherRow(tx, actor, { disclosureId, fundEntryId }, voucher);
+  return inserted.ok ? ok({ attachment: inserted.value.id, sha256: voucher.sha256 }) : inserted;
 }
 
 export async function deleteFundEntry(db: Db, actor: Actor | null, input: { disclosureId: number; lineNo: number }): Promise<Result> {

@@ -10,11 +10,11 @@ import { uploadsFromForm } from '../attachments/index.ts';
 import { can } from '../auth/permissions.ts';
 import type { Db } from '../db.ts';
 import { readForm } from '../forms.ts';
-import type { Actor, FieldErrors } from '../result.ts';
+import type { Actor, FieldErrors, Result } from '../result.ts';
 import { getDisclosure, getLines, updateFundEntry, type PeriodTotals } from './disclosures.ts';
 import { formErrors, fundEntryFromForm } from './form-fields.ts';
 import { formatFen } from './model.ts';
-import { addVoucher, listVouchers, removeVoucher, type VoucherInfo } from './vouchers.ts';
+import { addVoucher, listVouchers, removeVoucher, voucherFromForm, type VoucherInfo } from './vouchers.ts';
 import { loadWorkspace } from './workspace.ts';
 
 type Refusal = { kind: 'forbidden' } | { kind: 'notFound' } | { kind: 'redirect'; location: string };
@@ -44,8 +44,11 @@ function entryValues(entry: FundEntryRow): Record<string, string> {
   };
 }
 
-async function update(db: Db, actor: Actor, found: Found, fields: Record<string, string>) {
-  return updateFundEntry(db, actor, { disclosureId: found.disclosure.id, lineNo: found.lineNo, entry: fundEntryFromForm(fields) });
+/** Saves the entry's fields with the scan the form carried, if any (a scan that cannot be cleaned saves nothing). */
+async function update(db: Db, actor: Actor, found: Found, fields: Record<string, string>, form: FormData): Promise<Result> {
+  const voucher = await voucherFromForm(form);
+  if (!voucher.ok) return voucher;
+  return updateFundEntry(db, actor, { disclosureId: found.disclosure.id, lineNo: found.lineNo, entry: fundEntryFromForm(fields), voucher: voucher.value });
 }
 
 export interface EntryPageView extends Found {
@@ -83,7 +86,7 @@ export async function fundEntryPage(db: Db, actor: Actor, params: { id?: string;
       voucherErrors = done.errors;
     } else {
       values = Object.fromEntries([...form.entries()].filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
-      const updated = await update(db, actor, found, values);
+      const updated = await update(db, actor, found, values, form);
       if (updated.ok) return { kind: 'redirect', location: `${here}?done=edit-entry#line-${lineNo}` };
       errors = formErrors(updated.errors);
     }
@@ -118,8 +121,8 @@ export async function fundEntryPartial(db: Db, actor: Actor, params: { id?: stri
   if (request.method !== 'POST') {
     return new URL(request.url).searchParams.get('view') === 'row' ? asRow(found.entry) : { kind: 'form', status: 200, found, values: entryValues(found.entry), errors: {} };
   }
-  const { fields } = await readForm(request);
-  const updated = await update(db, actor, found, fields);
+  const { fields } = await readForm(request.clone());
+  const updated = await update(db, actor, found, fields, await request.formData());
   if (!updated.ok) return { kind: 'form', status: 400, found, values: fields, errors: formErrors(updated.errors) };
   const workspace = (await loadWorkspace(db, found.disclosure.id, false))!;
   return asRow(workspace.lines.funds.find((entry) => entry.lineNo === found.lineNo) ?? found.entry, workspace.totals);

@@ -10,7 +10,7 @@ import { findVillagesByName, getAncestors, getArea, type VillageHit } from '../a
 import { subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { getLines, listPublished, periodBreakdown, periodTotals, type DisclosureLines, type PeriodBreakdown } from './disclosures.ts';
-import { SUBJECTS } from './model.ts';
+import { inDateOrder, SUBJECTS } from './model.ts';
 import type { HistoryKind } from './labels.ts';
 import { listPublishedMajorMatters } from './major-matters.ts';
 import { listOpinions, type OpinionView } from './supervision.ts';
@@ -166,7 +166,7 @@ export async function loadVillagePage(db: DbOrTx, villageCode: string, period?: 
   const target = period ? published.find((row) => row.period === period) : published.at(-1);
   let shown: PublishedPeriodView | undefined;
   if (target) {
-    const lines = await getLines(db, target.id);
+    const lines = inDateOrder(await getLines(db, target.id));
     const { incomeFen, expenseFen, closingBalanceFen } = periodTotals(target.openingBalanceFen, lines.funds);
     const links = await adjustmentLinks(db, villageCode);
     shown = {

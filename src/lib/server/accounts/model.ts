@@ -122,6 +122,15 @@ export function legacySubjectFor(legacy: string, words: string): Subject | undef
   return legacy === '发包及上交收入' && HANDED_OVER_PROFIT.test(words) ? '投资收益' : LEGACY_SUBJECTS[legacy];
 }
 
+/**
+ * A period's lines as people read them: funds entries by date, then line number (an import or a late
+ * entry may be numbered out of date order). Only for showing: the hashed content keeps line order.
+ */
+export function inDateOrder<L extends { funds: Array<{ entryDate: string; lineNo: number }> }>(lines: L): L {
+  const funds = [...lines.funds].sort((a, b) => (a.entryDate < b.entryDate ? -1 : a.entryDate > b.entryDate ? 1 : a.lineNo - b.lineNo));
+  return { ...lines, funds };
+}
+
 export const DIRECTIONS = ['income', 'expense'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 

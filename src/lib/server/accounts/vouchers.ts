@@ -3,15 +3,16 @@
  * good once it is published. Shown to staff who may see the village's ledger, never to the public:
  * vouchers carry names, account numbers and signatures of private people.
  */
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { attachments, type AttachmentRow } from '../../../../db/schema/attachments.ts';
 import { fundEntries } from '../../../../db/schema/accounts.ts';
-import { cleanUpload, extensionOf } from '../attachments/index.ts';
+import { cleanUpload, extensionOf, uploadsFromForm } from '../attachments/index.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { editDraft, getDisclosure, NOT_DRAFT_MESSAGE } from './disclosures.ts';
-import type { Actor, Result } from '../result.ts';
+import { fail, ok, type Actor, type Result } from '../result.ts';
+import { insertVoucherRow, type CleanedVoucher } from './voucher-rows.ts';
 
-export const MAX_VOUCHERS_PER_ENTRY = 5;
+export { MAX_VOUCHERS_PER_ENTRY } from './voucher-rows.ts';
 
 export type VoucherInfo = Omit<AttachmentRow, 'bytes' | 'originalCiphertext' | 'complaintId'>;
 
@@ -42,6 +43,17 @@ export async function getVoucher(db: DbOrTx, disclosureId: number, attachmentId:
 }
 
 /**
+ * The optional scan of an entry form's `voucher` field, cleaned (outside any lock) for the command
+ * that saves the entry with it; none chosen is fine, one that cannot be cleaned is the field's error.
+ */
+export async function voucherFromForm(form: FormData): Promise<Result<CleanedVoucher | undefined>> {
+  const [file] = await uploadsFromForm(form, 'voucher');
+  if (!file) return ok(undefined);
+  const cleaned = await cleanUpload(file.bytes);
+  return cleaned.ok ? ok(cleaned) : fail({ voucher: `文件“${file.name.slice(0, 60)}”：${cleaned.message}，请重新选择` });
+}
+
+/**
  * Attaches a scan to a draft's entry. The file is cleaned first (slow, outside any lock); then, as
  * every draft edit, under the disclosure row lock with the draft status and the actor's village
  * checked again (`editDraft`). `name` is the uploaded file's name, used only in messages.
@@ -52,7 +64,6 @@ export async function addVoucher(db: Db, actor: Actor, disclosureId: number, lin
   if (!disclosure || disclosure.status !== 'draft') return { ok: false, errors: { file: '只有草稿状态可以上传凭证' } };
   const cleaned = await cleanUpload(upload);
   if (!cleaned.ok) return { ok: false, errors: { file: name ? `文件“${name.slice(0, 60)}”：${cleaned.message}` : cleaned.message } };
-  const id = crypto.randomUUID();
   return editDraft(
     db,
     actor,
@@ -60,24 +71,10 @@ export async function addVoucher(db: Db, actor: Actor, disclosureId: number, lin
     'voucher.added',
     async (tx) => {
       const [entry] = await tx.select().from(fundEntries).where(and(eq(fundEntries.disclosureId, disclosureId), eq(fundEntries.lineNo, lineNo)));
-      if (!entry) return { ok: false, errors: { file: '没有找到该分录' } };
-      const [existing] = await tx.select({ n: count() }).from(attachments).where(eq(attachments.fundEntryId, entry.id));
-      if ((existing?.n ?? 0) >= MAX_VOUCHERS_PER_ENTRY) return { ok: false, errors: { file: `每笔分录最多上传${MAX_VOUCHERS_PER_ENTRY}个凭证文件` } };
-      await tx.insert(attachments).values({
-        id,
-        kind: 'voucher',
-        disclosureId,
-        fundEntryId: entry.id,
-        mime: cleaned.mime,
-        sizeBytes: cleaned.bytes.byteLength,
-        sha256: cleaned.sha256,
-        stripped: cleaned.stripped,
-        bytes: cleaned.bytes,
-        // Voucher scans keep their upload time; complaint files may not have one (a CHECK enforces both).
-        createdAt: new Date(),
-        createdBy: actor.id,
-      });
-      return { ok: true, value: { id }, detail: { line: lineNo, attachment: id, mime: cleaned.mime, sha256: cleaned.sha256 } };
+      if (!entry) return fail({ file: '没有找到该分录' });
+      const inserted = await insertVoucherRow(tx, actor, { disclosureId, fundEntryId: entry.id }, cleaned);
+      if (!inserted.ok) return fail({ file: inserted.errors.voucher ?? '' });
+      return { ...inserted, detail: { line: lineNo, attachment: inserted.value.id, mime: cleaned.mime, sha256: cleaned.sha256 } };
     },
     { refuse, auditAction: 'disclosure.voucherAdded' },
   );

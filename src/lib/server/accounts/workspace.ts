@@ -18,6 +18,7 @@ import { cadenceOf, periodKindOf } from './cadence.ts';
 import type { HistoryKind } from './labels.ts';
 import { answeredFlags, type AnsweredFlag } from './period-flags.ts';
 import { lastFinishedPeriod, periodContaining } from './periods.ts';
+import { inDateOrder } from './model.ts';
 
 export interface QueueRow {
   disclosure: DisclosureRow;
@@ -110,7 +111,7 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
   if (!disclosure) return undefined;
   const village = await getArea(db, disclosure.villageCode);
   if (!village) return undefined;
-  const lines = await getLines(db, disclosure.id);
+  const lines = inDateOrder(await getLines(db, disclosure.id));
   const events = (
     await db
       .select({ at: disclosureEvents.at, kind: disclosureEvents.kind, reason: disclosureEvents.reason, actorName: users.displayName })

@@ -171,7 +171,7 @@ describe('the ledger workspace’s error summary', () => {
 
   it('a valid form still redirects, and a refused one writes nothing', async () => {
     const added = await post(draftId, 'qianying.kj', form({ action: 'add-entry', entryDate: '2024-11-05', direction: 'income', amount: '500.00', subject: '其他收入', summary: '银行存款利息', counterparty: '桑河农商银行', method: 'transfer', voucherNo: '记-2024Q4-001' }), FORM);
-    expect(added).toMatchObject({ status: 303, location: `/staff/ledgers/${draftId}?done=add-entry` });
+    expect(added).toMatchObject({ status: 303, location: `/staff/ledgers/${draftId}?done=add-entry#add-entry` });
     const refused = await post(draftId, 'qianying.jd', form({ action: 'delete-entry', line: '1' }), FORM);
     expect(refused.status).toBe(403);
     expect((await getLines(test.db, draftId)).funds.map((f) => f.summary)).toEqual(['银行存款利息']);
