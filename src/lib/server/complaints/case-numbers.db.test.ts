@@ -10,7 +10,9 @@ import { createTestDatabase, type TestDatabase } from '../../../../tests/support
 import { raceBehindLock } from '../../../../tests/support/race.ts';
 import { caseNumberOf, formatCaseNumber } from './case-numbers.ts';
 import { forwardComplaint } from './casework.ts';
+import { actOnComplaint } from './console.ts';
 import { fileComplaint } from './filing.ts';
+import { trackComplaint } from './tracking.ts';
 
 const SANGHE = '990121000000';
 const LIUGANG = '990122000000';
@@ -54,6 +56,17 @@ describe('case numbers at filing', () => {
     // The next 柳岗县 filing is not pushed along by the forwarded case.
     const liugang = await file('编号：柳岗县自己的来信', '2033-05-07', { areaCode: '990122001000' });
     expect(formatCaseNumber(caseNumberOf(liugang))).toBe('柳纪举〔2033〕1号');
+  });
+
+  it('shows the reporter the number on /track once the case is accepted, never before', async () => {
+    const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title: '编号：回执查询显示编号', content, anonymous: true }, { today: '2036-04-01' });
+    if (!filed.ok) throw new Error('filing failed');
+    expect((await trackComplaint(test.db, filed.value.receipt))!.caseNumber).toBeNull();
+    const [row] = await test.db.select().from(complaints).where(eq(complaints.title, '编号：回执查询显示编号'));
+    const [account] = await test.db.select().from(users).where(eq(users.username, 'sanghe.jw'));
+    const actor = { id: account!.id, username: account!.username, role: account!.role, scopeCode: account!.scopeCode };
+    expect((await actOnComplaint(test.db, actor, { complaintId: row!.id, action: 'accept' })).ok).toBe(true);
+    expect(formatCaseNumber((await trackComplaint(test.db, filed.value.receipt))!.caseNumber)).toBe('桑纪举〔2036〕1号');
   });
 
   it('never gives one number twice when two filings meet at the counter', async () => {

@@ -43,6 +43,7 @@ describe('the complaint queue CSV', () => {
     const rows: Record<string, string>[] = parse(queueCsv(queue).replace(/^\uFEFF/, ''), { columns: true });
     expect(rows.map((row) => row['标题']).sort()).toEqual(TITLES.map((title) => `'${title}`).sort());
     expect(rows.every((row) => row['登记日期'] === '2026-11-10' && row['地点'] === '前营村')).toBe(true);
+    expect(rows.map((row) => row['案件编号']).sort()).toEqual(['桑纪举〔2026〕1号', '桑纪举〔2026〕2号', '桑纪举〔2026〕3号', '桑纪举〔2026〕4号']);
   });
 });
 

@@ -13,6 +13,7 @@ import { complaintReachSql, type Actor } from '../auth/permissions.ts';
 import type { DbOrTx } from '../db.ts';
 import { toCsv, type CsvColumn } from '../spreadsheet.ts';
 import { todayInShanghai } from '../time.ts';
+import { caseNumberOf, formatCaseNumber } from './case-numbers.ts';
 import { nextDeadline, type Deadline } from './deadlines.ts';
 import { complaintCategoryKey, disposalKey } from './labels.ts';
 import { listZones } from './zones.ts';
@@ -111,6 +112,7 @@ export async function loadComplaintQueue(db: DbOrTx, actor: Actor, params: URLSe
 const zh = translator('zh-CN');
 
 const QUEUE_CSV_COLUMNS: CsvColumn<QueueEntry>[] = [
+  { header: '案件编号', value: ({ complaint }) => formatCaseNumber(caseNumberOf(complaint)) },
   { header: '登记日期', value: ({ complaint }) => complaint.filedOn },
   { header: '标题', value: ({ complaint }) => complaint.title },
   { header: '类别', value: ({ complaint }) => zh(complaintCategoryKey(complaint.category)) },

@@ -7,6 +7,7 @@
  * of one rating must not both count), then writes the change and a public case event. Citizen steps
  * write no audit row: its time would date the reporter's step finer than the day.
  */
+import { caseNumberOf, type CaseNumber } from './case-numbers.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { complaintObjections } from '../../../../db/schema/complaint-casework.ts';
@@ -44,6 +45,11 @@ export interface CitizenView {
   mayObject: boolean;
   timeline: TimelineStep[];
   next: NextStep | null;
+  /**
+   * The case number (桑纪举〔2026〕12号), once the case has been accepted: the reply letter quotes it.
+   * Shown, never asked for — the receipt code stays the reporter's only key.
+   */
+  caseNumber: CaseNumber | null;
   /**
    * For a case merged into another (issue 11 item 7): the main case's status, its commission's
    * public steps and reply — never the other reporter's title, material or rating.
@@ -92,6 +98,7 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
   if (!complaint) return null;
   const [latest] = await listObjections(db, complaint.id);
   const main = await mainCase(db, complaint);
+  const timeline = await publicTimeline(db, complaint.id);
   const merged = main
     ? {
         status: main.status,
@@ -111,8 +118,9 @@ export async function trackComplaint(db: DbOrTx, rawReceipt: string | null | und
     objection: latest ? { filedOn: latest.filedOn, dueOn: latest.dueOn, answered: latest.state === 'answered' } : null,
     mayObject: !(await objectionRefused(db, complaint)),
     mayRate: complaint.status === 'concluded' && !!complaint.publicReply && !isRating(complaint.rating),
-    timeline: await publicTimeline(db, complaint.id),
+    timeline,
     next: citizenNextStep(complaint),
+    caseNumber: timeline.some((step) => step.kind === 'accepted') ? caseNumberOf(complaint) : null,
     merged,
   };
 }
