@@ -46,6 +46,9 @@ import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import ComplaintToday from './complaints/today.astro';
+import ComplaintsSent from './complaints/sent/index.astro';
+import ComplaintSentTrace from './complaints/sent/[id].astro';
+import { forwardComplaint } from '../../lib/server/complaints/casework.ts';
 import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import { actOnComplaint } from '../../lib/server/complaints/console.ts';
 import { assignHandler, handDown } from '../../lib/server/complaints/casework.ts';
@@ -122,6 +125,9 @@ const ROUTES: RouteCase[] = [
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
   // What waits today: every commission for its own work (a township: its hand-downs); nobody else.
   { file: 'complaints/today.astro', url: () => '/staff/complaints/today', params: () => ({}), page: ComplaintToday, allowed: ['sanghe', 'liugang', 'township'] },
+  // The cases a commission sent on: its own trace (a township sends nothing); one trace only for the sender — not the receiver.
+  { file: 'complaints/sent/index.astro', url: () => '/staff/complaints/sent', params: () => ({}), page: ComplaintsSent, allowed: ['sanghe', 'liugang'] },
+  { file: 'complaints/sent/[id].astro', url: () => `/staff/complaints/sent/${sentReferralId}`, params: () => ({ id: sentReferralId }), page: ComplaintSentTrace, allowed: ['sanghe'] },
   { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
 ];
@@ -135,6 +141,8 @@ const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers
 let voucherId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
 let complaintId = '';
+/** 桑河县's forward of another case to 柳岗县. */
+let sentReferralId = '';
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -213,6 +221,13 @@ beforeAll(async () => {
   );
   if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
   complaintId = (await test.db.select({ id: complaints.id }).from(complaints))[0]!.id;
+  // A case 桑河县 forwarded to 柳岗县: the sender's trace.
+  const sent = await fileComplaint(test.db, { category: 'conduct', areaCode: '990121001201', title: '柳岗县干部在桑河县的事', content: '柳岗县派驻的干部在桑河县前营村收取好处费，群众意见很大，请查处。', anonymous: true });
+  if (!sent.ok) throw new Error(JSON.stringify(sent.errors));
+  const [sentCase] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, '柳岗县干部在桑河县的事'));
+  const forwarded = await forwardComplaint(test.db, actors.get('sanghe')!, { complaintId: sentCase!.id, toScopeCode: '990122000000', reason: '被反映人系柳岗县管理的干部，按管理权限转送' });
+  if (!forwarded.ok) throw new Error(JSON.stringify(forwarded.errors));
+  sentReferralId = (await queryRows<{ id: string }>(test.db, sql`select id from complaint_referrals where complaint_id = ${sentCase!.id}`))[0]!.id;
 });
 afterAll(async () => test?.dispose());
 

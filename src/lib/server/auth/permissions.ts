@@ -57,6 +57,7 @@ export type Action =
   | 'complaint.report'
   | 'complaint.supervise'
   | 'complaint.configure'
+  | 'complaint.trace'
   | 'zone.manage';
 
 export interface Resource {
@@ -192,6 +193,11 @@ function canOnComplaint(actor: Actor, action: Action, resource: Resource): boole
     // Zones are a county's own arrangement: its commission (or the city's) manages them.
     const level = levelOfCode(actor.scopeCode!);
     return (level === 'county' || level === 'city' || level === 'province') && !!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode);
+  }
+  if (action === 'complaint.trace') {
+    // The trace of the cases a commission sent on (forwarded, escalated, handed down, transferred):
+    // its own commission's, read-only, whether or not it still reaches the case.
+    return reach.kind === 'routed' && !!resource.scopeCode && resource.scopeCode === actor.scopeCode;
   }
   if (!reaches(reach, resource)) return false;
   switch (action) {

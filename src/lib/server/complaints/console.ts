@@ -10,7 +10,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { attachments } from '../../../../db/schema/attachments.ts';
-import { complaintProposals, type ComplaintDepartmentRow, type ComplaintObjectionRow, type ComplaintProposalRow, type ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
+import { complaintProposals, complaintReferrals, type ComplaintDepartmentRow, type ComplaintObjectionRow, type ComplaintProposalRow, type ComplaintReferralRow } from '../../../../db/schema/complaint-casework.ts';
 import { complaints, type ComplaintRow, type ZoneRow } from '../../../../db/schema/complaints.ts';
 import { getArea, listChildren } from '../areas/index.ts';
 import { levelOfCode } from '../areas/codes.ts';
@@ -25,6 +25,7 @@ import { forwardTargets, listHandlers, openReferral } from './casework.ts';
 import { decryptBytes } from './crypto.ts';
 import { caseDeadlines, forwardDue, type Deadline } from './deadlines.ts';
 import { listDepartments } from './departments.ts';
+import { loadCaseHistory, type HistoryStep } from './history.ts';
 import type { ComplaintEventKind } from './labels.ts';
 import { listObjections } from './objections.ts';
 import { listProposals } from './proposals.ts';
@@ -108,6 +109,11 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
     await recordEvent(tx, { complaintId: id, actorId: actor.id, kind: step.event, public: step.public, text: eventText(parsed.data) });
     if (parsed.data.action === 'escalate') {
       await recordEvent(tx, { complaintId: id, actorId: actor.id, kind: 'note', public: false, text: `提级理由：${parsed.data.text}` });
+      if (escalatedTo && escalatedTo !== current.routedScopeCode) {
+        // The sender's trace of it (history.ts): closed when made, no limit of its own.
+        const today = todayInShanghai();
+        await tx.insert(complaintReferrals).values({ id: crypto.randomUUID(), complaintId: id, kind: 'escalate', fromScopeCode: current.routedScopeCode, toScopeCode: escalatedTo, sentBy: actor.id, sentOn: today, dueOn: today, state: 'closed', report: parsed.data.text, closedOn: today });
+      }
     }
     await recordAudit(tx, {
       actor,
@@ -148,6 +154,8 @@ export interface CaseView {
   approver: boolean;
   /** The holding commission's accounts, for naming the handler. */
   handlers: Array<{ id: string; displayName: string; approver: boolean }>;
+  /** The history with each staff step's minute and officer (internal only; history.ts). */
+  history: HistoryStep[];
   /** Everyone who took a step on the case or decided a proposal, for naming them (internal only). */
   officers: Array<{ id: string; displayName: string }>;
   forwardTargets: Array<{ code: string; name: string }>;
@@ -159,7 +167,7 @@ export interface CaseView {
 /** What the case page shows besides the case and its history. */
 export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: ComplaintRow): Promise<CaseView> {
   const county = levelOfCode(complaint.routedScopeCode) === 'county' ? complaint.routedScopeCode : null;
-  const [area, files, duplicates, zoneList, referral, proposals, objections, handlers, targets, townships, departments, account, officers] = await Promise.all([
+  const [area, files, duplicates, zoneList, referral, proposals, objections, handlers, targets, townships, departments, account, officers, history] = await Promise.all([
     getArea(db, complaint.areaCode),
     listComplaintAttachments(db, complaint.id),
     complaint.mergedIntoId || !OPEN_STATUSES.includes(complaint.status) ? [] : findLikelyDuplicates(db, actor, complaint),
@@ -179,6 +187,7 @@ export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: Complain
             union select proposed_by from complaint_proposals where complaint_id = ${complaint.id}
             union select decided_by from complaint_proposals where complaint_id = ${complaint.id})`,
     ),
+    loadCaseHistory(db, complaint.id),
   ]);
   const resource = caseResource(complaint);
   const named = async (row: ComplaintReferralRow | undefined) => {
@@ -205,6 +214,7 @@ export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: Complain
     },
     approver: account[0]?.approver === true,
     handlers,
+    history,
     officers: officers.map((row) => ({ id: row.id, displayName: row.display_name })),
     forwardTargets: targets,
     townships: townships
