@@ -1174,11 +1174,6 @@ export const en: Record<MessageKey, string> = {
   'staff.overview.setCadence': 'Set',
   'staff.overview.done': 'Cadence updated; it applies to periods opened from now on.',
   'staff.overview.cadenceLabel': 'Cadence of {village}',
-  'staff.nav.overview': 'Villages overview',
-  'staff.dashboard.overview': 'Status and supervision opinions of the villages in your area; the township agency sets each village’s cadence here.',
-  'villages.history.opinion': 'Supervision opinion of the commission',
-  'villages.history.answer': 'Answer of the township agency',
-};
   'staff.overview.flags': 'Red flags of the period in review',
   'staff.overview.problems': 'Problems to fix',
   'staff.overview.next': 'Next step',
@@ -1193,3 +1188,8 @@ export const en: Record<MessageKey, string> = {
   'staff.overview.missingHint': 'In a village without a supervision committee account nobody can countersign: every submission would wait for the committee forever. Someone who manages staff accounts opens it (Staff accounts → New account).',
   'staff.overview.nextStep.review': 'Review and publish',
   'staff.overview.nextStep.supervise': 'Look and raise an opinion',
+  'staff.nav.overview': 'Villages overview',
+  'staff.dashboard.overview': 'Status and supervision opinions of the villages in your area; the township agency sets each village’s cadence here.',
+  'villages.history.opinion': 'Supervision opinion of the commission',
+  'villages.history.answer': 'Answer of the township agency',
+};

@@ -1172,13 +1172,6 @@ export const zhCN = {
   'staff.overview.setCadence': '设定',
   'staff.overview.done': '公开频次已更新，自下一次建立的期间起生效。',
   'staff.overview.cadenceLabel': '{village}的公开频次',
-  'staff.nav.overview': '各村公开情况',
-  'staff.dashboard.overview': '辖区各村三资公开的状态和监督意见；三资代理服务中心在这里设定各村的公开频次。',
-  'villages.history.opinion': '纪委监委监督意见',
-  'villages.history.answer': '乡镇三资代理服务中心答复',
-} as const;
-
-export type MessageKey = keyof typeof zhCN;
   'staff.overview.flags': '待审期间的红色提示',
   'staff.overview.problems': '需要处理的问题',
   'staff.overview.next': '下一步',
@@ -1193,3 +1186,10 @@ export type MessageKey = keyof typeof zhCN;
   'staff.overview.missingHint': '没有村务监督委员会账号的村，报账员提交后无人签核，期间会一直停在“待监委会签核”。请有账号管理权限的工作人员为该村开设账号（员工账号 → 新建账号）。',
   'staff.overview.nextStep.review': '审核并公开',
   'staff.overview.nextStep.supervise': '查看并提出监督意见',
+  'staff.nav.overview': '各村公开情况',
+  'staff.dashboard.overview': '辖区各村三资公开的状态和监督意见；三资代理服务中心在这里设定各村的公开频次。',
+  'villages.history.opinion': '纪委监委监督意见',
+  'villages.history.answer': '乡镇三资代理服务中心答复',
+} as const;
+
+export type MessageKey = keyof typeof zhCN;
