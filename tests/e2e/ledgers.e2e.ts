@@ -141,8 +141,11 @@ describe('village accounts, from the cadre to the public page', () => {
     ].join('\n');
     await cadre.locator('details:has(input[name="action"][value="import"]) summary').click();
     await cadre.setInputFiles('#field-file', { name: '资金明细.csv', mimeType: 'text/csv', buffer: Buffer.from('\uFEFF' + csv, 'utf8') });
-    await cadre.check('input[name="replace"]');
+    await cadre.check('input[name="mode"][value="add"]');
     await submitForm(cadre, 'import');
+    // The preview first (nothing written yet), then the confirmation.
+    expect(await cadre.locator('#import-preview').textContent()).toContain('将导入3笔收支');
+    await submitForm(cadre, 'import-confirm');
     expect(await cadre.locator('.success').textContent()).toContain('已导入3笔');
 
     // Inline edit with htmx: the row turns into a form in place, and saving updates row and totals.

@@ -2,8 +2,10 @@
  * Building ledger import files for tests: CSV lines in template order, GBK bytes as Chinese Excel
  * writes them, XLSX workbooks, and assertions on the import result.
  */
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
+import { queryRows, type DbOrTx } from '../../src/lib/server/db.ts';
 import { FUND_COLUMNS } from '../../src/lib/server/accounts/import/index.ts';
 import type { ImportIssue, ImportResult } from '../../src/lib/server/accounts/import/index.ts';
 
@@ -99,4 +101,18 @@ export async function xlsx(rows: XlsxValue[][], configure?: (sheet: ExcelJS.Work
   for (const row of rows) sheet.addRow(row);
   configure?.(sheet, workbook);
   return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * Counts of every table an import may write, to show that a refused preview or confirmation wrote
+ * nothing (`stash: false` leaves out the preview stash, which a successful preview does write).
+ */
+export async function importRowCounts(db: DbOrTx, options: { stash?: boolean } = {}): Promise<Record<string, number>> {
+  const tables = ['fund_entries', 'attachments', 'disclosure_events', 'audit_events', ...(options.stash === false ? [] : ['ledger_import_previews'])];
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await queryRows<{ n: number | string }>(db, sql.raw(`select count(*)::int as n from ${table}`));
+    counts[table] = Number(row?.n ?? 0);
+  }
+  return counts;
 }

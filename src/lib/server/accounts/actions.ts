@@ -23,7 +23,6 @@ import {
   flagKeyField,
   deleteFundEntry,
   deleteLine,
-  replaceFundEntries,
   returnDisclosure,
   saveAsset,
   saveDebt,
@@ -35,7 +34,8 @@ import {
 import { publishMajorMatter, reportMajorMatter } from './major-matters.ts';
 import { answerOpinion, raiseOpinion } from './supervision.ts';
 import { ASSET_ID_PREFIX, DEBT_ID_PREFIX, RESOURCE_ID_PREFIX, assetFromForm, debtFromForm, editIdPrefix, formErrors, fundEntryFromForm, resourceFromForm } from './form-fields.ts';
-import { parseFundEntriesFile, type ImportIssue } from './import/index.ts';
+import { confirmImport, isImportMode, previewImport, type ImportPreview, type ImportRefusal } from './import/apply.ts';
+import type { ImportIssue } from './import/index.ts';
 import { parseYuanToFen } from './model.ts';
 import { voucherFromForm } from './vouchers.ts';
 
@@ -56,7 +56,9 @@ export type LedgerActionOutcome =
       errorIds: Record<string, string>;
       importErrors: ImportProblem[];
       importNotices: ImportProblem[];
-    };
+    }
+  /** An import checked and not yet written: the page shows what it will do and asks to confirm. `stale`: a confirmation found the draft changed. */
+  | { kind: 'preview'; preview: ImportPreview; stale: boolean };
 
 interface Context {
   db: Db;
@@ -69,7 +71,11 @@ interface Context {
   t: Translate;
 }
 
-type Ran = Result<unknown> | { imported: { count: number; notices: number } } | { importFailed: { errors: FieldErrors; problems: ImportProblem[]; notices: ImportProblem[] } };
+type Ran =
+  | Result<unknown>
+  | { imported: { count: number; notices: number; removed: number | null; vouchers: number } }
+  | { importFailed: { errors: FieldErrors; problems: ImportProblem[]; notices: ImportProblem[] } }
+  | { previewed: ImportPreview; stale: boolean };
 
 interface LedgerAction {
   permission: (disclosure: DisclosureRow) => Action;
@@ -148,7 +154,8 @@ const ACTIONS = {
     permission: () => 'ledger.edit',
     run: ({ db, actor, disclosure, fields }) => deleteLine(db, actor, { disclosureId: disclosure.id, kind: 'debt', lineNo: line(fields) }),
   },
-  import: { permission: () => 'ledger.edit', run: importFile },
+  import: { permission: () => 'ledger.edit', run: previewFile },
+  'import-confirm': { permission: () => 'ledger.edit', run: confirmFile },
   submit: {
     permission: () => 'ledger.edit',
     run: ({ db, actor, disclosure }) => submitDisclosure(db, actor, { disclosureId: disclosure.id }),
@@ -203,28 +210,42 @@ const isActionName = (name: string): name is LedgerActionName => Object.hasOwn(A
  * succeeded (approving leaves for the public page, an import says `?imported=`), or the entry
  * page's edit. Anything else in the address says nothing.
  */
-type Done = Exclude<LedgerActionName, 'approve' | 'import'> | 'edit-entry';
+type Done = Exclude<LedgerActionName, 'approve' | 'import' | 'import-confirm'> | 'edit-entry';
 
-const isDone = (done: string): done is Done => done === 'edit-entry' || (isActionName(done) && done !== 'approve' && done !== 'import');
+const isDone = (done: string): done is Done => done === 'edit-entry' || (isActionName(done) && done !== 'approve' && done !== 'import' && done !== 'import-confirm');
 
 /** The success message for `?done=`, checked against the catalog by the compiler; none for an unknown value. */
 export function ledgerDoneKey(done: string | null): MessageKey | undefined {
   return done !== null && isDone(done) ? `staff.ledgers.done.${done}` : undefined;
 }
 
-/** The import form: a file, a confirmation that it replaces the ledger, then the all-or-nothing import. */
-async function importFile({ db, actor, disclosure, request, t }: Context): Promise<Ran> {
+/** A refused preview or confirmation, as the import form shows it: the message on its field, the file's problems below. */
+function importRefused(refused: { errors: ImportRefusal; status?: number }, t: Translate): Ran {
+  if (refused.status === 403) return { ok: false, errors: { form: refused.errors.message }, status: 403 };
+  const { field, message, problems, notices } = refused.errors;
+  const said = field === 'file' && problems.length > 0 ? t('ledger.import.rejected', { count: problems.length }) : message;
+  return { importFailed: { errors: { [field]: said }, problems, notices } };
+}
+
+/** Step 1 of an import: the file and the mode (追加 or 替换) → a preview; nothing is written to the draft. */
+async function previewFile({ db, actor, disclosure, fields, request, t }: Context): Promise<Ran> {
   const form = await request.formData();
   const file = form.get('file');
-  if (!(file instanceof File) || file.size === 0) return { ok: false, errors: { file: t('ledger.import.noFile') } };
-  if (form.get('replace') !== 'yes') return { ok: false, errors: { replace: t('ledger.import.confirmReplace') } };
-  const parsed = await parseFundEntriesFile(new Uint8Array(await file.arrayBuffer()), file.name);
-  if (!parsed.ok) {
-    return { importFailed: { errors: { file: t('ledger.import.rejected', { count: parsed.errors.length }) }, problems: parsed.errors, notices: [] } };
-  }
-  const replaced = await replaceFundEntries(db, actor, { disclosureId: disclosure.id, rows: parsed.rows });
-  if (replaced.ok) return { imported: { count: replaced.value.count, notices: parsed.notices.length } };
-  return { importFailed: { errors: { file: t('ledger.import.rejected', { count: replaced.errors.length }) }, problems: replaced.errors, notices: parsed.notices } };
+  const errors: FieldErrors = {};
+  if (!(file instanceof File) || file.size === 0) errors.file = t('ledger.import.noFile');
+  if (!isImportMode(fields.mode)) errors.mode = t('ledger.import.chooseMode');
+  if (!(file instanceof File) || Object.keys(errors).length > 0) return { ok: false, errors };
+  const previewed = await previewImport(db, actor, { disclosureId: disclosure.id, mode: fields.mode, fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+  return previewed.ok ? { previewed: previewed.value, stale: false } : importRefused(previewed, t);
+}
+
+/** Step 2: the preview's confirmation (its token, the file's hash and the draft state it showed) → written, or a new preview if the draft changed. */
+async function confirmFile({ db, actor, disclosure, fields, t }: Context): Promise<Ran> {
+  const confirmed = await confirmImport(db, actor, { disclosureId: disclosure.id, token: fields.token ?? '', fileSha256: fields.fileSha256 ?? '', draftState: fields.draftState ?? '' });
+  if (!confirmed.ok) return importRefused(confirmed, t);
+  const done = confirmed.value;
+  if (done.kind === 'stale') return { previewed: done.preview, stale: true };
+  return { imported: { count: done.added, notices: done.notices, removed: done.mode === 'replace' ? done.removed : null, vouchers: done.vouchersDeleted } };
 }
 
 /** Runs the workspace form that was posted, for `actor` on `disclosure`. */
@@ -241,7 +262,11 @@ export async function runLedgerAction(db: Db, actor: Actor, disclosure: Disclosu
   if (!action) return invalid({ form: t('staff.unknownAction') });
   if (!can(actor, action.permission(disclosure), { scopeCode: disclosure.villageCode })) return { kind: 'forbidden' };
   const ran = await action.run({ db, actor, disclosure, fields, all, request, t });
-  if ('imported' in ran) return { kind: 'redirect', location: `/staff/ledgers/${disclosure.id}?imported=${ran.imported.count}&notices=${ran.imported.notices}` };
+  if ('imported' in ran) {
+    const { count, notices, removed, vouchers } = ran.imported;
+    return { kind: 'redirect', location: `/staff/ledgers/${disclosure.id}?imported=${count}&notices=${notices}${removed === null ? '' : `&removed=${removed}&vouchers=${vouchers}`}` };
+  }
+  if ('previewed' in ran) return { kind: 'preview', preview: ran.previewed, stale: ran.stale };
   if ('importFailed' in ran) return invalid(ran.importFailed.errors, ran.importFailed.problems, ran.importFailed.notices);
   if (!ran.ok) return ran.status === 403 ? { kind: 'forbidden' } : invalid(ran.errors);
   // After an entry the add form is open again where the bookkeeper was (#add-entry), for the next one.

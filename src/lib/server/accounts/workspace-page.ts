@@ -54,10 +54,13 @@ export interface WorkspaceView extends Omit<Workspace, 'events'> {
   history: Array<{ at: string; key: MessageKey; actorName: string | null; reason: string | null }>;
 }
 
+/** An import waiting for confirmation, shown above the workspace. */
+export type ImportPreviewOutcome = Extract<LedgerActionOutcome, { kind: 'preview' }>;
+
 export type LedgerWorkspacePage =
-  | Exclude<LedgerActionOutcome, { kind: 'invalid' }>
+  | Exclude<LedgerActionOutcome, { kind: 'invalid' | 'preview' }>
   | { kind: 'notFound' }
-  | { kind: 'page'; status: 200 | 400; view: WorkspaceView; failed: FailedForm | undefined };
+  | { kind: 'page'; status: 200 | 400 | 409; view: WorkspaceView; failed: FailedForm | undefined; preview?: ImportPreviewOutcome };
 
 export async function ledgerWorkspacePage(db: Db, actor: Actor, id: string | undefined, request: Request, t: Translate): Promise<LedgerWorkspacePage> {
   const disclosureId = Number.parseInt(id ?? '', 10);
@@ -65,13 +68,16 @@ export async function ledgerWorkspacePage(db: Db, actor: Actor, id: string | und
   // A period that does not exist is refused exactly like one out of scope: ids reveal nothing.
   if (!found || !can(actor, 'ledger.view', { scopeCode: found.villageCode })) return { kind: 'forbidden' };
   let failed: FailedForm | undefined;
+  let preview: ImportPreviewOutcome | undefined;
   if (request.method === 'POST') {
     const outcome = await runLedgerAction(db, actor, found, request, t);
-    if (outcome.kind !== 'invalid') return outcome;
-    failed = outcome;
+    if (outcome.kind === 'preview') preview = outcome;
+    else if (outcome.kind !== 'invalid') return outcome;
+    else failed = outcome;
   }
   const view = await workspaceView(db, actor, found, new URL(request.url).searchParams);
-  return view ? { kind: 'page', status: failed ? 400 : 200, view, failed } : { kind: 'notFound' };
+  // A confirmation that found the draft changed answers 409 with the new preview.
+  return view ? { kind: 'page', status: failed ? 400 : preview?.stale ? 409 : 200, view, failed, preview } : { kind: 'notFound' };
 }
 
 async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: URLSearchParams): Promise<WorkspaceView | undefined> {
@@ -87,6 +93,8 @@ async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: 
   const { status } = workspace.disclosure;
   const done = ledgerDoneKey(query.get('done'));
   const imported = query.get('imported');
+  const removed = query.get('removed');
+  const count = (value: string | null) => value !== null && /^\d{1,6}$/.test(value);
   return {
     ...rest,
     vouchers,
@@ -108,7 +116,13 @@ async function workspaceView(db: Db, actor: Actor, found: DisclosureRow, query: 
     mayPublishMajor: may('ledger.countersign'),
     previewVouchers: !(may('ledger.edit') && status === 'draft'),
     majorThresholdYuan: formatFen(getConfig().majorMatterFen),
-    notice: done ? { key: done } : imported && /^\d{1,6}$/.test(imported) ? { key: 'ledger.import.done', vars: { count: imported } } : undefined,
+    notice: done
+      ? { key: done }
+      : count(imported) && count(removed)
+        ? { key: 'ledger.import.replaced', vars: { count: imported!, removed: removed!, vouchers: count(query.get('vouchers')) ? query.get('vouchers')! : '0' } }
+        : count(imported)
+          ? { key: 'ledger.import.done', vars: { count: imported! } }
+          : undefined,
     history: events.map((event) => ({ at: formatShanghaiMinute(event.at), key: historyEventKey(event.kind), actorName: event.actorName, reason: event.reason })),
   };
 }

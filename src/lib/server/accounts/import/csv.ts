@@ -1,6 +1,6 @@
 /** Reading a CSV file into a table: decoding, syntax errors with their row and column, limits. */
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
-import { FUND_COLUMNS, columnForHeader } from './columns.ts';
+import { FUND_COLUMNS, columnForHeader, locateHeader } from './columns.ts';
 import { fail } from './issues.ts';
 import type { ImportIssue } from './issues.ts';
 import { decodeText } from './sniff.ts';
@@ -23,32 +23,35 @@ export function readCsv(bytes: Uint8Array, name: string): TableResult {
     return { ok: false, errors: [csvSyntaxIssue(error, text)] };
   }
 
-  const [header = [], ...rest] = records;
-  if (header.length > FUND_IMPORT_LIMITS.maxColumns) {
-    return fail(1, null, `表头有${header.length}列，超过${FUND_IMPORT_LIMITS.maxColumns}列的上限。请只保留模板中的列：${FUND_COLUMNS.join('、')}。`);
-  }
-  if (header.length === 1 && /[\t;；|]/.test(header[0] ?? '')) {
+  const first = records[0] ?? [];
+  if (first.length === 1 && /[\t;；|]/.test(first[0] ?? '')) {
     return fail(1, null, '第1行只有一列：文件似乎是用制表符或分号分隔的。请在 Excel 或 WPS 中另存为“CSV（逗号分隔）”后再上传。');
+  }
+  const rows: TableRow[] = [];
+  records.forEach((cells, index) => {
+    if (!cells.every((cell) => isBlank(cell))) rows.push({ row: index + 1, cells });
+  });
+  const { header, headerRow, body: candidates, notices } = locateHeader(rows);
+  if (header.length > FUND_IMPORT_LIMITS.maxColumns) {
+    return fail(headerRow, null, `表头有${header.length}列，超过${FUND_IMPORT_LIMITS.maxColumns}列的上限。请只保留模板中的列：${FUND_COLUMNS.join('、')}。`);
   }
 
   const body: TableRow[] = [];
   const errors: ImportIssue[] = [];
-  rest.forEach((cells, index) => {
-    const row = index + 2;
-    if (cells.every((cell) => isBlank(cell))) return;
+  for (const { row, cells } of candidates) {
     if (cells.length !== header.length) {
       errors.push({
         row,
         column: null,
         message: `第${row}行有${cells.length}列，表头有${header.length}列。请检查这一行是否多了或少了逗号；内容本身含有逗号时，要用英文双引号把整格括起来。`,
       });
-      return;
+      continue;
     }
     body.push({ row, cells });
-  });
+  }
   if (body.length > FUND_IMPORT_LIMITS.maxRows) return tooManyRows(body.length);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, header, body, notices: [] };
+  return { ok: true, header, headerRow, body, notices };
 }
 
 function csvSyntaxIssue(error: CsvError, text: string): ImportIssue {

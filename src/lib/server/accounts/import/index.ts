@@ -17,24 +17,27 @@
  * templates.
  */
 import { readCsv } from './csv.ts';
-import { capIssues, fail, unsupportedMessage } from './issues.ts';
+import { capIssues, fail, onePerRow, unsupportedMessage } from './issues.ts';
 import type { ImportResult } from './issues.ts';
-import { interpretTable } from './rows.ts';
+import { interpretTable, type ImportContext } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
 import { FUND_IMPORT_LIMITS } from './table.ts';
 import type { TableResult } from './table.ts';
 import { readXlsx } from './xlsx.ts';
 
-export { FUND_COLUMNS } from './columns.ts';
+export { EXAMPLE_COLUMN, FUND_COLUMNS, HEADER_SYNONYMS } from './columns.ts';
+export { recheckRows } from './rows.ts';
+export type { ImportContext } from './rows.ts';
 export type { ImportIssue, ImportResult } from './issues.ts';
 export { FUND_IMPORT_LIMITS } from './table.ts';
 export { fundEntriesTemplateCsv, fundEntriesTemplateXlsx } from './template.ts';
 
 /**
  * Reads a funds ledger file. `fileName` is only used in messages; the format is decided by the
- * content (XLSX = zip, otherwise CSV text in UTF-8 or GBK).
+ * content (XLSX = zip, otherwise CSV text in UTF-8 or GBK). `context` adds the checks against the
+ * draft: dates inside its period, no entry or voucher number already in it (when adding).
  */
-export async function parseFundEntriesFile(bytes: Uint8Array, fileName: string): Promise<ImportResult> {
+export async function parseFundEntriesFile(bytes: Uint8Array, fileName: string, context: ImportContext = {}): Promise<ImportResult> {
   const name = displayName(fileName);
   if (bytes.byteLength === 0) return fail(null, null, `文件“${name}”是空的，请填写后再上传。`);
   if (bytes.byteLength > FUND_IMPORT_LIMITS.maxBytes) {
@@ -51,8 +54,8 @@ export async function parseFundEntriesFile(bytes: Uint8Array, fileName: string):
   else if (kind.format === 'csv') table = readCsv(bytes, name);
   else return fail(null, null, unsupportedMessage(name, kind.description));
 
-  if (!table.ok) return { ok: false, errors: capIssues(table.errors, '错误') };
-  return interpretTable(table);
+  if (!table.ok) return { ok: false, errors: capIssues(onePerRow(table.errors), '错误') };
+  return interpretTable(table, context);
 }
 
 /** The file's base name for messages, shortened so a long name cannot drown the message. */

@@ -72,16 +72,13 @@ describe('rows', () => {
 
   it('refuses unknown subjects, directions and payment methods, and missing text', async () => {
     const bytes = csv(HEADER, line({ 收支: '收', 会计科目: '办公费', 结算方式: '支付宝', 摘要: '', 对方单位或个人: ' ' }));
-    const errors = expectErrors(await parseFundEntriesFile(bytes, 'a.csv'));
-    expect(errors.map((error) => [error.row, error.column])).toEqual([
-      [2, '收支'],
-      [2, '会计科目'],
-      [2, '摘要'],
-      [2, '对方单位或个人'],
-      [2, '结算方式'],
-    ]);
-    expect(errors[1]?.message).toContain('“办公费”不是会计科目');
-    expect(errors[2]?.message).toBe('第2行“摘要”：请填写摘要');
+    // Five problems of one row are said in one line, in column order.
+    const error = expectSingleError(await parseFundEntriesFile(bytes, 'a.csv'), 2, '收支');
+    expect(error.columns).toEqual(['收支', '会计科目', '摘要', '对方单位或个人', '结算方式']);
+    expect(error.message).toMatch(/^第2行有5处问题：“收支”：/);
+    expect(error.message).toContain('；“会计科目”：“办公费”不是会计科目');
+    expect(error.message).toContain('；“摘要”：请填写摘要；');
+    expect(error.message.match(/第2行/g)).toHaveLength(1);
   });
 
   it('refuses invisible control characters pasted into a cell', async () => {
@@ -147,5 +144,41 @@ describe('text that trimming would turn into a formula', () => {
   it('still trims blanks before ordinary text, and keeps text typed with a formula sign as typed', async () => {
     const result = expectOk(await parseFundEntriesFile(csv(HEADER, line({ 摘要: '"\t收取承包费"', 对方单位或个人: '=张建国' })), 'a.csv'));
     expect(result.rows[0]).toMatchObject({ summary: '收取承包费', counterparty: '=张建国' });
+  });
+
+});
+
+describe('totals rows, one line per row, the period', () => {
+  it.each([
+    ['合计 in the date column', '合计,,"12,000.00",,,,,,'],
+    ['本月合计 in the summary, no date', ',,12000,,本月合计,,,,'],
+    ['小计 with spaces and a colon', '小 计：,,12000,,,,,,'],
+    ['第三季度合计', ',,,,第三季度合计,,,,'],
+  ])('skips a totals row (%s) with a notice', async (_, totals) => {
+    const result = expectOk(await parseFundEntriesFile(csv(HEADER, line(), totals), 'a.csv'));
+    expect(result.rows).toHaveLength(1);
+    expect(result.notices).toEqual([{ row: 3, column: null, message: expect.stringMatching(/^第3行是“[^”]*(合|小 ?)计：?”行，不是一笔收支，已跳过，没有导入/) }]);
+  });
+
+  it('does not take an entry whose summary ends in 合计 for a totals row: it has a date', async () => {
+    const result = expectOk(await parseFundEntriesFile(csv(HEADER, line({ 摘要: '合计', 凭证号: '记-009' })), 'a.csv'));
+    expect(result.rows).toEqual([expect.objectContaining({ summary: '合计' })]);
+    expect(result.notices).toEqual([]);
+  });
+
+  it('says each problem once per row: one problem as it is, several in one line', async () => {
+    const bytes = csv(HEADER, line(), line({ 结算方式: '支付宝', 凭证号: '记-002' }), line({ 凭证号: '记-003', 对方单位或个人: '李四', '金额（元）': 'abc', 收支: '收' }));
+    const errors = expectErrors(await parseFundEntriesFile(bytes, 'a.csv'));
+    expect(errors.map((error) => error.row)).toEqual([3, 4]);
+    expect(errors[0]?.message).toBe('第3行“结算方式”：“支付宝”应为“转账”或“现金”');
+    expect(errors[1]?.columns).toEqual(['收支', '金额（元）']);
+    expect(errors[1]?.message).toMatch(/^第4行有2处问题：“收支”：.*；“金额（元）”：“abc”不是有效金额/);
+    for (const error of errors) expect(error.message.match(new RegExp(`第${error.row}行`, 'g'))).toHaveLength(1);
+  });
+
+  it('checks dates against the period when it is given', async () => {
+    const period = { start: '2026-07-01', end: '2026-09-30' };
+    const error = expectSingleError(await parseFundEntriesFile(csv(HEADER, line({ 日期: '2026-10-01' })), 'a.csv', { period }), 2, '日期');
+    expect(error.message).toBe('第2行“日期”：2026-10-01不在本期（2026-07-01 至 2026-09-30）之内。请核对日期，或导入到该日期所在期间的草稿');
   });
 });

@@ -19,9 +19,9 @@ import {
 } from '../model.ts';
 import type { Direction, FundEntryInput, PaymentMethod, Subject } from '../model.ts';
 import { looksLikeFormula } from '../../spreadsheet.ts';
-import { FIELD_COLUMNS, FUND_COLUMNS, mapHeader } from './columns.ts';
-import type { FundColumn } from './columns.ts';
-import { capIssues, cellIssue, fail } from './issues.ts';
+import { EXAMPLE_COLUMN, FIELD_COLUMNS, FUND_COLUMNS, mapHeader } from './columns.ts';
+import type { FundColumn, HeaderColumn } from './columns.ts';
+import { capIssues, cellIssue, fail, onePerRow } from './issues.ts';
 import type { ImportIssue, ImportResult } from './issues.ts';
 import { cellText, isBlank, isProblem, isoFromUtcDate } from './table.ts';
 import type { CellData, Table } from './table.ts';
@@ -40,36 +40,98 @@ const METHOD_WORDS = new Map<string, PaymentMethod>([
   [ZH(paymentMethodKey('cash')), 'cash'],
 ]);
 
+/**
+ * What the file is checked against besides itself: the period its dates must fall in, and (when
+ * the rows are added to a draft) the entries already there, so that importing the same file twice
+ * or reusing a voucher number is caught.
+ */
+export interface ImportContext {
+  period?: { start: string; end: string };
+  existing?: ReadonlyArray<Pick<FundEntryInput, 'entryDate' | 'direction' | 'amountFen' | 'counterparty' | 'voucherNo'> & { lineNo: number }>;
+}
+
 /** Maps the header, checks every row and the file for duplicates: one error means no rows. */
-export function interpretTable(table: Table): ImportResult {
+export function interpretTable(table: Table, context: ImportContext = {}): ImportResult {
   const headerResult = mapHeader(table);
-  if (!headerResult.ok) return { ok: false, errors: capIssues(headerResult.errors, '错误') };
+  if (!headerResult.ok) return { ok: false, errors: capIssues(onePerRow(headerResult.errors), '错误') };
   const { columns } = headerResult;
   if (table.body.length === 0) {
-    return fail(null, null, '文件只有表头，没有数据行。请从第2行起每行填写一笔收支后再上传。');
+    return fail(null, null, `文件只有表头，没有数据行。请从第${table.headerRow + 1}行起每行填写一笔收支后再上传。`);
   }
 
   const errors: ImportIssue[] = [];
   const notices: ImportIssue[] = [...table.notices];
   const rows: Array<FundEntryInput & { sourceRow: number }> = [];
   for (const { row, cells } of table.body) {
-    const result = interpretRow(row, table.date1904 === true, (column) => {
+    const get = (column: HeaderColumn): CellData => {
       const index = columns.get(column);
       return index === undefined ? null : (cells[index] ?? null);
-    });
+    };
+    const skipped = skippedRow(row, get);
+    if (skipped) {
+      notices.push(skipped);
+      continue;
+    }
+    const result = interpretRow(row, table.date1904 === true, get, context.period);
     errors.push(...result.errors);
     notices.push(...result.notices);
     if (result.entry) rows.push({ ...result.entry, sourceRow: row });
   }
-  errors.push(...findDuplicates(rows));
+  errors.push(...findDuplicates(rows, context.existing ?? []));
 
   if (errors.length > 0) {
     errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-    return { ok: false, errors: capIssues(errors, '错误') };
+    return { ok: false, errors: capIssues(onePerRow(errors), '错误') };
+  }
+  if (rows.length === 0) {
+    return fail(null, null, '文件中除了表头、示例行和合计行，没有要导入的数据行。请每行填写一笔收支后再上传。');
   }
   // File-level notices first, then by row (stable, so a row's notices keep their column order).
   notices.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return { ok: true, rows, notices: capIssues(notices, '提示') };
+}
+
+/**
+ * The checks against the draft again, on rows already read from a file (a confirmation that found
+ * the draft changed since its preview): dates inside the period, nothing already in the draft.
+ */
+export function recheckRows(rows: Array<FundEntryInput & { sourceRow: number }>, context: ImportContext): ImportIssue[] {
+  const { period } = context;
+  const errors: ImportIssue[] = [];
+  for (const row of rows) {
+    if (period && (row.entryDate < period.start || row.entryDate > period.end)) {
+      errors.push(cellIssue(row.sourceRow, '日期', `${row.entryDate}不在本期（${period.start} 至 ${period.end}）之内`));
+    }
+  }
+  errors.push(...findDuplicates(rows, context.existing ?? []));
+  errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  return capIssues(onePerRow(errors), '错误');
+}
+
+/** A 合计/小计 label, possibly with what it totals (本月合计, 第三季度小计, 本期发生额合计 …). */
+const TOTALS_LABEL = /^[^\d]{0,6}(合计|小计|总计|累计)[:：]?$/;
+
+/**
+ * A row that is not an entry: a sample row of the template (its 示例 cell is filled), or a
+ * 合计/小计 row, which has such a label and no date of its own (an entry's 摘要 may well end with
+ * 合计, but an entry has a date). Both are skipped with a notice, never imported.
+ */
+function skippedRow(row: number, get: (column: HeaderColumn) => CellData): ImportIssue | null {
+  const example = get(EXAMPLE_COLUMN);
+  if (!isBlank(example) && !isProblem(example)) {
+    return {
+      row,
+      column: EXAMPLE_COLUMN,
+      message: `第${row}行是模板的示例行（“${EXAMPLE_COLUMN}”列写有“${cellText(example)}”），已跳过，没有导入。如果这是真实的一笔，请清空这一格后重新上传。`,
+    };
+  }
+  const date = get('日期');
+  const dateText = isProblem(date) ? '' : cellText(date);
+  const label = FUND_COLUMNS.map((column) => get(column))
+    .map((cell) => (isProblem(cell) || typeof cell !== 'string' ? '' : cell.trim()))
+    .find((text) => TOTALS_LABEL.test(text.normalize('NFKC').replace(/\s+/g, '')));
+  if (label === undefined || !(dateText === '' || TOTALS_LABEL.test(dateText.normalize('NFKC').replace(/\s+/g, '')))) return null;
+  return { row, column: null, message: `第${row}行是“${label}”行，不是一笔收支，已跳过，没有导入（合计数由系统按明细计算）。` };
 }
 
 type Parsed<T> = { ok: true; value: T; notice?: string } | { ok: false; message: string };
@@ -81,6 +143,7 @@ function interpretRow(
   row: number,
   date1904: boolean,
   get: (column: FundColumn) => CellData,
+  period: ImportContext['period'],
 ): { entry: FundEntryInput | null; errors: ImportIssue[]; notices: ImportIssue[] } {
   const errors: ImportIssue[] = [];
   const notices: ImportIssue[] = [];
@@ -103,7 +166,11 @@ function interpretRow(
   }
   const text = (column: FundColumn) => take(column, parseText);
 
-  const entryDate = take('日期', (cell) => parseDate(cell, date1904));
+  const entryDate = take('日期', (cell) => {
+    const parsed = parseDate(cell, date1904);
+    if (!parsed.ok || !period || (parsed.value >= period.start && parsed.value <= period.end)) return parsed;
+    return { ok: false, message: `${parsed.value}不在本期（${period.start} 至 ${period.end}）之内。请核对日期，或导入到该日期所在期间的草稿` };
+  });
   const direction = take('收支', parseDirection);
   const amountFen = take('金额（元）', parseAmount);
   // A legacy subject is mapped by what the row says it was (contracting income or profits handed over).
@@ -282,19 +349,29 @@ function parseSubject(cell: CellData, words: string): Parsed<Subject> {
 
 // -- duplicates --
 
-function findDuplicates(rows: Array<FundEntryInput & { sourceRow: number }>): ImportIssue[] {
+function findDuplicates(rows: Array<FundEntryInput & { sourceRow: number }>, existing: NonNullable<ImportContext['existing']>): ImportIssue[] {
   const errors: ImportIssue[] = [];
   const byContent = new Map<string, number>();
   const byVoucher = new Map<string, number>();
+  const voucherKey = (voucherNo: string | null | undefined) => (voucherNo ?? '').normalize('NFKC').replace(/\s+/g, '');
+  const contentKey = (entry: Pick<FundEntryInput, 'entryDate' | 'direction' | 'amountFen' | 'counterparty' | 'voucherNo'>) =>
+    JSON.stringify([entry.entryDate, entry.direction, Number(entry.amountFen), entry.counterparty, voucherKey(entry.voucherNo)]);
+  // Entries already in the draft (when adding) are negative keys: -lineNo.
+  for (const entry of existing) {
+    byContent.set(contentKey(entry), -entry.lineNo);
+    if (voucherKey(entry.voucherNo) !== '') byVoucher.set(voucherKey(entry.voucherNo), -entry.lineNo);
+  }
+  const where = (at: number) => (at < 0 ? `本期草稿已有的第${-at}笔` : `第${at}行`);
   for (const entry of rows) {
-    const voucher = (entry.voucherNo ?? '').normalize('NFKC').replace(/\s+/g, '');
-    const key = JSON.stringify([entry.entryDate, entry.direction, entry.amountFen, entry.counterparty, voucher]);
+    const voucher = voucherKey(entry.voucherNo);
+    const key = contentKey(entry);
     const same = byContent.get(key);
     if (same !== undefined) {
+      const hint = same < 0 ? '如果这个文件已经导入过，请不要再追加；要用文件替换本期全部明细，请选择“替换”。' : '如果是重复录入，请删除一行；如果确实是两笔，请分别填写各自的凭证号。';
       errors.push({
         row: entry.sourceRow,
         column: null,
-        message: `第${entry.sourceRow}行与第${same}行重复：日期、收支、金额、对方单位或个人、凭证号都相同。如果是重复录入，请删除一行；如果确实是两笔，请分别填写各自的凭证号。`,
+        message: `第${entry.sourceRow}行与${where(same)}重复：日期、收支、金额、对方单位或个人、凭证号都相同。${hint}`,
       });
       continue;
     }
@@ -302,9 +379,7 @@ function findDuplicates(rows: Array<FundEntryInput & { sourceRow: number }>): Im
     if (voucher === '') continue;
     const reused = byVoucher.get(voucher);
     if (reused !== undefined) {
-      errors.push(
-        cellIssue(entry.sourceRow, '凭证号', `“${entry.voucherNo ?? ''}”与第${reused}行的凭证号相同，同一凭证号只能用于一笔收支，请核对后改正`),
-      );
+      errors.push(cellIssue(entry.sourceRow, '凭证号', `“${entry.voucherNo ?? ''}”与${where(reused)}的凭证号相同，同一凭证号只能用于一笔收支，请核对后改正`));
     } else {
       byVoucher.set(voucher, entry.sourceRow);
     }

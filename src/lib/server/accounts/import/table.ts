@@ -24,6 +24,8 @@ export type CellData = string | number | boolean | Date | null | CellProblem;
 export type TableRow = { row: number; cells: CellData[] };
 export type Table = {
   header: CellData[];
+  /** The header's row number as the person sees it (1, or lower when a title is above it). */
+  headerRow: number;
   body: TableRow[];
   notices: ImportIssue[];
   /** Workbooks saved with the 1904 date system (old Mac Excel) count serial days from 1904-01-01. */

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import type { Cell, CellValue } from 'exceljs';
 import { walkZip } from '../../attachments/archive-guard.ts';
-import { FUND_COLUMNS, columnNumber } from './columns.ts';
+import { FUND_COLUMNS, columnNumber, locateHeader } from './columns.ts';
 import { fail, unsupportedMessage } from './issues.ts';
 import type { ImportIssue } from './issues.ts';
 import { FUND_IMPORT_LIMITS, MAX_SHEET_ROWS, isBlank, tooManyRows } from './table.ts';
@@ -145,27 +145,20 @@ export async function readXlsx(bytes: Uint8Array, name: string): Promise<TableRe
   if (sheet.columnCount > FUND_IMPORT_LIMITS.maxColumns) return tooManyColumns(name);
 
   const width = sheet.columnCount;
-  const header: CellData[] = [];
-  const headerRow = sheet.getRow(1);
-  for (let column = 1; column <= width; column++) {
-    const cell = headerRow.findCell(column);
-    // A merged header cell (typically a title spanning the sheet) counts once, at its master.
-    header.push(cell && cell.isMerged && cell.master !== cell ? null : readCell(cell));
-  }
-
-  const body: TableRow[] = [];
-  const hiddenRows: number[] = [];
+  const rows: TableRow[] = [];
+  const hidden = new Set<number>();
   sheet.eachRow((row, rowNumber) => {
-    if (rowNumber === 1) return;
     const cells: CellData[] = [];
     for (let column = 1; column <= width; column++) cells.push(readCell(row.findCell(column)));
     if (cells.every((cell) => isBlank(cell))) return;
-    if (row.hidden) hiddenRows.push(rowNumber);
-    body.push({ row: rowNumber, cells });
+    if (row.hidden) hidden.add(rowNumber);
+    rows.push({ row: rowNumber, cells });
   });
+  // A merged cell in the header or a title row above it (typically a title spanning the sheet) counts once, at its master.
+  const { header, headerRow, body, notices } = locateHeader(rows);
   if (body.length > FUND_IMPORT_LIMITS.maxRows) return tooManyRows(body.length);
 
-  const notices: ImportIssue[] = [];
+  const hiddenRows = body.filter(({ row }) => hidden.has(row)).map(({ row }) => row);
   if (hiddenRows.length > 0) {
     const listed = hiddenRows.slice(0, 20).join('、');
     notices.push({
@@ -182,7 +175,7 @@ export async function readXlsx(bytes: Uint8Array, name: string): Promise<TableRe
       message: `只导入了第一个工作表“${sheet.name}”；工作表${otherSheets.join('、')}中的内容没有导入。`,
     });
   }
-  return { ok: true, header, body, notices, date1904: workbook.properties.date1904 === true };
+  return { ok: true, header, headerRow, body, notices, date1904: workbook.properties.date1904 === true };
 }
 
 function tooManyColumns(name: string): { ok: false; errors: ImportIssue[] } {

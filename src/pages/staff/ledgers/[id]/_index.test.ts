@@ -96,7 +96,7 @@ describe('the ledger workspace’s error summary', () => {
   it('the import form: a missing file links to the file field', async () => {
     const body = new FormData();
     body.set('action', 'import');
-    body.set('replace', 'yes');
+    body.set('mode', 'replace');
     const { status, html } = await post(draftId, 'qianying.kj', body);
     expect(status).toBe(400);
     expect(summaryTargets(html)).toEqual(['field-file']);
@@ -106,7 +106,7 @@ describe('the ledger workspace’s error summary', () => {
   it('a refused import lists its problems under the summary, which links to the file field', async () => {
     const body = new FormData();
     body.set('action', 'import');
-    body.set('replace', 'yes');
+    body.set('mode', 'replace');
     body.set('file', new File(['日期,金额\n2024-11-05,一百元\n'], '前营村2024年第四季度.csv', { type: 'text/csv' }));
     const { status, html } = await post(draftId, 'qianying.kj', body);
     expect(status).toBe(400);
