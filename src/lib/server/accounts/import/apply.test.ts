@@ -7,6 +7,8 @@ import { users } from '../../../../../db/schema/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../../tests/support/test-db.ts';
 import { csv, HEADER, importRowCounts, line } from '../../../../../tests/support/ledger-import.ts';
 import { signOff } from '../../../../../tests/support/ledgers.ts';
+import { raceBehindLock } from '../../../../../tests/support/race.ts';
+import { disclosures } from '../../../../../db/schema/accounts.ts';
 import type { Actor } from '../../result.ts';
 import { addFundEntry, getLines, openDraft, updateFundEntry } from '../disclosures.ts';
 import { addVoucher } from '../vouchers.ts';
@@ -237,5 +239,19 @@ describe('import confirmation', () => {
     expect((await signOff(test.db, submitted, 'submitted')).ok).toBe(true);
     const late = await previewImport(test.db, cadre, { disclosureId: submitted, mode: 'add', fileName: 'a.csv', bytes: FILE });
     expect(late).toMatchObject({ ok: false, errors: { field: 'form', message: expect.stringContaining('只有草稿状态可以修改') } });
+  });
+
+  it('two confirmations of one preview at the same moment (a double click) write it once', async () => {
+    const id = await draft('2022-Q4', [{ entryDate: '2022-10-06', voucherNo: '记-2022Q4-090' }]);
+    const shown = await preview(id, 'add', csv(HEADER, line({ 日期: '2022-11-03', 凭证号: '记-2022Q4-001' })));
+    const [one, two] = await raceBehindLock(
+      test,
+      (tx) => tx.select().from(disclosures).where(eq(disclosures.id, id)).for('update'),
+      () => confirm(id, shown),
+      () => confirm(id, shown),
+    );
+    expect(one).toMatchObject({ ok: true, value: { kind: 'written', added: 1 } });
+    expect(two).toMatchObject({ ok: false, status: 409, errors: { field: 'file', message: expect.stringContaining('预览已失效') } });
+    expect((await fundsOf(id)).map((entry) => entry.voucherNo)).toEqual(['记-2022Q4-090', '记-2022Q4-001']);
   });
 });

@@ -282,6 +282,9 @@ export async function confirmImport(
     input.disclosureId,
     mode === 'add' ? 'fundEntries.importAdded' : 'fundEntries.importReplaced',
     async (tx, disclosure) => {
+      // A confirmation that waited for the lock behind another one of the same preview (a double click) finds it consumed.
+      const [still] = await tx.select({ token: ledgerImportPreviews.token }).from(ledgerImportPreviews).where(eq(ledgerImportPreviews.token, stashed.token));
+      if (!still) return fail(refusal('file', EXPIRED), 409);
       const state = await draftState(tx, disclosure);
       if (state.digest !== stashed.draftState || input.draftState !== stashed.draftState) return fail('stale' as const);
       for (const row of rows) {
