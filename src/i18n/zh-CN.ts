@@ -509,6 +509,8 @@ export const zhCN = {
   'ledger.import.mode': '导入方式',
   'ledger.import.mode.add': '追加：把文件中的明细加在本期已有明细之后',
   'ledger.import.mode.replace': '替换：删除本期已有的全部明细，换成文件中的明细',
+  'ledger.import.modeShort.add': '追加',
+  'ledger.import.modeShort.replace': '替换',
   'ledger.import.chooseMode': '请选择导入方式：追加或替换',
   'ledger.import.templateFor': '模板的示例行日期在{period}之内，并在“示例”列标明；留在文件里导入时会跳过。',
   'ledger.import.replaced': '已导入{count}笔收支，替换了本期原有的{removed}笔（随原明细删除的凭证{vouchers}个）。',
