@@ -17,7 +17,8 @@
  * they keep showing the original text.
  *
  * XLSX needs no such treatment: its cells are typed, and a text cell holding "=1+1" is stored as
- * text, never as a formula. (The only workbook we write is the import template, with fixed content.)
+ * text, never as a formula. `toXlsx` writes such workbooks (the commission's queue export); the
+ * import template has its own.
  */
 import { stringify } from 'csv-stringify/sync';
 
@@ -71,4 +72,31 @@ export function toCsv<Row>(rows: readonly Row[], columns: readonly CsvColumn<Row
       },
     })
   );
+}
+
+/**
+ * Rows as an XLSX workbook with the same columns as `toCsv`: a bold, frozen header row, every
+ * text cell typed as text (so "=HYPERLINK(…)" is shown, never evaluated) and numeric columns as
+ * numbers.
+ */
+export async function toXlsx<Row>(rows: readonly Row[], columns: readonly CsvColumn<Row>[], sheetName: string): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = '一点通';
+  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((column) => ({ header: column.header, width: Math.max(10, column.header.length * 2 + 4), style: column.numeric ? {} : { numFmt: '@' } }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) {
+    sheet.addRow(
+      columns.map((column) => {
+        const value = column.value(row);
+        if (column.numeric) {
+          const cell = numericCell(column.header, value);
+          return cell === null ? null : Number(cell);
+        }
+        return value === null || value === undefined || value === '' ? null : String(value);
+      }),
+    );
+  }
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

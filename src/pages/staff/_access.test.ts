@@ -63,6 +63,7 @@ import { complaints } from '../../../db/schema/complaints.ts';
 import { attachments } from '../../../db/schema/attachments.ts';
 import * as ComplaintAttachment from './complaints/[id]/attachments/[attachment].ts';
 import * as ComplaintExport from './complaints/export.ts';
+import * as ComplaintExportXlsx from './complaints/export.xlsx.ts';
 import LedgerEntryPartial from '../partials/staff/ledgers/[id]/entries/[line].astro';
 import { addFundEntry, getDisclosure, getDisclosureByPeriod, openDraft } from '../../lib/server/accounts/disclosures.ts';
 import { loadVillagePage } from '../../lib/server/accounts/ledger.ts';
@@ -137,7 +138,7 @@ const PARTIALS: RouteCase[] = [
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts'];
+const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts'];
 let voucherId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
 let complaintId = '';
@@ -420,6 +421,16 @@ describe('special staff routes', () => {
     for (const who of EVERYONE) expect((await call(actors.get(who)!)).status, who).toBe(['sanghe', 'liugang', 'township'].includes(who) ? 200 : 403);
     expect(await (await call(actors.get('sanghe')!)).text()).toContain('机动地发包不公开');
     expect(await (await call(actors.get('liugang')!)).text()).not.toContain('机动地发包不公开');
+    const xlsx = (user: SessionUser | null) =>
+      ComplaintExportXlsx.GET({
+        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+        url: new URL('http://localhost/staff/complaints/export.xlsx'),
+        request: new Request('http://localhost/staff/complaints/export.xlsx'),
+        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+        rewrite: async () => new Response('forbidden', { status: 403 }),
+      } as never);
+    expect((await xlsx(null)).status).toBe(303);
+    for (const who of EVERYONE) expect((await xlsx(actors.get(who)!)).status, who).toBe(['sanghe', 'liugang', 'township'].includes(who) ? 200 : 403);
   });
 
   it('a user who must change their password can open only the password page', async () => {

@@ -65,29 +65,39 @@ describe('the queue’s filters', () => {
   const titles = async (query: string) => (await loadComplaintQueue(test.db, sanghe, new URLSearchParams(query), '2026-11-20')).entries.map((entry) => entry.complaint.title).sort();
 
   it('reads the address, ignoring values that are not among the choices', () => {
-    const zones = [{ id: 'zone-1' }];
-    expect(parseQueueFilter(new URLSearchParams('status=accepted&category=conduct&zone=zone-1&area=990121002000&overdue=1&merged=1'), zones)).toEqual({
+    const choices = { zones: [{ id: 'zone-1', name: '第一片区' }], places: [{ code: '990121002000', name: '东岭乡', depth: 0 }], handlers: [{ id: 'h-1', displayName: '承办人' }] };
+    expect(parseQueueFilter(new URLSearchParams('q=%20执法队%20%20乱收费%20&status=accepted&category=conduct&subject=township_cadre&handler=h-1&zone=zone-1&area=990121002000&overdue=1&merged=1'), choices)).toEqual({
+      q: '执法队 乱收费',
       status: 'accepted',
       category: 'conduct',
+      subjectLevel: 'township_cadre',
+      handler: 'h-1',
       zoneId: 'zone-1',
       areaCode: '990121002000',
       overdue: true,
       includeMerged: true,
     });
-    expect(parseQueueFilter(new URLSearchParams('status=closed&category=rumour&zone=zone-2&area=99012100&overdue=yes'), zones)).toEqual({
+    // A typed area code that is not a place offered, a handler of another commission, a made-up status…
+    expect(parseQueueFilter(new URLSearchParams('q=&status=closed&category=rumour&subject=mayor&handler=h-2&zone=zone-2&area=990122001000&overdue=yes'), choices)).toEqual({
+      q: undefined,
       status: undefined,
       category: undefined,
+      subjectLevel: undefined,
+      handler: undefined,
       zoneId: undefined,
       areaCode: undefined,
       overdue: false,
       includeMerged: false,
     });
+    expect(parseQueueFilter(new URLSearchParams('handler=none')).handler).toBe('none');
+    expect(parseQueueFilter(new URLSearchParams(`q=${'长'.repeat(80)}`)).q).toHaveLength(50);
   });
 
   it('filters by status, category, place, zone and overdue, alone and together', async () => {
     expect(await titles('category=conduct')).toEqual(['东岭村执法队乱收费', '石槽村执法队选择性执法']);
     expect(await titles('status=in_progress')).toEqual(['石槽村执法队选择性执法']);
     expect(await titles('area=990121002201')).toEqual(['东岭村执法队乱收费']);
+    expect(await titles('area=990121002000')).toEqual(['东岭村执法队乱收费', '石槽村执法队选择性执法']);
     expect(await titles(`zone=${zoneId}`)).toEqual(['东岭村执法队乱收费']);
     expect(await titles('overdue=1')).toEqual(['东岭村执法队乱收费']);
     expect(await titles('category=assets&overdue=1')).toEqual([]);
@@ -97,7 +107,7 @@ describe('the queue’s filters', () => {
   it('offers a county commission its zones, and no zone filter to a township commission', async () => {
     expect((await loadComplaintQueue(test.db, sanghe, new URLSearchParams())).zones.map((zone) => zone.id)).toContain(zoneId);
     const township = { ...sanghe, scopeCode: '990121002000' };
-    expect(await loadComplaintQueue(test.db, township, new URLSearchParams(`zone=${zoneId}`))).toEqual({ filter: expect.objectContaining({ zoneId: undefined }), zones: [], entries: [] });
+    expect(await loadComplaintQueue(test.db, township, new URLSearchParams(`zone=${zoneId}`))).toMatchObject({ filter: expect.objectContaining({ zoneId: undefined }), zones: [], handlers: [], entries: [] });
   });
 
   it('writes categories, statuses and disposals in Chinese, and never the reporter', async () => {
