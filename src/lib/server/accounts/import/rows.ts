@@ -108,6 +108,9 @@ export function recheckRows(rows: Array<FundEntryInput & { sourceRow: number }>,
   return capIssues(onePerRow(errors), '错误');
 }
 
+/** What a 示例 cell may say of a real row (anything else there marks a sample row). */
+const NOT_AN_EXAMPLE = /^(否|不是|非示例|n|no|0|false)$/i;
+
 /** A 合计/小计 label, possibly with what it totals (本月合计, 第三季度小计, 本期发生额合计 …). */
 const TOTALS_LABEL = /^[^\d]{0,6}(合计|小计|总计|累计)[:：]?$/;
 
@@ -118,7 +121,7 @@ const TOTALS_LABEL = /^[^\d]{0,6}(合计|小计|总计|累计)[:：]?$/;
  */
 function skippedRow(row: number, get: (column: HeaderColumn) => CellData): ImportIssue | null {
   const example = get(EXAMPLE_COLUMN);
-  if (!isBlank(example) && !isProblem(example)) {
+  if (!isBlank(example) && !isProblem(example) && !NOT_AN_EXAMPLE.test(cellText(example).normalize('NFKC'))) {
     return {
       row,
       column: EXAMPLE_COLUMN,

@@ -61,6 +61,13 @@ describe('templates', () => {
     expect(fromXlsx.notices).toEqual(fromCsv.notices);
   });
 
+  it('a 示例 cell saying 否 is a real row', async () => {
+    const text = `${HEADER},${EXAMPLE_COLUMN}\r\n${line()},否\r\n${line({ 凭证号: '记-002', 对方单位或个人: '李四' })},\r\n`;
+    const result = expectOk(await parseFundEntriesFile(new TextEncoder().encode(text), 'a.csv'));
+    expect(result.rows).toHaveLength(2);
+    expect(result.notices).toEqual([]);
+  });
+
   it('the XLSX template has a bold header, grey sample rows and drop-down lists', async () => {
     const bytes = await fundEntriesTemplateXlsx(Q3);
     const workbook = new ExcelJS.Workbook();
