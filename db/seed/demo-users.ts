@@ -21,6 +21,8 @@ export const demoUsers: DemoUser[] = [
   // The handler of a 桑河县 case (承办人) proposes; sanghe.jw, who may approve, decides. The township
   // commission of 桑河镇 sees only the cases handed down to it.
   { username: 'sanghe.cb', displayName: '桑河县纪委监委承办人（演示）', role: 'commission', scopeCode: '990121000000', password: 'yidiantong-chengban-2026' },
+  // 北原市's commission receives what is about a county's leaders (县领导) of its counties.
+  { username: 'beiyuan.jw', displayName: '北原市纪委监委（演示）', role: 'commission', scopeCode: '990100000000', password: 'yidiantong-shijiwei-2026', approver: true },
   { username: 'sanghezhen.jw', displayName: '桑河镇纪委（演示）', role: 'commission', scopeCode: '990121001000', password: 'yidiantong-zhenjiwei-2026' },
   // Township three-assets agencies (三资代理服务中心 / 经管站): they review and publish their villages' periods.
   { username: 'sanghe.jgz', displayName: '桑河镇三资代理服务中心（演示）', role: 'agency', scopeCode: '990121001000', password: 'yidiantong-jingguan-2026' },

@@ -156,7 +156,6 @@ export const AUDIT_ACTIONS = [
   'casework.timeLimitsSet',
   'user.approverGranted',
   'user.approverRevoked',
-  'user.contactChanged',
   'zone.created',
   'areas.imported',
 ] as const;
