@@ -156,6 +156,7 @@ export const AUDIT_ACTIONS = [
   'casework.timeLimitsSet',
   'user.approverGranted',
   'user.approverRevoked',
+  'user.contactChanged',
   'zone.created',
   'areas.imported',
 ] as const;

@@ -54,6 +54,14 @@ const EnvSchema = z.object({
    * linklocal / uniquelocal), separated by commas or spaces. Unset: the header is ignored.
    */
   TRUSTED_PROXIES: optionalString,
+  /** Staff notice digests by e-mail: a nodemailer URL (smtps://user:pass@mail.example.gov.cn:465) and the sender address. */
+  SMTP_URL: optionalString,
+  SMTP_FROM: optionalString,
+  /** Staff notice digests by an HTTPS webhook (an SMS gateway or a messaging robot), with an optional bearer token. */
+  NOTIFY_WEBHOOK_URL: optionalString,
+  NOTIFY_WEBHOOK_TOKEN: optionalString,
+  /** How often the digest of new notices is sent, in minutes (one message per person per round). */
+  NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
   PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
@@ -91,6 +99,12 @@ export interface AppConfig {
   proofOfWork: boolean;
   /** Proxies whose X-Forwarded-For is believed (see client-address.ts); empty = none. */
   trustedProxies: string[];
+  /** Outbound staff notices (notify/inbox.ts); no channel means the in-app inbox only. Secrets inside: never log. */
+  notify: {
+    smtp: { url: string; from: string } | undefined;
+    webhook: { url: string; token: string | undefined } | undefined;
+    digestMinutes: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +129,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // Secure cookies and the same-origin check both depend on knowing the public https origin.
     throw new ConfigError('APP_ENV=production requires PUBLIC_ORIGIN, the https:// address people use.');
   }
+  const notify = notifyOf(e, isProduction);
   const complaintKey = secretKey('COMPLAINT_KEY', e.COMPLAINT_KEY, isProduction, dataDirOf(e.DATA_DIR));
   const receiptKey = secretKey('RECEIPT_KEY', e.RECEIPT_KEY, isProduction, dataDirOf(e.DATA_DIR));
   if (isProduction && complaintKey.equals(receiptKey)) {
@@ -144,7 +159,37 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     flagDebtFen: e.FLAG_DEBT_YUAN * 100,
     flagDebtYears: e.FLAG_DEBT_YEARS,
     majorMatterFen: e.MAJOR_MATTER_YUAN * 100,
+    notify,
   };
+}
+
+/**
+ * The notice channels. In production both must be encrypted (smtps://, https://): the messages carry
+ * case numbers and staff addresses. Messages name the variable, never its value (it holds passwords).
+ */
+function notifyOf(e: z.infer<typeof EnvSchema>, isProduction: boolean): AppConfig['notify'] {
+  let smtp: AppConfig['notify']['smtp'];
+  if (e.SMTP_URL) {
+    const scheme = /^(smtps?):\/\//i.exec(e.SMTP_URL)?.[1]?.toLowerCase();
+    if (!scheme) throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL (e.g. smtps://user:password@mail.example.gov.cn:465).');
+    if (isProduction && scheme !== 'smtps') throw new ConfigError('APP_ENV=production requires SMTP_URL to use TLS (smtps://…:465).');
+    if (!e.SMTP_FROM || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(e.SMTP_FROM)) throw new ConfigError('SMTP_URL needs SMTP_FROM, the sender address (e.g. noreply@ydt.example.gov.cn).');
+    smtp = { url: e.SMTP_URL, from: e.SMTP_FROM };
+  }
+  let webhook: AppConfig['notify']['webhook'];
+  if (e.NOTIFY_WEBHOOK_URL) {
+    let url: URL;
+    try {
+      url = new URL(e.NOTIFY_WEBHOOK_URL);
+    } catch {
+      throw new ConfigError('NOTIFY_WEBHOOK_URL must be a URL (https://sms.example.gov.cn/send).');
+    }
+    if (url.protocol !== 'https:' && (isProduction || url.protocol !== 'http:')) {
+      throw new ConfigError(isProduction ? 'APP_ENV=production requires NOTIFY_WEBHOOK_URL to be https://.' : 'NOTIFY_WEBHOOK_URL must be an http:// or https:// URL.');
+    }
+    webhook = { url: url.href, token: e.NOTIFY_WEBHOOK_TOKEN };
+  }
+  return { smtp, webhook, digestMinutes: e.NOTIFY_DIGEST_MINUTES };
 }
 
 /** The TRUSTED_PROXIES list, each entry checked by the same library that later applies it. */

@@ -5,7 +5,10 @@
 import { ensureDailyHead } from './accounts/verify.ts';
 import { deleteExpiredSessions } from './auth/sessions.ts';
 import { sweepSignInFailures } from './auth/sign-in-failures.ts';
+import { getConfig } from './config.ts';
 import type { Db } from './db.ts';
+import { notifyChannels } from './notify/channels.ts';
+import { runDigestSafely } from './notify/inbox.ts';
 import { describeError, logger } from './logger.ts';
 import { todayInShanghai } from './time.ts';
 
@@ -21,4 +24,11 @@ export async function startHourlyJobs(db: Db): Promise<void> {
   const runAll = () => Promise.all([sweep(), recordHead()]);
   await runAll();
   setInterval(() => void runAll(), HOUR).unref();
+  // Staff notice digests: one message per person per round, when a channel is configured.
+  const { notify, publicOrigin, port } = getConfig();
+  const channels = notifyChannels(notify);
+  if (channels.smtp || channels.webhook) {
+    const origin = publicOrigin ?? `http://localhost:${port}`;
+    setInterval(() => void runDigestSafely(db, channels, origin), notify.digestMinutes * 60 * 1000).unref();
+  }
 }

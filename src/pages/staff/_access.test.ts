@@ -46,6 +46,7 @@ import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import ComplaintToday from './complaints/today.astro';
+import Inbox from './inbox.astro';
 import ComplaintsSent from './complaints/sent/index.astro';
 import ComplaintSentTrace from './complaints/sent/[id].astro';
 import { forwardComplaint } from '../../lib/server/complaints/casework.ts';
@@ -97,6 +98,8 @@ interface RouteCase {
 const ROUTES: RouteCase[] = [
   { file: 'index.astro', url: () => '/staff', params: () => ({}), page: Dashboard, allowed: EVERYONE },
   { file: 'password.astro', url: () => '/staff/password', params: () => ({}), page: Password, allowed: EVERYONE, post: '' },
+  // Every staff user's own inbox (their notices only; marking read and their contact).
+  { file: 'inbox.astro', url: () => '/staff/inbox', params: () => ({}), page: Inbox, allowed: EVERYONE, post: 'action=readAll' },
   { file: 'users/index.astro', url: () => '/staff/users', params: () => ({}), page: Users, allowed: COMMISSIONS },
   { file: 'users/new.astro', url: () => '/staff/users/new', params: () => ({}), page: NewUser, allowed: COMMISSIONS, post: '' },
   // The cadre of 前营村 (桑河县, 桑河镇): visible to its county and township commissions, not to 柳岗县.

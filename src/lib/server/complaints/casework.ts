@@ -24,6 +24,7 @@ import { caseNotFound, caseResource, lockReachable, OPEN_STATUSES, recordEvent, 
 import { countyTimeLimits } from './departments.ts';
 import { forwardDue, referralDue } from './deadlines.ts';
 import { escalationTarget } from './routing.ts';
+import { notify } from '../notify/inbox.ts';
 
 const text = (min: number, message: string) => z.string().trim().min(min, message).max(5000, '内容不超过5000字');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请填写日期').refine((value) => !Number.isNaN(Date.parse(value)), '请填写有效的日期');
@@ -128,6 +129,7 @@ export async function forwardComplaint(db: Db, actor: Actor, input: { complaintI
     await tx.update(complaints).set({ routedScopeCode: toScopeCode, arrivedOn: today, assigneeId: null, handedDownTo: null, zoneId: null }).where(eq(complaints.id, current.id));
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'forwarded', public: true, text: `转送${target.name}纪委监委办理` });
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'note', public: false, text: `转送理由：${reason}` });
+    await notify(tx, { complaintId: current.id, kind: 'forwarded', to: { commission: toScopeCode } });
     await audit(tx, actor, current, 'forwarded', { reason, detail: { to: toScopeCode, due: dueOn, late: today > dueOn } });
     return ok({ late: today > dueOn });
   });
@@ -169,6 +171,7 @@ export async function handDown(db: Db, actor: Actor, input: { complaintId: strin
     await tx.insert(complaintReferrals).values({ id: crypto.randomUUID(), complaintId: current.id, kind: 'hand_down', fromScopeCode: current.routedScopeCode, toScopeCode: townshipCode, sentBy: actor.id, sentOn: today, dueOn });
     await tx.update(complaints).set({ handedDownTo: townshipCode, status: 'in_progress' }).where(eq(complaints.id, current.id));
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'handedDown', public: false, text: `交${township.name}纪委办理，${dueOn}前报送承办报告` });
+    await notify(tx, { complaintId: current.id, kind: 'handedDown', to: { commission: townshipCode } });
     await audit(tx, actor, current, 'handedDown', { detail: { to: townshipCode, due: dueOn } });
     return ok();
   });
@@ -189,6 +192,7 @@ export async function reportBack(db: Db, actor: Actor, input: { complaintId: str
     const today = todayInShanghai();
     await tx.update(complaintReferrals).set({ state: 'reported', report: parsed.data.text, reportedOn: today }).where(eq(complaintReferrals.id, referral.id));
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'handDownReported', public: false, text: parsed.data.text });
+    await notify(tx, { complaintId: current.id, kind: 'reportWaiting', to: current.assigneeId ? { userIds: [current.assigneeId] } : { commission: current.routedScopeCode } });
     await audit(tx, actor, current, 'handDownReported', { detail: { due: referral.dueOn, late: today > referral.dueOn } });
     return ok();
   });

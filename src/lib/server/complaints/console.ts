@@ -31,6 +31,7 @@ import { listObjections } from './objections.ts';
 import { listProposals } from './proposals.ts';
 import { escalationTarget } from './routing.ts';
 import { listZones } from './zones.ts';
+import { notify } from '../notify/inbox.ts';
 
 /**
  * The steps one person takes alone. Declining, the disposal and the conclusion are proposals that
@@ -113,6 +114,7 @@ export async function actOnComplaint(db: Db, actor: Actor, input: { complaintId:
         // The sender's trace of it (history.ts): closed when made, no limit of its own.
         const today = todayInShanghai();
         await tx.insert(complaintReferrals).values({ id: crypto.randomUUID(), complaintId: id, kind: 'escalate', fromScopeCode: current.routedScopeCode, toScopeCode: escalatedTo, sentBy: actor.id, sentOn: today, dueOn: today, state: 'closed', report: parsed.data.text, closedOn: today });
+        await notify(tx, { complaintId: id, kind: 'forwarded', to: { commission: escalatedTo } });
       }
     }
     await recordAudit(tx, {

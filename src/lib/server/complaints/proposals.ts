@@ -22,6 +22,7 @@ import { caseNotFound, caseResource, lockReachable, recordEvent, STATE_CHANGED }
 import { openReferral } from './casework.ts';
 import { decryptJson } from './crypto.ts';
 import { disposalKey, findingKey, proposalKindKey } from './labels.ts';
+import { notify } from '../notify/inbox.ts';
 
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
@@ -96,6 +97,7 @@ export async function propose(
     const detail = proposal.kind === 'conclude' ? { measures: proposal.measures, measuresNote: proposal.measuresNote?.trim() || null } : null;
     await tx.insert(complaintProposals).values({ id, complaintId: current.id, kind: proposal.kind, value, reason, detail, proposedBy: actor.id, proposedOn: todayInShanghai() });
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'proposed', public: false, text: summary(proposal.kind, value) });
+    await notify(tx, { complaintId: current.id, kind: 'approvalWaiting', to: { commission: current.routedScopeCode, approversOnly: true, except: [actor.id, current.assigneeId] } });
     await recordAudit(tx, {
       actor,
       action: 'complaint.proposed',
@@ -182,6 +184,7 @@ export async function decideProposal(db: Db, actor: Actor, input: { complaintId:
       public: false,
       text: note ? `${what}：${note}` : what,
     });
+    await notify(tx, { complaintId: current.id, kind: parsed.data.decision === 'approve' ? 'proposalApproved' : 'proposalRejected', to: { userIds: [proposal.proposedBy] } });
     await recordAudit(tx, {
       actor,
       action: parsed.data.decision === 'approve' ? 'complaint.proposalApproved' : 'complaint.proposalRejected',

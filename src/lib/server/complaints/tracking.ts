@@ -22,6 +22,7 @@ import { caseDeadlines, objectionDue } from './deadlines.ts';
 import { normaliseReceipt, receiptHmac } from './crypto.ts';
 import { isRating, type ComplaintEventKind, type Rating } from './labels.ts';
 import { listObjections } from './objections.ts';
+import { notify } from '../notify/inbox.ts';
 
 /** A step of the citizen's timeline: the day and what happened, never who. */
 export type TimelineStep = { on: string; kind: ComplaintEventKind; text: string | null };
@@ -201,6 +202,7 @@ export async function fileObjection(db: Db, receipt: string, input: { reasons: s
     const today = todayInShanghai();
     await tx.insert(complaintObjections).values({ id: crypto.randomUUID(), complaintId: complaint.id, filedOn: today, reasons: parsed.data.reasons, dueOn: objectionDue(today) });
     await recordEvent(tx, { complaintId: complaint.id, on: today, kind: 'objected', public: true, text: parsed.data.reasons });
+    await notify(tx, { complaintId: complaint.id, kind: 'objection', to: complaint.assigneeId ? { userIds: [complaint.assigneeId] } : { commission: complaint.routedScopeCode } });
     return ok();
   });
 }

@@ -9,7 +9,7 @@
  */
 import type { OutboundMessage } from './outbound.ts';
 
-export const NOTICE_KINDS = ['assigned', 'handedDown', 'reportWaiting', 'approvalWaiting', 'objection', 'dueSoon', 'overdue'] as const;
+export const NOTICE_KINDS = ['assigned', 'handedDown', 'reportWaiting', 'approvalWaiting', 'proposalApproved', 'proposalRejected', 'objection', 'forwarded', 'dueSoon', 'overdue'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface Notice {
@@ -26,7 +26,10 @@ const WHAT: Record<NoticeKind, string> = {
   handedDown: '已交办给本级，待承办',
   reportWaiting: '承办报告待审核',
   approvalWaiting: '待您审批',
+  proposalApproved: '您的提请已审批同意',
+  proposalRejected: '您的提请未获同意',
   objection: '检举人提出异议，待答复',
+  forwarded: '已转至本机关，待受理',
   dueSoon: '本周到期',
   overdue: '已超期',
 };
