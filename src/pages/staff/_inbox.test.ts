@@ -25,6 +25,7 @@ import Inbox from './inbox.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import Today from './complaints/today.astro';
 import SentTrace from './complaints/sent/[id].astro';
+import UserDetail from './users/[id].astro';
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -107,6 +108,26 @@ describe('the inbox page', () => {
     const page = await render(Inbox, '/staff/inbox', cadre, undefined, {}, 'en');
     expect(page.status).toBe(200);
     expect(page.html).toContain('No notices.');
+  });
+});
+
+describe('an account’s contact on its page', () => {
+  it('is shown to and set by an administrator, refused to a commission that manages the account', async () => {
+    const admin = await sessionUser('demo.admin');
+    const cadre = await sessionUser('qianying.kj');
+    const page = await render(UserDetail, `/staff/users/${cadre.id}`, admin, undefined, { id: cadre.id });
+    expect(page.html).toContain('id="field-contact"');
+    const refused = await render(UserDetail, `/staff/users/${cadre.id}`, admin, { action: 'contact', contact: 'qianying@' }, { id: cadre.id });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toMatch(/<input[^>]*id="field-contact"[^>]*value="qianying@"/);
+    expect(summaryTargets(refused.html).missing).toEqual([]);
+    const saved = await render(UserDetail, `/staff/users/${cadre.id}`, admin, { action: 'contact', contact: 'qianying@sanghe.example.gov.cn' }, { id: cadre.id });
+    expect(saved).toMatchObject({ status: 303, location: `/staff/users/${cadre.id}?done=contact` });
+    expect((await test.db.select({ contact: users.contact }).from(users).where(eq(users.id, cadre.id)))[0]!.contact).toBe('qianying@sanghe.example.gov.cn');
+    // The county commission manages the cadre's account but not its contact, and is not shown it.
+    const countyPage = await render(UserDetail, `/staff/users/${cadre.id}`, county, undefined, { id: cadre.id });
+    expect(countyPage.html).not.toContain('qianying@sanghe.example.gov.cn');
+    expect((await render(UserDetail, `/staff/users/${cadre.id}`, county, { action: 'contact', contact: 'x@sanghe.example.gov.cn' }, { id: cadre.id })).status).toBe(403);
   });
 });
 

@@ -19,6 +19,7 @@ import { signInThrottleFor } from './sign-in-failures.ts';
 import { translator } from '../../../i18n/index.ts';
 import { fieldErrors } from '../validation.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
+import { setContact } from '../notify/contact.ts';
 
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{2,31}$/;
 export const GENERIC_SIGN_IN_ERROR = '用户名或密码不正确';
@@ -329,6 +330,9 @@ export async function runUserAction(db: Db, actor: Actor, userId: string, fields
       return resetPassword(db, actor, { userId, password: fields.password ?? '', reason: fields.reason ?? '' });
     case 'approver':
       return setApprover(db, actor, { userId, approver: fields.approver === 'yes', reason: fields.reason ?? '' });
+    case 'contact':
+      // Administrators set any account's contact for notices (notify/contact.ts checks who may).
+      return setContact(db, actor, { userId, contact: fields.contact ?? '' });
     default:
       return fail({ form: '无法识别的操作' });
   }

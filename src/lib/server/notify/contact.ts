@@ -53,3 +53,11 @@ export async function setContact(db: Db, actor: Actor, input: { userId: string; 
   });
 }
 
+
+/** An account's contact, for its own user or an administrator; undefined for anyone else. */
+export async function contactFor(db: Db, viewer: Pick<Actor, 'id' | 'role'>, userId: string): Promise<string | null | undefined> {
+  if (viewer.id !== userId && viewer.role !== 'admin') return undefined;
+  if (!/^[0-9a-f-]{36}$/.test(userId)) return undefined;
+  const [row] = await db.select({ contact: users.contact }).from(users).where(eq(users.id, userId));
+  return row ? row.contact : undefined;
+}
