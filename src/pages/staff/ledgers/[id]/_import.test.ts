@@ -22,8 +22,8 @@ const CADRE = 'qianying.kj';
 let pages: StaffPageTester;
 let test: TestDatabase;
 
-async function render(id: number, url: string, body?: FormData) {
-  const response = await pages.render(LedgerWorkspace, url, { as: CADRE, params: { id: String(id) }, ...(body ? { body } : {}) });
+async function render(id: number, url: string, body?: FormData, language: 'zh-CN' | 'en' = 'zh-CN') {
+  const response = await pages.render(LedgerWorkspace, url, { as: CADRE, params: { id: String(id) }, language, ...(body ? { body } : {}) });
   return { ...response, text: response.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') };
 }
 
@@ -192,5 +192,19 @@ describe('importing through the workspace page, without JavaScript', () => {
     expect(previewed.text).toContain('将导入1笔收支');
     expect(previewed.text).toContain('第2行是模板的示例行（“示例”列写有“示例”），已跳过');
     expect(previewed.text).toContain('第3行是模板的示例行');
+  });
+
+  it('the preview in English: the page’s words translated, the file’s notices in Chinese as the file is', async () => {
+    const body = new FormData();
+    body.set('action', 'import');
+    body.set('mode', 'add');
+    body.set('file', upload(csv('前营村2024年第四季度收支明细', HEADER, line({ 日期: '2024-12-30', 凭证号: '记-2024Q4-040', 对方单位或个人: '钱七' }))));
+    const previewed = await render(draftId, `/staff/ledgers/${draftId}`, body, 'en');
+    expect(previewed.status).toBe(200);
+    expect(previewed.text).toContain('Import preview (nothing written yet)');
+    expect(previewed.text).toContain('1 entries will be imported');
+    expect(previewed.text).toContain('mode: add');
+    expect(previewed.text).toContain('Add 1 entries');
+    expect(previewed.text).toContain('是标题或说明行，已跳过');
   });
 });
