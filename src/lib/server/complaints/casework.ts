@@ -192,7 +192,7 @@ export async function reportBack(db: Db, actor: Actor, input: { complaintId: str
     const today = todayInShanghai();
     await tx.update(complaintReferrals).set({ state: 'reported', report: parsed.data.text, reportedOn: today }).where(eq(complaintReferrals.id, referral.id));
     await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'handDownReported', public: false, text: parsed.data.text });
-    await notify(tx, { complaintId: current.id, kind: 'reportWaiting', to: current.assigneeId ? { userIds: [current.assigneeId] } : { commission: current.routedScopeCode } });
+    await notify(tx, { complaintId: current.id, kind: 'reportWaiting', to: { handler: current.assigneeId, commission: current.routedScopeCode } });
     await audit(tx, actor, current, 'handDownReported', { detail: { due: referral.dueOn, late: today > referral.dueOn } });
     return ok();
   });

@@ -202,7 +202,7 @@ export async function fileObjection(db: Db, receipt: string, input: { reasons: s
     const today = todayInShanghai();
     await tx.insert(complaintObjections).values({ id: crypto.randomUUID(), complaintId: complaint.id, filedOn: today, reasons: parsed.data.reasons, dueOn: objectionDue(today) });
     await recordEvent(tx, { complaintId: complaint.id, on: today, kind: 'objected', public: true, text: parsed.data.reasons });
-    await notify(tx, { complaintId: complaint.id, kind: 'objection', to: complaint.assigneeId ? { userIds: [complaint.assigneeId] } : { commission: complaint.routedScopeCode } });
+    await notify(tx, { complaintId: complaint.id, kind: 'objection', to: { handler: complaint.assigneeId, commission: complaint.routedScopeCode } });
     return ok();
   });
 }

@@ -134,6 +134,22 @@ describe('notices written by the case steps', () => {
     expect(got.every((entry) => !entry.endsWith(approver.id) && !entry.endsWith(liugang.id))).toBe(true);
   });
 
+  it('tells the whole holding commission of an objection when the handler’s account is disabled', async () => {
+    const { id, receipt } = await file('提醒：承办人已停用的案件');
+    await actOnComplaint(test.db, approver, { complaintId: id, action: 'accept' });
+    await decide(test.db, id, 'conclude', '经核实，集资款已入账并公布，收据已补开。');
+    const created = await createUser(test.db, null, { username: 'sanghe.cb9', displayName: '已调离的承办人', role: 'commission', scopeCode: SANGHE, password: 'inbox-test-password-9' });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const gone = await account('sanghe.cb9');
+    await test.db.update(complaints).set({ assigneeId: gone.id }).where(eq(complaints.id, id));
+    await test.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, gone.id));
+    await test.db.delete(staffNotices).where(eq(staffNotices.complaintId, id));
+    expect((await fileObjection(test.db, receipt, { reasons: '收据只补开了一部分，还有十几户没有拿到，答复不属实。' })).ok).toBe(true);
+    const active = await test.db.select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.scopeCode, SANGHE));
+    expect(await notices(id)).toEqual(active.filter((row) => row.role === 'commission' && !row.disabledAt).map((row) => `objection:${row.id}`).sort());
+    expect(await notices(id)).not.toContain(`objection:${gone.id}`);
+  });
+
   it('writes nothing when the step is refused (same transaction)', async () => {
     const { id } = await file('提醒：被拒绝的交办');
     // Not accepted yet: the hand-down is refused, and no notice is left behind.

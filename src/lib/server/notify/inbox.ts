@@ -35,8 +35,15 @@ import type { Channel } from './outbound.ts';
 
 export type StaffNoticeKind = (typeof STAFF_NOTICE_KINDS)[number];
 
-/** Who must act on a step: an explicit list, or every active commission account of a commission (optionally only approvers). */
-export type Recipients = { userIds: Array<string | null | undefined> } | { commission: string; approversOnly?: boolean; except?: Array<string | null | undefined> };
+/**
+ * Who must act on a step: named accounts, or every active commission account of a commission
+ * (optionally only its approvers). `handler` names the case's handler, falling back to the whole
+ * holding commission when none is named or the account is disabled.
+ */
+export type Recipients =
+  | { userIds: Array<string | null | undefined> }
+  | { commission: string; approversOnly?: boolean; except?: Array<string | null | undefined> }
+  | { handler: string | null; commission: string };
 
 /**
  * Writes the notices of a step, inside the step's transaction. Only active commission accounts
@@ -45,6 +52,10 @@ export type Recipients = { userIds: Array<string | null | undefined> } | { commi
  */
 export async function notify(tx: DbOrTx, input: { complaintId: string; kind: StaffNoticeKind; to: Recipients }): Promise<void> {
   const { to } = input;
+  if ('handler' in to) {
+    const [handler] = to.handler ? await tx.select({ id: users.id }).from(users).where(and(eq(users.id, to.handler), isNull(users.disabledAt))) : [];
+    return notify(tx, { ...input, to: handler ? { userIds: [handler.id] } : { commission: to.commission } });
+  }
   const candidates =
     'userIds' in to
       ? to.userIds.filter((id): id is string => !!id)
