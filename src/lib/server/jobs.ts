@@ -2,6 +2,7 @@
  * Hourly housekeeping, started by the production start script once the database is ready.
  * Each job logs its own failure and never stops the others or the server.
  */
+import { sweepImportPreviews } from './accounts/import/apply.ts';
 import { ensureDailyHead } from './accounts/verify.ts';
 import { deleteExpiredSessions } from './auth/sessions.ts';
 import { sweepSignInFailures } from './auth/sign-in-failures.ts';
@@ -16,9 +17,9 @@ const HOUR = 60 * 60 * 1000;
 
 /** Runs every job once now (awaited), then every hour; the timer never keeps the process alive. */
 export async function startHourlyJobs(db: Db): Promise<void> {
-  // Expired sessions are refused on use anyway; this only keeps the table small.
+  // Expired sessions and import previews are refused on use anyway; this only keeps the tables small.
   const sweep = () =>
-    Promise.all([deleteExpiredSessions(db), sweepSignInFailures(db)]).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
+    Promise.all([deleteExpiredSessions(db), sweepSignInFailures(db), sweepImportPreviews(db)]).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
   // The province-wide head hash is fixed once a day; the first check after midnight records it.
   const recordHead = () => ensureDailyHead(db, todayInShanghai()).catch((error: unknown) => logger.warn(describeError(error), 'head hash failed'));
   const runAll = () => Promise.all([sweep(), recordHead()]);

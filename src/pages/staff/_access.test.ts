@@ -45,6 +45,7 @@ import sharp from 'sharp';
 import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
+import ComplaintSheet from './complaints/[id]/print/[sheet].astro';
 import ComplaintRegistrationSheet from './complaints/[id]/print/registration.astro';
 import ComplaintApprovalSheet from './complaints/[id]/print/approval.astro';
 import ComplaintToday from './complaints/today.astro';
@@ -135,6 +136,8 @@ const ROUTES: RouteCase[] = [
   { file: 'complaints/sent/index.astro', url: () => '/staff/complaints/sent', params: () => ({}), page: ComplaintsSent, allowed: ['sanghe', 'liugang'] },
   { file: 'complaints/sent/[id].astro', url: () => `/staff/complaints/sent/${sentReferralId}`, params: () => ({ id: sentReferralId }), page: ComplaintSentTrace, allowed: ['sanghe'] },
   { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
+  // The printed case file: whoever may handle the case (its commission; a township only once handed down).
+  { file: 'complaints/[id]/print/[sheet].astro', url: () => `/staff/complaints/${complaintId}/print/registration`, params: () => ({ id: complaintId, sheet: 'registration' }), page: ComplaintSheet, allowed: ['sanghe'] },
   // The printed case file: whoever may handle the case (its commission; a township only once handed down).
   { file: 'complaints/[id]/print/registration.astro', url: () => `/staff/complaints/${complaintId}/print/registration`, params: () => ({ id: complaintId }), page: ComplaintRegistrationSheet, allowed: ['sanghe'] },
   { file: 'complaints/[id]/print/approval.astro', url: () => `/staff/complaints/${complaintId}/print/approval`, params: () => ({ id: complaintId }), page: ComplaintApprovalSheet, allowed: ['sanghe'] },

@@ -11,13 +11,17 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { areas } from '../../../../db/schema/areas.ts';
 import { users } from '../../../../db/schema/auth.ts';
 import { complaintProposals, type ComplaintProposalRow } from '../../../../db/schema/complaint-casework.ts';
-import { complaintEvents, type ComplaintRow } from '../../../../db/schema/complaints.ts';
+import { complaintEvents, DISPOSALS, type ComplaintRow } from '../../../../db/schema/complaints.ts';
 import { ancestorCodes, isWithin } from '../areas/codes.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { readForm } from '../forms.ts';
 import type { Actor } from '../result.ts';
 import { caseNumberOf, type CaseNumber } from './case-numbers.ts';
+import type { Disposal } from './labels.ts';
 import { revealIdentity } from './proposals.ts';
+
+/** The sheets a case prints (the page's `[sheet]`): 检举控告登记表 and 问题线索处置审批表. */
+export const CASE_SHEETS = ['registration', 'approval'] as const;
 
 export interface CaseFile {
   number: CaseNumber | null;
@@ -29,7 +33,7 @@ export interface CaseFile {
   acceptedBy: { name: string; on: string } | null;
   handlerName: string | null;
   /** The latest disposal proposal (处置方式), whatever its state, with who proposed and who decided. */
-  disposal: (ComplaintProposalRow & { proposerName: string; approverName: string | null }) | null;
+  disposal: (ComplaintProposalRow & { disposal: Disposal | null; proposerName: string; approverName: string | null }) | null;
   /** Whether the actor holds an approved identity release on this case (then the sheet may name the reporter on request). */
   mayReveal: boolean;
 }
@@ -70,7 +74,7 @@ export async function loadCaseFile(db: DbOrTx, actor: Actor, complaint: Complain
     place,
     acceptedBy: accepted[0] ? { name: (accepted[0].actorId && names.get(accepted[0].actorId)) || '—', on: accepted[0].on } : null,
     handlerName: complaint.assigneeId ? (names.get(complaint.assigneeId) ?? null) : null,
-    disposal: disposal ? { ...disposal, proposerName: names.get(disposal.proposedBy) ?? '—', approverName: disposal.decidedBy ? (names.get(disposal.decidedBy) ?? null) : null } : null,
+    disposal: disposal ? { ...disposal, disposal: DISPOSALS.find((code) => code === disposal.value) ?? null, proposerName: names.get(disposal.proposedBy) ?? '—', approverName: disposal.decidedBy ? (names.get(disposal.decidedBy) ?? null) : null } : null,
     mayReveal: !complaint.anonymous && reveal.length > 0,
   };
 }

@@ -14,8 +14,7 @@ import { createStaffPageTester, type StaffPageTester } from '../../../../tests/s
 import { decide, releaseIdentity } from '../../../../tests/support/complaint-steps.ts';
 import { actOnComplaint } from '../../../lib/server/complaints/console.ts';
 import { fileComplaint } from '../../../lib/server/complaints/filing.ts';
-import Registration from './[id]/print/registration.astro';
-import Approval from './[id]/print/approval.astro';
+import Sheet from './[id]/print/[sheet].astro';
 
 let pages: StaffPageTester;
 let realName = '';
@@ -39,8 +38,10 @@ beforeAll(async () => {
 });
 afterAll(async () => pages?.test.dispose());
 
-const sheet = (page: typeof Registration, id: string, as = 'sanghe.jw', options: { body?: BodyInit; language?: 'zh-CN' | 'en' } = {}) =>
-  pages.render(page, `/staff/complaints/${id}/print/${page === Registration ? 'registration' : 'approval'}`, { as, params: { id }, ...options });
+const Registration = 'registration';
+const Approval = 'approval';
+const sheet = (name: string, id: string, as = 'sanghe.jw', options: { body?: BodyInit; language?: 'zh-CN' | 'en' } = {}) =>
+  pages.render(Sheet, `/staff/complaints/${id}/print/${name}`, { as, params: { id, sheet: name }, ...options });
 
 describe('the registration sheet (登记表)', () => {
   it('carries number, received date, channel, who and what, place, the matter, the receiving officer and the proposal', async () => {
@@ -140,5 +141,6 @@ describe('who may print', () => {
       }
       expect((await sheet(page, '00000000-0000-4000-8000-000000000000')).status).toBe(403);
     }
+    expect((await sheet('envelope', realName)).status).toBe(404);
   });
 });

@@ -12,7 +12,7 @@ import { disclosures } from '../../../../../db/schema/accounts.ts';
 import type { Actor } from '../../result.ts';
 import { addFundEntry, getLines, openDraft, updateFundEntry } from '../disclosures.ts';
 import { addVoucher } from '../vouchers.ts';
-import { confirmImport, previewImport, STALE_MESSAGE, type ImportPreview } from './apply.ts';
+import { confirmImport, previewImport, STALE_MESSAGE, sweepImportPreviews, type ImportPreview } from './apply.ts';
 
 const QIANYING = '990121001201'; // 前营村; this file's own database, so its 2024 periods are free
 let test: TestDatabase;
@@ -206,6 +206,12 @@ describe('import confirmation', () => {
     if (!forged.ok || forged.value.kind !== 'stale') throw new Error('expected stale');
     const later = await confirm(id, forged.value.preview, new Date(Date.now() + 31 * 60_000));
     expect(later).toMatchObject({ ok: false, errors: { message: expect.stringContaining('超过30分钟') } });
+    // The hourly sweep forgets expired previews (and only those).
+    expect((await importRowCounts(test.db)).ledger_import_previews).toBeGreaterThan(0);
+    await sweepImportPreviews(test.db);
+    expect((await importRowCounts(test.db)).ledger_import_previews).toBeGreaterThan(0);
+    await sweepImportPreviews(test.db, new Date(Date.now() + 31 * 60_000));
+    expect((await importRowCounts(test.db)).ledger_import_previews).toBe(0);
     expect(await importRowCounts(test.db, { stash: false })).toEqual(counts);
     expect((await fundsOf(id)).map((entry) => entry.voucherNo)).toEqual(['记-2025Q3-090']);
   });

@@ -242,6 +242,11 @@ export async function previewImport(
   return ok({ ...content, ...stashed, ...plan(mode, state, parsed.rows) });
 }
 
+/** Forgets previews past their time (an hourly job; a preview is refused once expired anyway, this keeps no ledger rows longer than needed). */
+export async function sweepImportPreviews(db: DbOrTx, now = new Date()): Promise<void> {
+  await db.delete(ledgerImportPreviews).where(lt(ledgerImportPreviews.expiresAt, now));
+}
+
 // ------------------------------------------------------------------ step 2: confirm
 
 export type ConfirmOutcome =
