@@ -46,8 +46,6 @@ import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import ComplaintSheet from './complaints/[id]/print/[sheet].astro';
-import ComplaintRegistrationSheet from './complaints/[id]/print/registration.astro';
-import ComplaintApprovalSheet from './complaints/[id]/print/approval.astro';
 import ComplaintToday from './complaints/today.astro';
 import Inbox from './inbox.astro';
 import ComplaintsSent from './complaints/sent/index.astro';
@@ -138,9 +136,6 @@ const ROUTES: RouteCase[] = [
   { file: 'complaints/[id]/index.astro', url: () => `/staff/complaints/${complaintId}`, params: () => ({ id: complaintId }), page: ComplaintCase, allowed: ['sanghe'], post: 'action=note&text=' + encodeURIComponent('已调取发包合同，待核实') },
   // The printed case file: whoever may handle the case (its commission; a township only once handed down).
   { file: 'complaints/[id]/print/[sheet].astro', url: () => `/staff/complaints/${complaintId}/print/registration`, params: () => ({ id: complaintId, sheet: 'registration' }), page: ComplaintSheet, allowed: ['sanghe'] },
-  // The printed case file: whoever may handle the case (its commission; a township only once handed down).
-  { file: 'complaints/[id]/print/registration.astro', url: () => `/staff/complaints/${complaintId}/print/registration`, params: () => ({ id: complaintId }), page: ComplaintRegistrationSheet, allowed: ['sanghe'] },
-  { file: 'complaints/[id]/print/approval.astro', url: () => `/staff/complaints/${complaintId}/print/approval`, params: () => ({ id: complaintId }), page: ComplaintApprovalSheet, allowed: ['sanghe'] },
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntry, allowed: ['cadre'], post: 'summary=' },
 ];
 
