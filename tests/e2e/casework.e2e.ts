@@ -5,9 +5,23 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
 import { launchBrowser } from './browser.ts';
+import type { CaughtMail } from '../support/mail.ts';
 
 const baseUrl = inject('baseUrl');
+
+/** The first message the test SMTP server got for `address`, waiting up to 20 s for the digest round. */
+async function mailTo(address: string): Promise<CaughtMail> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const log = existsSync(inject('mailLog')) ? readFileSync(inject('mailLog'), 'utf8') : '';
+    const found = log.split('\n').filter(Boolean).map((line) => JSON.parse(line) as CaughtMail).find((mail) => mail.to.includes(address));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no message to ${address}`);
+}
 let browser: Browser;
 
 beforeAll(async () => {
@@ -67,9 +81,15 @@ describe('where a complaint goes', () => {
 });
 
 describe('a case handed down to the township commission', () => {
-  it('is worked there, reported back, sent back once and then accepted by the county', async () => {
+  it('is worked there, reported back, sent back once and then accepted by the county; the township hears of it by e-mail, without the complaint’s text', async () => {
     const title = '前营村保洁员工资被克扣';
-    await file({ village: '990121001201', subjectLevel: 'village_cadre', category: 'conduct', title, content: '前营村公益岗保洁员每月工资一千二，村里实际只发八百，差额说是“管理费”，保洁员不敢吭声。' });
+    const content = '前营村公益岗保洁员每月工资一千二，村里实际只发八百，差额说是“管理费”，保洁员不敢吭声。';
+    await file({ village: '990121001201', subjectLevel: 'village_cadre', category: 'conduct', title, content });
+    // The township commission's officer gives an address for the digest.
+    const township = await staff('sanghezhen.jw', 'yidiantong-zhenjiwei-2026');
+    await township.goto(baseUrl + '/staff/inbox');
+    await township.fill('#field-contact', 'jiwei@sanghezhen.example.gov.cn');
+    await post(township, 'contact');
     const county = await staff('sanghe.jw', 'yidiantong-jiwei-2026');
     const caseUrl = await openCase(county, title);
     await post(county, 'accept');
@@ -78,8 +98,13 @@ describe('a case handed down to the township commission', () => {
     await post(county, 'handDown');
     expect(await county.locator('.history-list').textContent()).toContain('桑河镇');
 
+    const number = (await county.locator('main').textContent())!.match(/桑纪举〔\d{4}〕\d+号/)![0];
+    const mail = await mailTo('jiwei@sanghezhen.example.gov.cn');
+    expect(mail.body).toContain(number);
+    expect(mail.body).toMatch(/https?:\/\/\S+\/staff\//); // a link back into the staff area
+    for (const secret of [title, content.slice(0, 12), '保洁员']) expect(mail.raw + mail.body).not.toContain(secret);
+
     // The township commission finally has a case: only this one, handed down to it.
-    const township = await staff('sanghezhen.jw', 'yidiantong-zhenjiwei-2026');
     expect(await openCase(township, title)).toBe(caseUrl);
     await township.fill('#field-text-report', '经核查，村里按每月八百元发放，未经村民代表会议决定扣留四百元，已责令补发。');
     await post(township, 'report');

@@ -1,6 +1,7 @@
 /**
  * Starts the built portal (src/server/start.ts → dist/) on a free port with a fresh embedded
- * database in a temp directory, waits for /healthz, and stops it after the run.
+ * database in a temp directory, and a real SMTP server for its staff digests (sent every two
+ * seconds here), waits for /healthz, and stops both after the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startMailCatcher } from '../support/mail.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,7 +40,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ydt-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(dataDir, 'db'), APP_ENV: 'development' };
+  // A real SMTP server for the staff digests: every message it gets is a JSON line in mail.log.
+  const mailPath = path.join(dataDir, 'mail.log');
+  const mail = await startMailCatcher((message) => appendFileSync(mailPath, JSON.stringify(message) + '\n'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: path.join(dataDir, 'db'),
+    APP_ENV: 'development',
+    SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+    SMTP_FROM: 'noreply@ydt.example.gov.cn',
+    NOTIFY_DIGEST_SECONDS: '2',
+  };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['src/server/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Everything the server prints goes to a file the tests can read (e.g. to prove no sender data is logged).
@@ -58,9 +72,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('baseUrl', baseUrl);
   project.provide('serverLog', logPath);
+  project.provide('mailLog', mailPath);
   return async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    await mail.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
@@ -69,5 +85,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     serverLog: string;
+    /** JSON lines of the messages the SMTP server got ({ to, raw, body }). */
+    mailLog: string;
   }
 }

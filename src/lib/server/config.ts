@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   NOTIFY_WEBHOOK_TOKEN: optionalString,
   /** How often the digest of new notices is sent, in minutes (one message per person per round). */
   NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  /** Test-only: a digest round every N seconds instead (the browser tests wait for a real message); refused in production. */
+  NOTIFY_DIGEST_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
   PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
@@ -103,7 +105,8 @@ export interface AppConfig {
   notify: {
     smtp: { url: string; from: string } | undefined;
     webhook: { url: string; token: string | undefined } | undefined;
-    digestMinutes: number;
+    /** How often a digest round runs: NOTIFY_DIGEST_MINUTES, or the test-only NOTIFY_DIGEST_SECONDS. */
+    digestIntervalMs: number;
   };
 }
 
@@ -189,7 +192,10 @@ function notifyOf(e: z.infer<typeof EnvSchema>, isProduction: boolean): AppConfi
     }
     webhook = { url: url.href, token: e.NOTIFY_WEBHOOK_TOKEN };
   }
-  return { smtp, webhook, digestMinutes: e.NOTIFY_DIGEST_MINUTES };
+  if (isProduction && e.NOTIFY_DIGEST_SECONDS !== undefined) {
+    throw new ConfigError('NOTIFY_DIGEST_SECONDS is a test-only switch and is refused when APP_ENV=production.');
+  }
+  return { smtp, webhook, digestIntervalMs: (e.NOTIFY_DIGEST_SECONDS ?? e.NOTIFY_DIGEST_MINUTES * 60) * 1000 };
 }
 
 /** The TRUSTED_PROXIES list, each entry checked by the same library that later applies it. */

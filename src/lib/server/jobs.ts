@@ -30,6 +30,6 @@ export async function startHourlyJobs(db: Db): Promise<void> {
   const channels = notifyChannels(notify);
   if (channels.smtp || channels.webhook) {
     const origin = publicOrigin ?? `http://localhost:${port}`;
-    setInterval(() => void runDigestSafely(db, channels, origin), notify.digestMinutes * 60 * 1000).unref();
+    setInterval(() => void runDigestSafely(db, channels, origin), notify.digestIntervalMs).unref();
   }
 }

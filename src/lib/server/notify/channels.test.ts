@@ -14,13 +14,13 @@ const PROD = { APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_
 describe('notice channel settings', () => {
   it('configures none by default: the inbox only', () => {
     const { notify } = parseConfig({ ...KEYS });
-    expect(notify).toEqual({ smtp: undefined, webhook: undefined, digestMinutes: 60 });
+    expect(notify).toEqual({ smtp: undefined, webhook: undefined, digestIntervalMs: 3_600_000 });
     expect(notifyChannels(notify)).toEqual({});
   });
 
   it('builds both channels when set', () => {
     const { notify } = parseConfig({ ...KEYS, SMTP_URL: 'smtp://relay.internal:25', SMTP_FROM: 'noreply@ydt.example.gov.cn', NOTIFY_WEBHOOK_URL: 'https://sms.example.gov.cn/send', NOTIFY_WEBHOOK_TOKEN: 'gw-token', NOTIFY_DIGEST_MINUTES: '30' });
-    expect(notify).toEqual({ smtp: { url: 'smtp://relay.internal:25', from: 'noreply@ydt.example.gov.cn' }, webhook: { url: 'https://sms.example.gov.cn/send', token: 'gw-token' }, digestMinutes: 30 });
+    expect(notify).toEqual({ smtp: { url: 'smtp://relay.internal:25', from: 'noreply@ydt.example.gov.cn' }, webhook: { url: 'https://sms.example.gov.cn/send', token: 'gw-token' }, digestIntervalMs: 1_800_000 });
     const channels = notifyChannels(notify);
     expect([channels.smtp?.name, channels.webhook?.name]).toEqual(['smtp', 'webhook']);
   });
@@ -44,6 +44,9 @@ describe('notice channel settings', () => {
     expect(thrown).toMatch(/smtps/);
     expect(thrown).not.toContain('s3cret-relay-pass');
     expect(() => parseConfig({ ...PROD, NOTIFY_WEBHOOK_URL: 'http://sms.example.gov.cn/send' })).toThrow(/https/);
+    // The browser tests' seconds-long digest round is a test-only switch.
+    expect(parseConfig({ ...KEYS, NOTIFY_DIGEST_SECONDS: '2' }).notify.digestIntervalMs).toBe(2000);
+    expect(() => parseConfig({ ...PROD, NOTIFY_DIGEST_SECONDS: '2' })).toThrow(/test-only/);
     expect(parseConfig({ ...PROD, SMTP_URL: 'smtps://ydt:pass@mail.example.gov.cn:465', SMTP_FROM: 'noreply@ydt.example.gov.cn', NOTIFY_WEBHOOK_URL: 'https://sms.example.gov.cn/send' }).notify.smtp?.url).toMatch(/^smtps:/);
   });
 });
