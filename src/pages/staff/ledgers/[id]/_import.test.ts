@@ -100,6 +100,8 @@ describe('importing through the workspace page, without JavaScript', () => {
     // Totals before (two payments of 900) and after (the file).
     expect(previewed.text).toMatch(/本期支出 1,800\.00 3,150\.50/);
     expect(previewed.text).toContain('确认替换：删除2笔和1个凭证，导入3笔');
+    const ids = [...previewed.html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]!);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
 
     const confirmed = await post(draftId, confirmation(previewed.html));
     expect(confirmed.status).toBe(303);
