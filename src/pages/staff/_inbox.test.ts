@@ -108,6 +108,10 @@ describe('the inbox page', () => {
     const page = await render(Inbox, '/staff/inbox', cadre, undefined, {}, 'en');
     expect(page.status).toBe(200);
     expect(page.html).toContain('No notices.');
+    // Every staff page links to the inbox; only those who handle complaints get the today view.
+    expect(page.html).toContain('href="/staff/inbox"');
+    expect(page.html).not.toContain('href="/staff/complaints/today"');
+    expect((await render(Inbox, '/staff/inbox', township)).html).toContain('href="/staff/complaints/today"');
   });
 });
 
