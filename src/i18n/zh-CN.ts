@@ -1054,7 +1054,7 @@ export const zhCN = {
   'today.total': '共{count}件待处理',
   'today.section.handDowns': '交办给本级的案件',
   'today.section.newCases': '新收案件（待受理）',
-  'today.section.dueSoon': '本周到期（{date}前）',
+  'today.section.dueSoon': '本周到期（截至{date}）',
   'today.section.overdue': '已超期',
   'today.section.reports': '乡镇承办报告待审核',
   'today.section.approvals': '待我审批',
