@@ -225,6 +225,8 @@ export async function reviewReport(db: Db, actor: Actor, input: { complaintId: s
       const dueOn = referralDue('hand_down', today, await countyTimeLimits(tx, current.routedScopeCode));
       await tx.update(complaintReferrals).set({ state: 'open', dueOn }).where(eq(complaintReferrals.id, referral.id));
       await recordEvent(tx, { complaintId: current.id, actorId: actor.id, kind: 'reportReturned', public: false, text: `${parsed.data.text}（${dueOn}前重新报送）` });
+      // Sent back: the township has the case to work again.
+      if (referral.toScopeCode) await notify(tx, { complaintId: current.id, kind: 'handedDown', to: { commission: referral.toScopeCode } });
       await audit(tx, actor, current, 'reportReturned', { reason: parsed.data.text, detail: { due: dueOn } });
     }
     return ok();

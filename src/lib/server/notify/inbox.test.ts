@@ -16,7 +16,7 @@ import { complaints } from '../../../../db/schema/complaints.ts';
 import { staffNotices } from '../../../../db/schema/notices.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { commissionPair, decide } from '../../../../tests/support/complaint-steps.ts';
-import { assignHandler, forwardComplaint, handDown, reportBack } from '../complaints/casework.ts';
+import { assignHandler, forwardComplaint, handDown, reportBack, reviewReport } from '../complaints/casework.ts';
 import { actOnComplaint } from '../complaints/console.ts';
 import { fileComplaint } from '../complaints/filing.ts';
 import { decideProposal, propose } from '../complaints/proposals.ts';
@@ -97,6 +97,10 @@ describe('notices written by the case steps', () => {
     expect(await notices(id)).toEqual([`handedDown:${township.id}`]);
     expect((await reportBack(test.db, township, { complaintId: id, text: '经核查，水渠集资款已全部入账，村委会已补开收据并张榜公布收支明细。' })).ok).toBe(true);
     expect(await notices(id)).toEqual([`handedDown:${township.id}`, `reportWaiting:${handler.id}`].sort());
+    // Sent back once: the township is told again (its first notice read), the county is not.
+    await markRead(test.db, township, { all: true });
+    expect((await reviewReport(test.db, approver, { complaintId: id, decision: 'return', text: '请补充收据复印件和张榜照片' })).ok).toBe(true);
+    expect((await listInbox(test.db, township)).filter((entry) => entry.complaintId === id && !entry.read).map((entry) => entry.kind)).toEqual(['handedDown']);
     expect((await listInbox(test.db, dongling)).some((entry) => entry.complaintId === id)).toBe(false);
   });
 
