@@ -215,6 +215,17 @@ describe('the digest', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('sends a round once when two run at the same time', async () => {
+    const { id } = await file('提醒：两轮同时运行');
+    await actOnComplaint(test.db, approver, { complaintId: id, action: 'accept' });
+    expect((await handDown(test.db, approver, { complaintId: id, townshipCode: '990121001000' })).ok).toBe(true);
+    const sent: string[] = [];
+    const slow = { name: 'smtp' as const, send: async (message: { to: string }) => (await new Promise((resolve) => setTimeout(resolve, 200)), sent.push(message.to), { ok: true as const }) };
+    const rounds = await Promise.all([runDigest(test.db, { smtp: slow }, ORIGIN), runDigest(test.db, { smtp: slow }, ORIGIN)]);
+    expect(sent).toEqual(['sanghezhen@sanghe.example.gov.cn']);
+    expect(rounds.map((round) => round.sent).sort()).toEqual([0, 1]);
+  });
+
   it('sends a mobile number’s digest through the webhook only', async () => {
     expect((await setContact(test.db, handler, { userId: handler.id, contact: '138 0013 8000' })).ok).toBe(true);
     const { id } = await file('提醒：短信提醒的案件');
