@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { areas } from './areas.ts';
+import { livelihoodDepartments } from './livelihood.ts';
 
-export const ROLES = ['admin', 'commission', 'agency', 'cadre', 'supervisor'] as const;
+export const ROLES = ['admin', 'commission', 'agency', 'cadre', 'supervisor', 'department'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -28,6 +29,11 @@ export const users = pgTable(
      */
     approver: boolean('approver').notNull().default(false),
     /**
+     * For a county department's account (role `department`): the department it acts for
+     * (db/schema/livelihood.ts says why a department is a row and not a name on the account).
+     */
+    departmentId: text('department_id').references(() => livelihoodDepartments.id),
+    /**
      * Where the digest of waiting work is sent: an e-mail address (SMTP) or a mobile number (the
      * webhook's SMS gateway). Validated by notify/contact.ts; never logged or put in the audit log.
      */
@@ -43,6 +49,7 @@ export const users = pgTable(
     check('users_username_format', sql`${t.username} ~ '^[a-z0-9][a-z0-9_.-]{2,31}$'`),
     check('users_scope_by_role', sql`(${t.role} = 'admin') = (${t.scopeCode} is null)`),
     check('users_approver_commission', sql`not ${t.approver} or ${t.role} = 'commission'`),
+    check('users_department_by_role', sql`(${t.role} = 'department') = (${t.departmentId} is not null)`),
     check('users_contact_length', sql`length(${t.contact}) <= 254`),
   ],
 );

@@ -1172,6 +1172,7 @@ export const en: Record<MessageKey, string> = {
   'common.waitMinutes': '{n} min',
   'common.aside': ' ({text})',
   'role.agency': 'Township three-assets agency',
+  'role.department': 'County department (paying subsidies)',
   'disclosure.event.withdrawn': 'Withdrawn by the bookkeeper',
   'audit.disclosure.withdrawn': 'Withdraw a submitted disclosure',
   'audit.disclosure.flagsAnswered': 'Answer red flags',

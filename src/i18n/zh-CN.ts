@@ -1170,6 +1170,7 @@ export const zhCN = {
   'common.waitMinutes': '{n}分钟',
   'common.aside': '（{text}）',
   'role.agency': '乡镇三资代理服务中心',
+  'role.department': '县直部门（惠民惠农补贴）',
   'disclosure.event.withdrawn': '报账员撤回提交',
   'audit.disclosure.withdrawn': '撤回三资公开提交',
   'audit.disclosure.flagsAnswered': '说明风险提示',

@@ -69,8 +69,9 @@ describe('can', () => {
   });
 
   it('offers each role only the accounts it may create', () => {
-    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'agency', 'cadre', 'supervisor']);
-    expect(creatableRoles(county)).toEqual(['commission', 'agency', 'cadre', 'supervisor']);
+    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'agency', 'department', 'cadre', 'supervisor']);
+    expect(creatableRoles(county)).toEqual(['commission', 'agency', 'department', 'cadre', 'supervisor']);
+    expect(creatableRoles(township)).toEqual(['commission', 'agency', 'cadre', 'supervisor']); // a county's departments are made above it
     expect(creatableRoles(cadre)).toEqual([]);
     expect(creatableRoles(agency)).toEqual([]);
   });

@@ -92,6 +92,8 @@ function commissionMayManage(actor: Actor, resource: Resource): boolean {
   const targetLevel = levelOfCode(scopeCode);
   if (role === 'cadre' || role === 'supervisor') return targetLevel === 'village';
   if (role === 'agency') return targetLevel === 'township';
+  if (role === 'department') return targetLevel === 'county'; // a county's paying departments, like its agencies
+
   if (role === 'commission') return scopeCode !== actor.scopeCode && targetLevel !== 'village';
   return false; // administrators are made by administrators
 }
@@ -256,7 +258,7 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
 
 /** Roles an actor may create accounts for, in the order the form offers them. */
 export function creatableRoles(actor: Actor): Role[] {
-  if (actor.role === 'admin') return ['admin', 'commission', 'agency', 'cadre', 'supervisor'];
-  if (actor.role === 'commission') return ['commission', 'agency', 'cadre', 'supervisor'];
+  if (actor.role === 'admin') return ['admin', 'commission', 'agency', 'department', 'cadre', 'supervisor'];
+  if (actor.role === 'commission') return levelOfCode(actor.scopeCode!) === 'township' ? ['commission', 'agency', 'cadre', 'supervisor'] : ['commission', 'agency', 'department', 'cadre', 'supervisor'];
   return [];
 }

@@ -7,6 +7,7 @@
 import { and, asc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { users, ROLES, type Role, type UserRow } from '../../../../db/schema/auth.ts';
+import { livelihoodDepartments } from '../../../../db/schema/livelihood.ts';
 import { recordAudit } from '../audit.ts';
 import { getArea } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
@@ -134,6 +135,8 @@ const CreateUserSchema = z.object({
   password: z.string(),
   /** Complaint approval rights (commission accounts only). */
   approver: z.boolean().optional(),
+  /** For a county department's account: the department's full name (桑河县民政局). */
+  department: z.string().optional(),
 });
 
 export type CreateUserInput = z.input<typeof CreateUserSchema>;
@@ -144,6 +147,7 @@ const REQUIRED_LEVEL: Record<Role, string[]> = {
   agency: ['township'],
   cadre: ['village'],
   supervisor: ['village'],
+  department: ['county'],
 };
 
 /** Creates an account; the person must choose their own password at first sign-in. */
@@ -160,12 +164,23 @@ export async function createUser(
   if (approver && role !== 'commission') return fail({ approver: '只有纪委监委账号可以有审批权限' });
   const scopeCode = role === 'admin' ? null : parsed.data.scopeCode || null;
   const errors: FieldErrors = {};
+  // A department account acts for one department of its county (db/schema/livelihood.ts): named
+  // here, found or added in the transaction below, so the accounts of one department share its items.
+  const department = (parsed.data.department ?? '').normalize('NFKC').trim();
+  if (role === 'department' && (department.length < 3 || department.length > 40)) errors.department = '请填写部门全称（3至40个字），如：桑河县民政局';
+  if (role !== 'department' && department) errors.department = '只有县直部门账号填写所属部门';
   if (role !== 'admin') {
     const area = scopeCode ? await getArea(db, scopeCode) : undefined;
     if (!area) errors.scopeCode = '请填写有效的12位行政区划代码';
     else if (!REQUIRED_LEVEL[role].includes(area.level)) {
       errors.scopeCode =
-        role === 'commission' ? '纪委监委账号的辖区应为市、县或乡镇' : role === 'agency' ? '三资代理服务中心账号的辖区应为乡镇' : '村干部和村务监督委员会账号的辖区应为村';
+        role === 'commission'
+          ? '纪委监委账号的辖区应为市、县或乡镇'
+          : role === 'agency'
+            ? '三资代理服务中心账号的辖区应为乡镇'
+            : role === 'department'
+              ? '县直部门账号的辖区应为县'
+              : '村干部和村务监督委员会账号的辖区应为村';
     }
   }
   // A null actor is the command line bootstrap (npm run user:create), run by whoever runs the server.
@@ -181,6 +196,7 @@ export async function createUser(
   const id = crypto.randomUUID();
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
+    const departmentId = role === 'department' ? await departmentOf(tx, scopeCode!, department) : null;
     // The check above is for the form; two creations racing for one name meet here instead of
     // at the unique index, which would surface as a 500.
     const inserted = await tx
@@ -194,6 +210,7 @@ export async function createUser(
       passwordHash,
       mustChangePassword: options.mustChangePassword ?? true,
       approver,
+      departmentId,
       createdBy: actor?.id ?? null,
       })
       .onConflictDoNothing({ target: users.username })
@@ -205,10 +222,20 @@ export async function createUser(
       subjectType: 'user',
       subjectId: id,
       scopeCode,
-      detail: approver ? { username, role, approver } : { username, role },
+      detail: approver ? { username, role, approver } : departmentId ? { username, role, department } : { username, role },
     });
     return ok({ id });
   });
+}
+
+/** The county's department of that name, added the first time an account names it. */
+async function departmentOf(tx: DbOrTx, countyCode: string, name: string): Promise<string> {
+  await tx.insert(livelihoodDepartments).values({ id: crypto.randomUUID(), countyCode, name }).onConflictDoNothing();
+  const [row] = await tx
+    .select({ id: livelihoodDepartments.id })
+    .from(livelihoodDepartments)
+    .where(and(eq(livelihoodDepartments.countyCode, countyCode), eq(livelihoodDepartments.name, name)));
+  return row!.id;
 }
 
 const USERNAME_TAKEN = '该用户名已被使用';
@@ -349,6 +376,7 @@ const publicColumns = {
   scopeCode: users.scopeCode,
   mustChangePassword: users.mustChangePassword,
   approver: users.approver,
+  departmentId: users.departmentId,
   createdAt: users.createdAt,
   createdBy: users.createdBy,
   passwordChangedAt: users.passwordChangedAt,
