@@ -10,14 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '../../../db/schema/auth.ts';
 import { complaintReferrals } from '../../../db/schema/complaint-casework.ts';
-import { complaints } from '../../../db/schema/complaints.ts';
 import { createTestDatabase, type TestDatabase, useDatabaseForTests } from '../../../tests/support/test-db.ts';
 import { summaryTargets } from '../../../tests/support/error-summary.ts';
 import { translator, type Lang } from '../../i18n/index.ts';
 import type { SessionUser } from '../../lib/server/auth/sessions.ts';
 import { forwardComplaint, handDown } from '../../lib/server/complaints/casework.ts';
 import { actOnComplaint } from '../../lib/server/complaints/console.ts';
-import { fileComplaint } from '../../lib/server/complaints/filing.ts';
 import NotFound from '../404.astro';
 import Forbidden from '../403.astro';
 import Track from '../track.astro';
@@ -26,12 +24,13 @@ import ComplaintCase from './complaints/[id]/index.astro';
 import Today from './complaints/today.astro';
 import SentTrace from './complaints/sent/[id].astro';
 import UserDetail from './users/[id].astro';
+import { fileCase, WATER_CHANNEL_CONTENT } from '../../../tests/support/complaint-cases.ts';
 
 let test: TestDatabase;
 let container: AstroContainer;
 let county: SessionUser;
 let township: SessionUser;
-const content = '村里修水渠向每户集资三百元，至今没有公布收支明细，也没有开收据，村民多次询问没有答复。';
+const content = WATER_CHANNEL_CONTENT;
 let handedId = '';
 let handedReceipt = '';
 let forwardedReferral = '';
@@ -50,12 +49,7 @@ async function render(page: Parameters<AstroContainer['renderToResponse']>[0], p
   return { status: response.status, location: response.headers.get('Location'), html: await response.text() };
 }
 
-async function file(title: string) {
-  const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title, content, anonymous: true });
-  if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
-  const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title));
-  return { id: row!.id, receipt: filed.value.receipt };
-}
+const file = (title: string) => fileCase(test.db, title);
 
 beforeAll(async () => {
   test = await createTestDatabase();

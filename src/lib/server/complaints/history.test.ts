@@ -7,38 +7,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
-import { users } from '../../../../db/schema/auth.ts';
 import { complaintReferrals } from '../../../../db/schema/complaint-casework.ts';
-import { complaints } from '../../../../db/schema/complaints.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { commissionPair } from '../../../../tests/support/complaint-steps.ts';
 import type { Actor } from '../result.ts';
 import { formatShanghaiMinute } from '../time.ts';
 import { forwardComplaint, handDown } from './casework.ts';
 import { actOnComplaint } from './console.ts';
-import { fileComplaint } from './filing.ts';
 import { getSentTrace, listSent, loadCaseHistory } from './history.ts';
 import { trackComplaint } from './tracking.ts';
 import { assignZone, listZones } from './zones.ts';
+import { actorOf, fileCase, WATER_CHANNEL_CONTENT } from '../../../../tests/support/complaint-cases.ts';
 
 const SANGHE = '990121000000';
-const content = '村里修水渠向每户集资三百元，至今没有公布收支明细，也没有开收据，村民多次询问没有答复。';
+const content = WATER_CHANNEL_CONTENT;
 let test: TestDatabase;
 let county: Actor;
 let township: Actor;
 let liugang: Actor;
 
-async function account(username: string): Promise<Actor> {
-  const [row] = await test.db.select().from(users).where(eq(users.username, username));
-  return { id: row!.id, username: row!.username, role: row!.role, scopeCode: row!.scopeCode };
-}
+const account = (username: string) => actorOf(test.db, username);
 
-async function file(title: string, extra: Record<string, unknown> = {}) {
-  const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title, content, anonymous: true, ...extra });
-  if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
-  const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title));
-  return { id: row!.id, receipt: filed.value.receipt };
-}
+const file = (title: string, extra: Record<string, unknown> = {}) => fileCase(test.db, title, extra);
 
 beforeAll(async () => {
   test = await createTestDatabase();

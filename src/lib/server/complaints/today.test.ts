@@ -5,22 +5,18 @@
  * days; countWaitingFor counts distinct cases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { users } from '../../../../db/schema/auth.ts';
-import { complaints } from '../../../../db/schema/complaints.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { commissionPair, decide } from '../../../../tests/support/complaint-steps.ts';
 import { createUser } from '../auth/users.ts';
 import type { Actor } from '../result.ts';
 import { assignHandler, handDown, reportBack } from './casework.ts';
 import { actOnComplaint } from './console.ts';
-import { fileComplaint } from './filing.ts';
 import { propose } from './proposals.ts';
 import { countWaitingFor, loadToday, type TodaySection } from './today.ts';
 import { fileObjection } from './tracking.ts';
+import { actorOf, fileCase } from '../../../../tests/support/complaint-cases.ts';
 
 const SANGHE = '990121000000';
-const content = '村里修水渠向每户集资三百元，至今没有公布收支明细，也没有开收据，村民多次询问没有答复。';
 let test: TestDatabase;
 let handler: Actor;
 let approver: Actor;
@@ -28,17 +24,9 @@ let second: Actor;
 let township: Actor;
 let liugang: Actor;
 
-async function account(username: string): Promise<Actor> {
-  const [row] = await test.db.select().from(users).where(eq(users.username, username));
-  return { id: row!.id, username: row!.username, role: row!.role, scopeCode: row!.scopeCode };
-}
+const account = (username: string) => actorOf(test.db, username);
 
-async function file(title: string, extra: Record<string, unknown> = {}, today?: string) {
-  const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title, content, anonymous: true, ...extra }, { today });
-  if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
-  const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title));
-  return { id: row!.id, receipt: filed.value.receipt };
-}
+const file = (title: string, extra: Record<string, unknown> = {}, today?: string) => fileCase(test.db, title, extra, today);
 
 async function section(actor: Actor, key: TodaySection, today?: string): Promise<string[]> {
   const view = await loadToday(test.db, actor, today);

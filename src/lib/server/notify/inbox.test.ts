@@ -5,8 +5,6 @@
  * failing channel leaves the notices pending for the next round and logs no personal data; contacts
  * are validated and never land in the audit log.
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
@@ -15,10 +13,10 @@ import { users } from '../../../../db/schema/auth.ts';
 import { complaints } from '../../../../db/schema/complaints.ts';
 import { staffNotices } from '../../../../db/schema/notices.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../../../tests/support/mail.ts';
 import { commissionPair, decide } from '../../../../tests/support/complaint-steps.ts';
 import { assignHandler, forwardComplaint, handDown, reportBack, reviewReport } from '../complaints/casework.ts';
 import { actOnComplaint } from '../complaints/console.ts';
-import { fileComplaint } from '../complaints/filing.ts';
 import { decideProposal, propose } from '../complaints/proposals.ts';
 import { fileObjection } from '../complaints/tracking.ts';
 import { createUser } from '../auth/users.ts';
@@ -27,31 +25,23 @@ import type { Actor } from '../result.ts';
 import { CONTACT_INVALID, parseContact, setContact } from './contact.ts';
 import { countUnread, listInbox, markRead, runDigest } from './inbox.ts';
 import { smtpChannel } from './outbound.ts';
+import { actorOf, fileCase } from '../../../../tests/support/complaint-cases.ts';
 
 const SANGHE = '990121000000';
 const ORIGIN = 'https://ydt.example.gov.cn';
-const content = '村里修水渠向每户集资三百元，至今没有公布收支明细，也没有开收据，村民多次询问没有答复。';
 let test: TestDatabase;
 let approver: Actor;
 let handler: Actor;
 let township: Actor;
 let dongling: Actor;
 let liugang: Actor;
-let smtp: SMTPServer;
+let catcher: MailCatcher;
 let smtpPort = 0;
-const received: Array<{ to: string[]; raw: string }> = [];
+let received: CaughtMail[] = [];
 
-async function account(username: string): Promise<Actor> {
-  const [row] = await test.db.select().from(users).where(eq(users.username, username));
-  return { id: row!.id, username: row!.username, role: row!.role, scopeCode: row!.scopeCode };
-}
+const account = (username: string) => actorOf(test.db, username);
 
-async function file(title: string, extra: Record<string, unknown> = {}) {
-  const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title, content, anonymous: true, ...extra });
-  if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
-  const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, title));
-  return { id: row!.id, receipt: filed.value.receipt };
-}
+const file = (title: string, extra: Record<string, unknown> = {}) => fileCase(test.db, title, extra);
 
 async function notices(complaintId: string) {
   const rows = await test.db.select({ userId: staffNotices.userId, kind: staffNotices.kind }).from(staffNotices).where(eq(staffNotices.complaintId, complaintId));
@@ -66,24 +56,12 @@ beforeAll(async () => {
   const created = await createUser(test.db, null, { username: 'dongling.jw', displayName: '东岭乡纪委', role: 'commission', scopeCode: '990121002000', password: 'inbox-test-password-1' });
   if (!created.ok) throw new Error(JSON.stringify(created.errors));
   dongling = await account('dongling.jw');
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  catcher = await startMailCatcher();
+  smtpPort = catcher.port;
+  received = catcher.messages;
 });
 afterAll(async () => {
-  await new Promise((resolve) => smtp?.close(() => resolve(null)));
+  await catcher?.close();
   await test?.dispose();
 });
 
@@ -205,7 +183,7 @@ describe('the digest', () => {
     expect(up).toMatchObject({ sent: 1, failed: 0 });
     expect(received).toHaveLength(1);
     expect(received[0]!.to).toEqual(['sanghezhen@sanghe.example.gov.cn']);
-    const body = decodeBody(received[0]!.raw);
+    const body = received[0]!.body;
     expect(body).toMatch(/桑纪举〔\d{4}〕\d+号：已交办给本级，待承办 https:\/\/ydt\.example\.gov\.cn\/staff\/complaints\/[0-9a-f-]{36}/);
     expect(body).toContain('另有5件，请登录查看：https://ydt.example.gov.cn/staff/inbox');
     for (const title of titles) expect(received[0]!.raw + body).not.toContain(title);
@@ -278,14 +256,3 @@ describe('the contact field', () => {
     expect(await setContact(test.db, dongling, { userId: dongling.id, contact: 'not a contact' })).toEqual({ ok: false, errors: { contact: CONTACT_INVALID } });
   });
 });
-
-function decodeBody(raw: string): string {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (/content-transfer-encoding:\s*base64/i.test(head!)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(head!)) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
-}
