@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, logLevelOf, parseConfig } from './config.ts';
 
-const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64') };
+const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64'), LIVELIHOOD_ID_KEY: randomBytes(32).toString('base64') };
 const PROD = { APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'https://ydt.example.gov.cn', ...KEYS };
 
 describe('configuration', () => {
@@ -47,6 +47,15 @@ describe('configuration', () => {
     // One leaked secret would then both decrypt identities and let anyone test receipt codes offline.
     expect(() => parseConfig({ ...PROD, RECEIPT_KEY: PROD.COMPLAINT_KEY })).toThrow(/COMPLAINT_KEY and RECEIPT_KEY must be different/);
     expect(parseConfig({ ...KEYS, RECEIPT_KEY: KEYS.COMPLAINT_KEY }).receiptKey).toHaveLength(32);
+  });
+
+  it('demands a real, separate key for ID-number hashes in production (LIVELIHOOD_ID_KEY)', () => {
+    expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: undefined })).toThrow(/LIVELIHOOD_ID_KEY/);
+    expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/32 random bytes/);
+    expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: Buffer.from('yidiantong-livelihood-id-key-26!').toString('base64') })).toThrow(/does not look random/);
+    expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: PROD.RECEIPT_KEY })).toThrow(/LIVELIHOOD_ID_KEY must differ/);
+    expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: PROD.COMPLAINT_KEY })).toThrow(/LIVELIHOOD_ID_KEY must differ/);
+    expect(parseConfig(PROD).livelihoodIdKey).toEqual(Buffer.from(KEYS.LIVELIHOOD_ID_KEY, 'base64'));
   });
 
   it('refuses keys in production that were typed or patterned rather than generated', () => {

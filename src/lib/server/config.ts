@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   COMPLAINT_KEY: optionalString,
   /** 32 random bytes, base64: keys the hash under which receipt codes are stored. */
   RECEIPT_KEY: optionalString,
+  /** 32 random bytes, base64: keys the hash under which livelihood recipients' ID numbers are stored (HMAC-SHA256). */
+  LIVELIHOOD_ID_KEY: optionalString,
   /**
    * Forwarding proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, or loopback /
    * linklocal / uniquelocal), separated by commas or spaces. Unset: the header is ignored.
@@ -97,6 +99,8 @@ export interface AppConfig {
   /** Secrets; in development generated once and kept in DATA_DIR/dev-keys.json. */
   complaintKey: Buffer;
   receiptKey: Buffer;
+  /** Keys the hash of ID numbers (livelihood/id-number.ts): without it a stored hash cannot be matched, with it the numbers can be tried, so it is kept like the others. */
+  livelihoodIdKey: Buffer;
   complaintConcludeDays: number;
   proofOfWork: boolean;
   /** Proxies whose X-Forwarded-For is believed (see client-address.ts); empty = none. */
@@ -139,10 +143,16 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // One secret for both would let whoever holds the receipt key also decrypt identities.
     throw new ConfigError('COMPLAINT_KEY and RECEIPT_KEY must be different keys (generate each with openssl rand -base64 32).');
   }
+  const livelihoodIdKey = secretKey('LIVELIHOOD_ID_KEY', e.LIVELIHOOD_ID_KEY, isProduction, dataDirOf(e.DATA_DIR));
+  if (isProduction && (livelihoodIdKey.equals(complaintKey) || livelihoodIdKey.equals(receiptKey))) {
+    // ID-number hashes are shared with registry imports; they must not open complaints or receipts.
+    throw new ConfigError('LIVELIHOOD_ID_KEY must differ from COMPLAINT_KEY and RECEIPT_KEY (generate it with openssl rand -base64 32).');
+  }
   return {
     env: e.APP_ENV,
     complaintKey,
     receiptKey,
+    livelihoodIdKey,
     complaintConcludeDays: e.COMPLAINT_CONCLUDE_DAYS,
     proofOfWork: e.PROOF_OF_WORK === 'on',
     trustedProxies: trustedProxiesOf(e.TRUSTED_PROXIES),

@@ -213,3 +213,12 @@ describe("Astro's own error log line", () => {
     expect(String(config.logger?.entrypoint)).toMatch(/src\/server\/astro-log\.mjs$/);
   });
 });
+
+describe('livelihood identifiers', () => {
+  it('an ID number or bank account passed as a field is redacted, top level or one down', () => {
+    const { log, text } = capture();
+    log.warn({ idNumber: '11010519491231002X', recipient: { idNumber: '110101199003074477', bankAccount: '6217000010001234567' }, bankAccount: '6228480010001234567' }, 'batch row refused');
+    expect(text()).toContain('batch row refused');
+    for (const value of ['11010519491231002X', '110101199003074477', '6217000010001234567', '6228480010001234567']) expect(text()).not.toContain(value);
+  });
+});

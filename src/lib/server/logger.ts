@@ -154,7 +154,7 @@ export function createLogger(destination?: DestinationStream, level: LogLevel = 
       level,
       base: undefined,
       redact: {
-        paths: ['password', 'token', 'cookie', 'ip', 'userAgent', 'params', 'parameters', 'detail', '*.password', '*.token', '*.cookie', '*.params', '*.parameters', '*.detail'],
+        paths: ['password', 'token', 'cookie', 'ip', 'userAgent', 'params', 'parameters', 'detail', '*.password', '*.token', '*.cookie', '*.params', '*.parameters', '*.detail', 'idNumber', '*.idNumber', 'bankAccount', '*.bankAccount'],
         censor: '[redacted]',
       },
       serializers: { err: safeError, error: safeError, msg: (message: unknown) => (typeof message === 'string' ? redactText(message) : message) },
