@@ -1014,6 +1014,7 @@ export const en: Record<MessageKey, string> = {
   'casefile.revealedNote': 'The real name is shown this once and not stored; this look is in the audit log.',
   'casefile.subject': 'About',
   'casefile.place': 'Place',
+  'casefile.occurredOn': 'Occurred on',
   'casefile.summary': 'The matter reported',
   'casefile.receivedBy': 'Accepted by',
   'casefile.notYet': 'Not yet',

@@ -1013,6 +1013,7 @@ export const zhCN = {
   'casefile.revealedNote': '实名信息只在本次显示，不会保存，本次查看已记入审计日志。',
   'casefile.subject': '被反映人',
   'casefile.place': '问题发生地',
+  'casefile.occurredOn': '发生日期',
   'casefile.summary': '反映的主要问题',
   'casefile.receivedBy': '受理人',
   'casefile.notYet': '尚未办理',
