@@ -139,6 +139,8 @@ describe('the today page', () => {
     const countyPage = await render(Today, '/staff/complaints/today', county);
     expect(countyPage.html).toMatch(/待我审批 <span class="tag">\d+<\/span>/);
     expect(countyPage.html).not.toContain('交办给本级的案件');
+    expect(countyPage.html).toContain('href="/staff/complaints/sent"');
+    expect(page.html).not.toContain('href="/staff/complaints/sent"'); // a township sends nothing on
   });
 });
 
