@@ -58,6 +58,16 @@ describe('case numbers at filing', () => {
     expect(formatCaseNumber(caseNumberOf(liugang))).toBe('柳纪举〔2033〕1号');
   });
 
+  it('keeps the number when the case is escalated to the city', async () => {
+    const row = await file('编号：提级后编号不变', '2037-03-03');
+    const [account] = await test.db.select().from(users).where(eq(users.username, 'sanghe.jw'));
+    const actor = { id: account!.id, username: account!.username, role: account!.role, scopeCode: account!.scopeCode };
+    expect((await actOnComplaint(test.db, actor, { complaintId: row.id, action: 'escalate', text: '涉及多个乡镇，由市纪委监委提级办理更为妥当' })).ok).toBe(true);
+    const [after] = await test.db.select().from(complaints).where(eq(complaints.id, row.id));
+    expect(after!.routedScopeCode).toBe('990100000000');
+    expect(formatCaseNumber(caseNumberOf(after!))).toBe('桑纪举〔2037〕1号');
+  });
+
   it('shows the reporter the number on /track once the case is accepted, never before', async () => {
     const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990121001201', subjectLevel: 'village_cadre', title: '编号：回执查询显示编号', content, anonymous: true }, { today: '2036-04-01' });
     if (!filed.ok) throw new Error('filing failed');
