@@ -92,6 +92,11 @@ describe('case numbers at filing', () => {
     expect(a.caseSeq).not.toBe(b.caseSeq);
   });
 
+  it('gives the first numbers of a new year apart when filings arrive together before any counter row exists', async () => {
+    const rows = await Promise.all([1, 2, 3, 4].map((n) => file(`编号：新年并发第${n}件`, '2038-01-04')));
+    expect(rows.map((row) => row.caseSeq).sort()).toEqual([1, 2, 3, 4]);
+  });
+
   it('refuses a duplicate number in the database itself', async () => {
     const row = await file('编号：重复编号被拒', '2035-06-01');
     await file('编号：重复编号被拒二', '2035-06-01');
