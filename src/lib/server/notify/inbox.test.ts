@@ -193,6 +193,20 @@ describe('the digest', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('does not name a case the user no longer reaches', async () => {
+    expect((await setContact(test.db, liugang, { userId: liugang.id, contact: 'liugang@liugang.example.gov.cn' })).ok).toBe(true);
+    const { id } = await file('提醒：转来又转走的案件');
+    expect((await forwardComplaint(test.db, approver, { complaintId: id, toScopeCode: '990122000000', reason: '被反映人系柳岗县管理的干部，按管理权限转送' })).ok).toBe(true);
+    // Before the round, 柳岗县 sends it on to the city: its notice no longer names anything it may handle.
+    expect((await actOnComplaint(test.db, liugang, { complaintId: id, action: 'escalate', text: '涉及县领导班子成员，按规定提级办理' })).ok).toBe(true);
+    const before = received.length;
+    const round = await runDigest(test.db, { smtp: smtpChannel({ url: `smtp://127.0.0.1:${smtpPort}`, from: 'noreply@ydt.example.gov.cn' }) }, ORIGIN);
+    expect(received.slice(before).some((mail) => mail.to.includes('liugang@liugang.example.gov.cn'))).toBe(false);
+    expect(round.sent).toBe(0);
+    const [notice] = await test.db.select().from(staffNotices).where(and(eq(staffNotices.complaintId, id), eq(staffNotices.userId, liugang.id)));
+    expect(notice!.outbound).toBe('skipped');
+  });
+
   it('sends a round once when two run at the same time', async () => {
     const { id } = await file('提醒：两轮同时运行');
     await actOnComplaint(test.db, approver, { complaintId: id, action: 'accept' });

@@ -176,7 +176,13 @@ export async function runDigest(db: Db, channels: DigestChannels, origin: string
     const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('staff-notice-digest')) as locked`);
     if (!lock?.locked) return;
     const pending = await tx
-      .select({ notice: staffNotices, contact: users.contact, disabledAt: users.disabledAt, casePrefix: complaints.casePrefix, caseYear: complaints.caseYear, caseSeq: complaints.caseSeq })
+      .select({
+        notice: staffNotices,
+        account: { id: users.id, role: users.role, scopeCode: users.scopeCode },
+        contact: users.contact,
+        disabledAt: users.disabledAt,
+        complaint: complaints,
+      })
       .from(staffNotices)
       .innerJoin(users, eq(users.id, staffNotices.userId))
       .innerJoin(complaints, eq(complaints.id, staffNotices.complaintId))
@@ -184,7 +190,12 @@ export async function runDigest(db: Db, channels: DigestChannels, origin: string
       .orderBy(asc(staffNotices.userId), asc(staffNotices.on), asc(staffNotices.id));
     const byUser = new Map<string, typeof pending>();
     for (const row of pending) byUser.set(row.notice.userId, [...(byUser.get(row.notice.userId) ?? []), row]);
-    for (const rows of byUser.values()) {
+    for (const all of byUser.values()) {
+      // A case the user no longer reaches (forwarded away since) is not named to them, even by number.
+      const gone = all.filter((row) => !can(row.account, 'complaint.handle', caseResource(row.complaint)));
+      if (gone.length) await markOutbound(tx, gone.map((row) => row.notice.id), 'skipped');
+      const rows = all.filter((row) => !gone.includes(row));
+      if (!rows.length) continue;
       const ids = rows.map((row) => row.notice.id);
       const { contact, disabledAt } = rows[0]!;
       const kind = contact && !disabledAt ? contactChannel(contact) : null;
@@ -194,7 +205,7 @@ export async function runDigest(db: Db, channels: DigestChannels, origin: string
         outcome.skipped++;
         continue;
       }
-      const notices: Notice[] = rows.map((row) => ({ kind: DIGEST_KIND[row.notice.kind], caseNumber: formatCaseNumber(caseNumberOf(row)) || '（未编号案件）', path: `/staff/complaints/${row.notice.complaintId}` }));
+      const notices: Notice[] = rows.map((row) => ({ kind: DIGEST_KIND[row.notice.kind], caseNumber: formatCaseNumber(caseNumberOf(row.complaint)) || '（未编号案件）', path: `/staff/complaints/${row.notice.complaintId}` }));
       const message = digestMessage(contact, notices, origin);
       if (!message) continue;
       const delivery = await channel.send(message);
