@@ -205,6 +205,7 @@ describe('the digest', () => {
     expect(round.sent).toBe(0);
     const [notice] = await test.db.select().from(staffNotices).where(and(eq(staffNotices.complaintId, id), eq(staffNotices.userId, liugang.id)));
     expect(notice!.outbound).toBe('skipped');
+    expect((await listInbox(test.db, liugang)).find((entry) => entry.complaintId === id)).toMatchObject({ caseNumber: '', title: null, kind: 'forwarded' });
   });
 
   it('sends a round once when two run at the same time', async () => {

@@ -90,7 +90,7 @@ export interface InboxEntry {
   read: boolean;
   complaintId: string;
   caseNumber: string;
-  /** Shown only while the user still reaches the case; otherwise the notice says only its number. */
+  /** Number and title only while the user still reaches the case; otherwise the notice says only what happened and when. */
   title: string | null;
 }
 
@@ -116,7 +116,7 @@ export async function listInbox(db: DbOrTx, actor: PermissionActor, limit = 200)
     on: notice.on,
     read: notice.read,
     complaintId: notice.complaintId,
-    caseNumber: formatCaseNumber(caseNumberOf(number)),
+    caseNumber: reachable ? formatCaseNumber(caseNumberOf(number)) : '',
     title: reachable ? title : null,
   }));
 }
