@@ -13,6 +13,8 @@ export interface DemoUser {
   password: string;
   /** Complaint approval rights (commission accounts only). */
   approver?: boolean;
+  /** The department a county department's account acts for (role department only). */
+  department?: string;
 }
 
 export const demoUsers: DemoUser[] = [
@@ -30,5 +32,7 @@ export const demoUsers: DemoUser[] = [
   { username: 'baiyang.jgz', displayName: '白杨乡三资代理服务中心（演示）', role: 'agency', scopeCode: '990121003000', password: 'yidiantong-jingguan-2026' },
   { username: 'liugang.jgz', displayName: '柳岗镇三资代理服务中心（演示）', role: 'agency', scopeCode: '990122001000', password: 'yidiantong-jingguan-2026' },
   { username: 'qianying.kj', displayName: '前营村报账员（演示）', role: 'cadre', scopeCode: '990121001201', password: 'yidiantong-baozhang-2026' },
+  // A county's paying department (livelihood funds, issue 14): defines its subsidy items.
+  { username: 'sanghe.mzj', displayName: '桑河县民政局（演示）', role: 'department', scopeCode: '990121000000', password: 'yidiantong-minzheng-2026', department: '桑河县民政局' },
   { username: 'qianying.jd', displayName: '前营村监委会（演示）', role: 'supervisor', scopeCode: '990121001201', password: 'yidiantong-jiandu-2026' },
 ];

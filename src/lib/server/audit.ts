@@ -159,6 +159,8 @@ export const AUDIT_ACTIONS = [
   'user.contactChanged',
   'zone.created',
   'areas.imported',
+  'livelihood.itemAdded',
+  'livelihood.itemChanged',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

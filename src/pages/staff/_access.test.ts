@@ -48,6 +48,7 @@ import ComplaintCase from './complaints/[id]/index.astro';
 import ComplaintSheet from './complaints/[id]/print/[sheet].astro';
 import ComplaintToday from './complaints/today.astro';
 import Inbox from './inbox.astro';
+import LivelihoodItems from './livelihood/index.astro';
 import ComplaintsSent from './complaints/sent/index.astro';
 import ComplaintSentTrace from './complaints/sent/[id].astro';
 import { forwardComplaint } from '../../lib/server/complaints/casework.ts';
@@ -72,8 +73,8 @@ import { loadVillagePage } from '../../lib/server/accounts/ledger.ts';
 import { addDays } from '../../lib/server/accounts/supervision.ts';
 import { signOff } from '../../../tests/support/ledgers.ts';
 
-type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'agency' | 'cadre' | 'supervisor';
-const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'agency', 'cadre', 'supervisor'];
+type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'agency' | 'cadre' | 'supervisor' | 'department';
+const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'agency', 'cadre', 'supervisor', 'department'];
 const COMMISSIONS: Who[] = ['admin', 'sanghe', 'liugang', 'township'];
 const SANGHE_LIST: Who[] = ['admin', 'sanghe'];
 
@@ -115,7 +116,10 @@ const ROUTES: RouteCase[] = [
   { file: 'lists/[county]/draft/publish.astro', url: () => `/staff/lists/${SANGHE}/draft/publish`, params: () => ({ county: SANGHE }), page: DraftPublish, allowed: SANGHE_LIST, post: 'effectiveOn=&note=' },
   { file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: COMMISSIONS },
   // Everyone has a ledger page (their village, or a review queue); only the cadre opens periods.
-  { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE, post: 'period=', postAllowed: ['cadre'] },
+  // A county department (桑河县民政局) has no part in village accounts, not even the queue.
+  { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE.filter((who) => who !== 'department'), post: 'period=', postAllowed: ['cadre'] },
+  // Livelihood subsidy items: the department's own page; nobody else defines what a department pays.
+  { file: 'livelihood/index.astro', url: () => '/staff/livelihood', params: () => ({}), page: LivelihoodItems, allowed: ['department'], post: 'name=' },
   // 前营村 (桑河镇, 桑河县): its people, its township agency, its township and county commissions, and
   // administrators may look; only the supervisor may countersign a submitted period.
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
@@ -207,6 +211,7 @@ beforeAll(async () => {
   actors.set('agency', await sessionUser('sanghe.jgz'));
   actors.set('cadre', await sessionUser('qianying.kj'));
   actors.set('supervisor', await sessionUser('qianying.jd'));
+  actors.set('department', await sessionUser('sanghe.mzj'));
   cadreId = actors.get('cadre')!.id;
   const draft = await startDraft(test.db, admin, { countyCode: SANGHE });
   if (!draft.ok) throw new Error(JSON.stringify(draft.errors));

@@ -78,6 +78,7 @@ export type LedgerQueuePage =
 
 /** The ledger list page (/staff/ledgers) as one call: the queue, and opening a period (POST). */
 export async function ledgerQueuePage(db: Db, actor: Actor, request: Request): Promise<LedgerQueuePage> {
+  if (!can(actor, 'ledger.queue')) return { kind: 'forbidden' };
   const village = actor.role === 'cadre' || actor.role === 'supervisor' ? actor.scopeCode : null;
   // The village whose periods this person opens: a cadre's own (a supervisor looks, the cadre opens).
   const opensFor = village !== null && can(actor, 'ledger.edit', { scopeCode: village }) ? village : null;

@@ -223,3 +223,51 @@ describe('complaint reach, for queries and the audit log', () => {
     expect(mayReadAuditAction(township, 'complaint.accept')).toBe(true);
   });
 });
+
+describe('county departments (livelihood funds)', () => {
+  const minzheng: Actor = { id: 'd', role: 'department', scopeCode: SANGHE, departmentId: 'dept-mz' };
+  const unknownDepartment: Actor = { id: 'd2', role: 'department', scopeCode: SANGHE };
+
+  it('manage their own department’s items and batches in their own county only', () => {
+    for (const action of ['livelihood.items', 'livelihood.import'] as const) {
+      expect(can(minzheng, action)).toBe(true);
+      expect(can(minzheng, action, { scopeCode: SANGHE, departmentId: 'dept-mz' })).toBe(true);
+      expect(can(minzheng, action, { scopeCode: SANGHE, departmentId: 'dept-ny' })).toBe(false); // another department
+      expect(can(minzheng, action, { scopeCode: LIUGANG, departmentId: 'dept-mz' })).toBe(false); // another county
+      expect(can(unknownDepartment, action, { scopeCode: SANGHE, departmentId: 'dept-mz' })).toBe(false); // department not read
+    }
+  });
+
+  it('are the only ones who do: administrators and commissions supervise, they do not define payments', () => {
+    for (const actor of [admin, city, county, township, agency, cadre, supervisor]) {
+      expect(can(actor, 'livelihood.items'), actor.role).toBe(false);
+      expect(can(actor, 'livelihood.import', { scopeCode: SANGHE, departmentId: 'dept-mz' }), actor.role).toBe(false);
+    }
+  });
+
+  it('see nothing of village ledgers, complaints, accounts, lists or the audit log', () => {
+    for (const action of ['ledger.queue', 'ledger.overview'] as const) expect(can(minzheng, action), action).toBe(false);
+    for (const action of ['ledger.view', 'ledger.edit', 'ledger.flags', 'ledger.supervise'] as const) expect(can(minzheng, action, { scopeCode: QIANYING }), action).toBe(false);
+    for (const action of ['complaint.queue', 'complaint.handle', 'complaint.configure', 'zone.manage'] as const) {
+      expect(can(minzheng, action, { scopeCode: SANGHE, routedScopeCode: SANGHE }), action).toBe(false);
+    }
+    expect(complaintReach(minzheng).kind).toBe('none');
+    for (const action of ['user.list', 'audit.view', 'countyList.browse', 'countyList.edit'] as const) expect(can(minzheng, action, { scopeCode: SANGHE }), action).toBe(false);
+    expect(can(minzheng, 'user.manage', { role: 'department', scopeCode: SANGHE })).toBe(false);
+    expect(creatableRoles(minzheng)).toEqual([]);
+    expect(can(minzheng, 'staff.enter')).toBe(true);
+  });
+
+  it('have their accounts made by commissions whose area holds the county, at county level', () => {
+    expect(can(county, 'user.manage', { role: 'department', scopeCode: SANGHE })).toBe(true);
+    expect(can(city, 'user.manage', { role: 'department', scopeCode: LIUGANG })).toBe(true);
+    expect(can(county, 'user.manage', { role: 'department', scopeCode: LIUGANG })).toBe(false);
+    expect(can(township, 'user.manage', { role: 'department', scopeCode: SANGHE })).toBe(false);
+    expect(can(county, 'user.manage', { role: 'department', scopeCode: '990121001000' })).toBe(false);
+    expect(can(admin, 'user.manage', { role: 'department', scopeCode: SANGHE })).toBe(true);
+  });
+
+  it('keep the ledger queue for everyone else', () => {
+    for (const actor of [admin, city, county, township, agency, cadre, supervisor]) expect(can(actor, 'ledger.queue'), actor.role).toBe(true);
+  });
+});

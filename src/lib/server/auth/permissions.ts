@@ -12,6 +12,10 @@
  *   village's disclosure cadence, answers the commission's supervision opinions.
  * - cadre / supervisor: one village. The cadre keeps the village's ledgers and submits each period;
  *   the supervisor countersigns or returns it. Neither sees anything of another village.
+ * - department (a county's paying department: 民政局, 农业农村局, 人社局, 医保局, 残联 …): one
+ *   county, and within it one department (users.department_id, a row of livelihood_departments).
+ *   Defines its own subsidy items and imports its payment batches (issue 14); sees nothing of
+ *   village ledgers, complaints, accounts or the audit log, and nothing of another department.
  * Village ledgers are kept and reviewed by the people whose job it is: administrators run the
  * installation but do not edit, countersign or approve a village's accounts, and the commission
  * supervises them (reads every period in scope, raises supervision opinions) but never signs the
@@ -31,6 +35,11 @@ import type { Actor as StaffActor } from '../result.ts';
 export type Actor = Pick<StaffActor, 'id' | 'role' | 'scopeCode'> & {
   /** May approve complaint decisions proposed by someone else (users.approver); absent means no. */
   approver?: boolean;
+  /**
+   * The department a `department` account acts for (users.department_id). Not in the session: the
+   * livelihood commands read it inside their transaction, as the approvals read `approver`.
+   */
+  departmentId?: string | null;
 };
 
 export type Action =
@@ -49,6 +58,7 @@ export type Action =
   | 'ledger.supervise'
   | 'ledger.cadence'
   | 'ledger.overview'
+  | 'ledger.queue'
   | 'complaint.queue'
   | 'complaint.handle'
   | 'complaint.manage'
@@ -58,7 +68,9 @@ export type Action =
   | 'complaint.supervise'
   | 'complaint.configure'
   | 'complaint.trace'
-  | 'zone.manage';
+  | 'zone.manage'
+  | 'livelihood.items'
+  | 'livelihood.import';
 
 export interface Resource {
   /** The area the resource belongs to. */
@@ -76,6 +88,8 @@ export interface Resource {
   areaCode?: string;
   /** For complaint.approve: who proposed the decision (never the one who approves it). */
   proposedBy?: string;
+  /** For livelihood actions: the department that owns the item or batch (its county is scopeCode). */
+  departmentId?: string;
 }
 
 /** True when `code` lies inside the actor's scope (administrators: everywhere). */
@@ -100,6 +114,10 @@ function commissionMayManage(actor: Actor, resource: Resource): boolean {
 
 /** Ledger actions are tied to a role and a village in scope, whoever else asks. */
 function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean {
+  // Paying departments have no part in village accounts: no queue, no period, no overview.
+  if (actor.role === 'department') return false;
+  // The ledger page's queue (a village's own periods, or those to review or supervise): everyone else.
+  if (action === 'ledger.queue') return true;
   // The overview of villages in one's scope: for those who review or supervise across villages.
   if (action === 'ledger.overview') return actor.role === 'agency' || actor.role === 'commission';
   const village = resource.scopeCode;
@@ -230,9 +248,24 @@ function canOnComplaint(actor: Actor, action: Action, resource: Resource): boole
   }
 }
 
+/**
+ * Livelihood funds (issue 14): a department manages its own items and batches only. Asked without
+ * a resource (a page's guard) it answers for the role; with one, the item's county must be the
+ * account's and its department the account's own. Administrators run the installation and the
+ * commission supervises these payments (the cross-checks, later): neither defines or imports them.
+ */
+function canOnLivelihood(actor: Actor, action: Action, resource: Resource): boolean {
+  if (action !== 'livelihood.items' && action !== 'livelihood.import') return false;
+  if (actor.role !== 'department' || !actor.scopeCode) return false;
+  if (resource.scopeCode !== undefined && resource.scopeCode !== actor.scopeCode) return false;
+  if (resource.departmentId !== undefined && (!actor.departmentId || resource.departmentId !== actor.departmentId)) return false;
+  return true;
+}
+
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
   if (action === 'staff.enter') return true;
+  if (action.startsWith('livelihood.')) return canOnLivelihood(actor, action, resource);
   if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
   if (action.startsWith('complaint.') || action === 'zone.manage') return canOnComplaint(actor, action, resource);
   if (actor.role === 'admin') return true;
