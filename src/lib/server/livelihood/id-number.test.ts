@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCharacter, idHash, idLast4, idNumberProblem, maskName, normaliseIdNumber } from './id-number.ts';
+import { bankAccountHash, checkCharacter, idHash, idLast4, idNumberProblem, maskName, nameHash, normaliseIdNumber } from './id-number.ts';
 
 const TODAY = '2026-12-02';
 const KEY = Buffer.alloc(32, 7);
@@ -91,6 +91,15 @@ describe('the stored form of an ID number', () => {
     expect(idHash(Buffer.alloc(32, 8), number)).not.toBe(hash);
     expect(idHash(KEY, '110101199003074477')).not.toBe(hash);
     expect(hash).not.toContain(number.toLowerCase());
+  });
+
+  it('hashes names and bank accounts the same way however they are typed, each under its own prefix', () => {
+    expect(nameHash(KEY, '王 秀兰')).toBe(nameHash(KEY, '王秀兰'));
+    expect(nameHash(KEY, '阿依古丽・买买提')).toBe(nameHash(KEY, '阿依古丽·买买提'));
+    expect(nameHash(KEY, '王秀兰')).not.toBe(nameHash(KEY, '王秀英'));
+    expect(bankAccountHash(KEY, '6217 0000 1000 1234 567')).toBe(bankAccountHash(KEY, '6217000010001234567'));
+    // One value hashed as a name, an ID number and an account gives three different hashes.
+    expect(new Set([nameHash(KEY, '110105194912310021'), idHash(KEY, '110105194912310021'), bankAccountHash(KEY, '110105194912310021')]).size).toBe(3);
   });
 
   it('keeps the last four characters for staff lists', () => {

@@ -65,6 +65,21 @@ export function idHash(key: Buffer, normalised: string): string {
   return createHmac('sha256', key).update(`id:${normalised}`).digest('hex');
 }
 
+/** A name made comparable: full-width forms folded, spaces dropped, the middle dots of 少数民族 names (·•・.) made one. */
+export function normaliseName(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, '').replace(/[·•・.．]/g, '·');
+}
+
+/** The stored form of a name (the lookup asks for name and ID number together): HMAC-SHA256, hex. */
+export function nameHash(key: Buffer, name: string): string {
+  return createHmac('sha256', key).update(`name:${normaliseName(name)}`).digest('hex');
+}
+
+/** The stored form of a bank account (the "shared account" check compares these): digits only, HMAC-SHA256, hex. */
+export function bankAccountHash(key: Buffer, account: string): string {
+  return createHmac('sha256', key).update(`bank:${account.normalize('NFKC').replace(/\D/g, '')}`).digest('hex');
+}
+
 /** The last four characters, for staff lists (……123X). */
 export function idLast4(normalised: string): string {
   return normalised.slice(-4);
