@@ -409,10 +409,14 @@ export async function listUsers(
     .limit(500);
 }
 
-/** One account for the detail page, or undefined when it is outside the viewer's scope. */
-export async function getUserForViewer(db: DbOrTx, viewer: Viewer, userId: string): Promise<UserSummary | undefined> {
+/** One account for the detail page (with its department's name, for a department account), or undefined when it is outside the viewer's scope. */
+export async function getUserForViewer(db: DbOrTx, viewer: Viewer, userId: string): Promise<(UserSummary & { departmentName: string | null }) | undefined> {
   if (!/^[0-9a-f-]{36}$/.test(userId)) return undefined;
-  const [user] = await db.select(publicColumns).from(users).where(eq(users.id, userId));
+  const [user] = await db
+    .select({ ...publicColumns, departmentName: livelihoodDepartments.name })
+    .from(users)
+    .leftJoin(livelihoodDepartments, eq(livelihoodDepartments.id, users.departmentId))
+    .where(eq(users.id, userId));
   if (!user) return undefined;
   return inScope(viewer, user.scopeCode) ? user : undefined;
 }

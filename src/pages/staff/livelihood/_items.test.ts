@@ -13,6 +13,8 @@ import { summaryTargets } from '../../../../tests/support/error-summary.ts';
 import { createUser } from '../../../lib/server/auth/users.ts';
 import Items from './index.astro';
 import StaffHome from '../index.astro';
+import NewUser from '../users/new.astro';
+import UserDetail from '../users/[id].astro';
 
 let pages: StaffPageTester;
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
@@ -69,7 +71,7 @@ describe('the subsidy items page', () => {
     expect(html).toContain('<h3>高龄津贴');
     expect(html).toContain('300.00');
     expect(html).toContain('FW-13 高龄津贴发放');
-    const list = html.match(/<ul class="plain-list livelihood-items"[\s\S]*?<\/ul>/)![0];
+    const list = html.match(/<ul class="result-list livelihood-items"[\s\S]*?<\/ul>/)![0];
     expect(list).toContain('名下有登记的企业或个体工商户');
     expect(list).not.toContain('名下有机动车');
   });
@@ -105,5 +107,33 @@ describe('the subsidy items page', () => {
     const { html } = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.mzj', language: 'en' });
     expect(html).toContain('Subsidy items of 桑河县民政局');
     expect(html).toContain('Who may not receive it');
+  });
+});
+
+describe('department accounts through the account pages', () => {
+  const account = { role: 'department', scopeCode: '990121000000', displayName: '桑河县医保局经办人', username: 'sanghe.ybj', password: 'livelihood-page-password-2' };
+
+  it('are offered to the county commission, and refused without the department, keeping what was typed', async () => {
+    const blank = await pages.render(NewUser, '/staff/users/new', { as: 'sanghe.jw' });
+    expect(blank.html).toContain('<option value="department">县直部门（惠民惠农补贴）</option>');
+    expect(blank.html).toContain('name="department"');
+    const refused = await pages.render(NewUser, '/staff/users/new', { as: 'sanghe.jw', body: form({ ...account, department: '医保' }) });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('请填写部门全称（3至40个字）');
+    expect(refused.html).toContain('value="sanghe.ybj"');
+    expect(summaryTargets(refused.html).missing).toEqual([]);
+    const township = await pages.render(NewUser, '/staff/users/new', { as: 'sanghezhen.jw' });
+    expect(township.html).not.toContain('<option value="department">');
+  });
+
+  it('are created naming their department, which the account page shows', async () => {
+    const created = await pages.render(NewUser, '/staff/users/new', { as: 'sanghe.jw', body: form({ ...account, department: '桑河县医疗保障局' }) });
+    expect(created.status).toBe(303);
+    const id = created.location!.match(/\/staff\/users\/([0-9a-f-]{36})/)![1]!;
+    const detail = await pages.render(UserDetail, `/staff/users/${id}`, { as: 'sanghe.jw', params: { id } });
+    expect(detail.html).toContain('所属部门');
+    expect(detail.html).toContain('桑河县医疗保障局');
+    const page = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.ybj' });
+    expect(page.html).toContain('桑河县医疗保障局的补贴项目');
   });
 });
