@@ -84,6 +84,16 @@ describe('npm run user:create with the password on standard input', () => {
     expect((await trySignIn('chen.admin', 'chen-guanli-2026')).ok).toBe(false);
   }, 120_000);
 
+  it('creates a county department account naming its department, and refuses one without it', async () => {
+    const missing = await userCreate(['--role', 'department', '--username', 'liugang.mzj', '--scope', '990122000000'], 'liugang-minzheng-2026\n');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('department: 请填写部门全称');
+    const run = await userCreate(['--role', 'department', '--username', 'liugang.mzj', '--name', '柳岗县民政局', '--scope', '990122000000', '--department', '柳岗县民政局'], 'liugang-minzheng-2026\n');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((await trySignIn('liugang.mzj', 'liugang-minzheng-2026')).ok).toBe(true);
+  }, 120_000);
+
   it('refuses a password with a control character and says why', async () => {
     const run = await userCreate(['--role', 'admin', '--username', 'sun.admin'], 'sun-guanli\t2026-mima\n');
     expect(run.code).toBe(1);

@@ -3,6 +3,7 @@
  *
  *   npm run user:create -- --role admin --username wang.admin --name 王管理
  *   npm run user:create -- --role commission --username sanghe.jw --name 桑河县纪委 --scope 990121000000
+ *   npm run user:create -- --role department --username sanghe.mzj --name 桑河县民政局 --scope 990121000000 --department 桑河县民政局
  *
  * The password is read from standard input — the first line of a pipe (a second line must repeat
  * it), or a hidden prompt asked twice — never from the command line, where it would land in shell
@@ -22,10 +23,11 @@ const { values } = parseArgs({
     username: { type: 'string' },
     name: { type: 'string' },
     scope: { type: 'string' },
+    department: { type: 'string' },
   },
 });
 if (!values.role || !values.username) {
-  console.error('usage: npm run user:create -- --role admin|commission|cadre|supervisor --username NAME [--name 姓名] [--scope 12-digit code]');
+  console.error('usage: npm run user:create -- --role admin|commission|agency|department|cadre|supervisor --username NAME [--name 姓名] [--scope 12-digit code] [--department 部门全称]');
   process.exit(64);
 }
 let password: string;
@@ -46,6 +48,7 @@ const result = await createUser(
     displayName: values.name ?? values.username,
     role: values.role as never,
     scopeCode: values.scope,
+    department: values.department,
     password,
   },
   // The person running this chose the password themselves.
