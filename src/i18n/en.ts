@@ -1210,6 +1210,7 @@ export const en: Record<MessageKey, string> = {
   'livelihood.item.retired': 'Retired',
   'audit.livelihood.itemAdded': 'Add a subsidy item',
   'audit.livelihood.itemChanged': 'Change a subsidy item',
+  'audit.livelihood.batchImported': 'Import a subsidy payment batch',
   'staff.users.department': 'Department',
   'staff.users.departmentHint': 'For county department accounts only: the department’s full name, e.g. 桑河县民政局; accounts of one department share its subsidy items',
   'disclosure.event.withdrawn': 'Withdrawn by the bookkeeper',

@@ -1208,6 +1208,7 @@ export const zhCN = {
   'livelihood.item.retired': '已停用',
   'audit.livelihood.itemAdded': '添加补贴项目',
   'audit.livelihood.itemChanged': '修改补贴项目',
+  'audit.livelihood.batchImported': '导入补贴发放批次',
   'staff.users.department': '所属部门',
   'staff.users.departmentHint': '仅县直部门账号填写部门全称，如：桑河县民政局；同一部门的账号共用本部门的补贴项目',
   'disclosure.event.withdrawn': '报账员撤回提交',

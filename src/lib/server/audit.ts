@@ -161,6 +161,7 @@ export const AUDIT_ACTIONS = [
   'areas.imported',
   'livelihood.itemAdded',
   'livelihood.itemChanged',
+  'livelihood.batchImported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
