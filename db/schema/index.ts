@@ -13,3 +13,4 @@ export * from './supervision.ts';
 export * from './throttles.ts';
 export * from './notices.ts';
 export * from './ledger-imports.ts';
+export * from './job-leases.ts';
