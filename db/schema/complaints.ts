@@ -67,8 +67,8 @@ export type ComplaintEventKind = (typeof COMPLAINT_EVENT_KINDS)[number];
  */
 /**
  * A collaboration zone (片区协作区): townships of one county grouped under a commission leader as
- * zone head, one or two deputies and a liaison. The county commission manages its zones and
- * assesses them on their figures.
+ * zone head, one or two deputies and a liaison (zone_members, db/schema/zones.ts). The county
+ * commission manages its zones and assesses them on their figures.
  */
 export const zones = pgTable(
   'zones',
@@ -79,9 +79,13 @@ export const zones = pgTable(
       .references(() => areas.code),
     name: text('name').notNull(),
     townshipCodes: jsonb('township_codes').$type<string[]>().notNull(),
-    head: text('head').notNull(),
-    deputies: jsonb('deputies').$type<string[]>().notNull(),
-    liaison: text('liaison').notNull(),
+    /**
+     * Legacy: the names typed before zone members were staff accounts (zone_members). Shown until
+     * the county chooses the accounts; a zone set up or edited since keeps them null.
+     */
+    head: text('head'),
+    deputies: jsonb('deputies').$type<string[]>(),
+    liaison: text('liaison'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique('zones_county_name').on(t.countyCode, t.name)],

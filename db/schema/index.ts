@@ -14,3 +14,4 @@ export * from './throttles.ts';
 export * from './notices.ts';
 export * from './ledger-imports.ts';
 export * from './job-leases.ts';
+export * from './zones.ts';
