@@ -219,6 +219,26 @@ describe('the digest', () => {
     expect(rounds.map((round) => round.sent).sort()).toEqual([0, 1]);
   });
 
+  it('holds no transaction while a message is on its way: a case step in the meantime is not kept waiting', async () => {
+    const { id } = await file('提醒：发送期间的办理');
+    await actOnComplaint(test.db, approver, { complaintId: id, action: 'accept' });
+    expect((await handDown(test.db, approver, { complaintId: id, townshipCode: '990121001000' })).ok).toBe(true);
+    const other = await file('提醒：发送期间交办的另一件');
+    await actOnComplaint(test.db, approver, { complaintId: other.id, action: 'accept' });
+    let release = () => {};
+    const relay = new Promise<void>((resolve) => (release = resolve));
+    const stalled = { name: 'smtp' as const, send: async () => (await relay, { ok: true as const }) };
+    const round = runDigest(test.db, { smtp: stalled }, ORIGIN);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the round is now waiting on the relay
+    const during = await Promise.race([
+      handDown(test.db, approver, { complaintId: other.id, townshipCode: '990121001000' }),
+      new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 5_000)),
+    ]);
+    expect(during).toMatchObject({ ok: true });
+    release();
+    expect((await round).sent).toBe(1);
+  });
+
   it('sends a mobile number’s digest through the webhook only', async () => {
     expect((await setContact(test.db, handler, { userId: handler.id, contact: '138 0013 8000' })).ok).toBe(true);
     const { id } = await file('提醒：短信提醒的案件');

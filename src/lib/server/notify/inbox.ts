@@ -16,7 +16,7 @@
  * title, text, place or reporter. Delivered notices are marked sent; a failed delivery stays pending
  * and is tried again next round, logged with the channel and the error kind only; notices with
  * nowhere to go (no contact, no channel configured) are marked skipped, so they do not pile up.
- * An advisory lock keeps two instances from sending the same round.
+ * The job's lease (job-leases.ts) keeps two instances from sending the same round.
  */
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { users } from '../../../../db/schema/auth.ts';
@@ -25,8 +25,9 @@ import { staffNotices, type STAFF_NOTICE_KINDS, type StaffNoticeRow } from '../.
 import { can, complaintReachSql, type Actor as PermissionActor } from '../auth/permissions.ts';
 import { caseResource } from '../complaints/cases.ts';
 import { caseNumberOf, formatCaseNumber } from '../complaints/case-numbers.ts';
-import { queryRows, type Db, type DbOrTx } from '../db.ts';
+import type { Db, DbOrTx } from '../db.ts';
 import { describeError, logger } from '../logger.ts';
+import { withLease } from '../job-leases.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { contactChannel, setContact } from './contact.ts';
@@ -166,16 +167,20 @@ export interface DigestOutcome {
   skipped: number;
 }
 
+/** How long a digest round may hold its lease: far longer than a round takes (one send times out after 15 s). */
+const DIGEST_LEASE_MS = 30 * 60 * 1000;
+
 /**
  * One round of the digest: every user with pending notices gets one message (or none, when there is
- * nowhere to send it). `origin` is the portal's public address for the links.
+ * nowhere to send it). `origin` is the portal's public address for the links. The round holds the
+ * job's lease, not a transaction: sending waits on a mail relay or a gateway, and an open transaction
+ * would hold a connection (on PGlite, the only one) and the notices' row locks meanwhile. Each
+ * user's notices are marked in their own statement once their message is out.
  */
 export async function runDigest(db: Db, channels: DigestChannels, origin: string): Promise<DigestOutcome> {
   const outcome: DigestOutcome = { sent: 0, failed: 0, skipped: 0 };
-  await db.transaction(async (tx) => {
-    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('staff-notice-digest')) as locked`);
-    if (!lock?.locked) return;
-    const pending = await tx
+  await withLease(db, 'staff-notice-digest', DIGEST_LEASE_MS, async () => {
+    const pending = await db
       .select({
         notice: staffNotices,
         account: { id: users.id, role: users.role, scopeCode: users.scopeCode },
@@ -193,7 +198,7 @@ export async function runDigest(db: Db, channels: DigestChannels, origin: string
     for (const all of byUser.values()) {
       // A case the user no longer reaches (forwarded away since) is not named to them, even by number.
       const gone = all.filter((row) => !can(row.account, 'complaint.handle', caseResource(row.complaint)));
-      if (gone.length) await markOutbound(tx, gone.map((row) => row.notice.id), 'skipped');
+      if (gone.length) await markOutbound(db, gone.map((row) => row.notice.id), 'skipped');
       const rows = all.filter((row) => !gone.includes(row));
       if (!rows.length) continue;
       const ids = rows.map((row) => row.notice.id);
@@ -201,7 +206,7 @@ export async function runDigest(db: Db, channels: DigestChannels, origin: string
       const kind = contact && !disabledAt ? contactChannel(contact) : null;
       const channel = kind === 'email' ? channels.smtp ?? channels.webhook : kind === 'phone' ? channels.webhook : undefined;
       if (!channel || !contact) {
-        await markOutbound(tx, ids, 'skipped');
+        await markOutbound(db, ids, 'skipped');
         outcome.skipped++;
         continue;
       }
@@ -210,7 +215,7 @@ export async function runDigest(db: Db, channels: DigestChannels, origin: string
       if (!message) continue;
       const delivery = await channel.send(message);
       if (delivery.ok) {
-        await markOutbound(tx, ids, 'sent');
+        await markOutbound(db, ids, 'sent');
         outcome.sent++;
       } else {
         // Tried again next round. Neither the address nor the case is logged: the channel and the kind of failure only.
