@@ -15,3 +15,4 @@ export * from './notices.ts';
 export * from './ledger-imports.ts';
 export * from './job-leases.ts';
 export * from './zones.ts';
+export * from './escalated.ts';

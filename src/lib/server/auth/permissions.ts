@@ -70,7 +70,11 @@ export type Action =
   | 'complaint.trace'
   | 'zone.manage'
   | 'livelihood.items'
-  | 'livelihood.import';
+  | 'livelihood.import'
+  | 'escalated.view'
+  | 'escalated.designate'
+  | 'escalated.lead'
+  | 'integrity.view';
 
 export interface Resource {
   /** The area the resource belongs to. */
@@ -90,6 +94,9 @@ export interface Resource {
   proposedBy?: string;
   /** For livelihood actions: the department that owns the item or batch (its county is scopeCode). */
   departmentId?: string;
+  /** For escalated supervision: the designating commission's area and the 包联 leader assigned. */
+  commissionCode?: string;
+  leaderId?: string | null;
 }
 
 /** True when `code` lies inside the actor's scope (administrators: everywhere). */
@@ -262,9 +269,79 @@ function canOnLivelihood(actor: Actor, action: Action, resource: Resource): bool
   return true;
 }
 
+/**
+ * Escalated supervision (三资提级监督, issue 13) and the village integrity picture: commissions only,
+ * never administrators, agencies, villages or departments. A county or city commission designates
+ * villages of its scope (`escalated.designate`, the village as scopeCode); the picture of a village
+ * is read by the commissions above it at county level or higher and by the 包联 leader assigned to
+ * it (`integrity.view`, with leaderId); the leader — or the designating commission — records visits
+ * and notes (`escalated.lead`, with commissionCode and leaderId). Asked without a resource (a page's
+ * guard) the answer is for the role and level.
+ */
+function canOnEscalated(actor: Actor, action: Action, resource: Resource): boolean {
+  if (actor.role !== 'commission' || !actor.scopeCode) return false;
+  const level = levelOfCode(actor.scopeCode);
+  const aboveTownship = level === 'county' || level === 'city' || level === 'province';
+  const isLeader = !!resource.leaderId && resource.leaderId === actor.id;
+  const village = resource.scopeCode;
+  const villageInScope = !!village && levelOfCode(village) === 'village' && inScope(actor, village);
+  switch (action) {
+    case 'escalated.view':
+      return aboveTownship || village === undefined || isLeader;
+    case 'escalated.designate':
+      return aboveTownship && (village === undefined || villageInScope);
+    case 'escalated.lead':
+      if (village === undefined) return true;
+      return isLeader || (aboveTownship && villageInScope && (!resource.commissionCode || inScope(actor, resource.commissionCode)));
+    case 'integrity.view':
+      if (village === undefined) return aboveTownship; // the ranked list; a township leader reaches the village's own page
+      return isLeader || (aboveTownship && villageInScope);
+    default:
+      return false;
+  }
+}
+
+/** The county (12 digits) an area code lies in; null above county level. */
+function countyOf(code: string): string | null {
+  const level = levelOfCode(code);
+  return level === 'province' || level === 'city' ? null : code.slice(0, 6).padEnd(12, '0');
+}
+
+/**
+ * Direct reporting points (直报点, issue 13 §3) and daily supervision (§5):
+ * - directPoint.file: a liaison files for a villager about a place of its own county (the resource's
+ *   scopeCode, when given); the complaint goes to the county or the city (routing.ts), never to the
+ *   township, and the liaison reaches none of it afterwards (complaintReach is for commissions only).
+ * - reminders.view: the liaison reads its county's published reminders, a commission of the county
+ *   or above reads what it publishes. reminders.manage: that commission adds and retires them.
+ * - talks.record / talks.view: any commission (a township's too) records and reads the reminders and
+ *   talks (提醒谈话) held in its own area; administrators run the installation and do neither.
+ */
+function canOnDirectPoint(actor: Actor, action: Action, resource: Resource): boolean {
+  if (!actor.scopeCode) return false;
+  const level = levelOfCode(actor.scopeCode);
+  const countyOrAbove = level === 'county' || level === 'city' || level === 'province';
+  switch (action) {
+    case 'directPoint.file':
+      if (actor.role !== 'liaison' || level !== 'village') return false;
+      return resource.scopeCode === undefined || (!!resource.scopeCode && countyOf(resource.scopeCode) !== null && countyOf(resource.scopeCode) === countyOf(actor.scopeCode));
+    case 'reminders.view':
+      if (actor.role === 'liaison') return level === 'village' && (resource.scopeCode === undefined || resource.scopeCode === countyOf(actor.scopeCode));
+      return actor.role === 'commission' && countyOrAbove && (resource.scopeCode === undefined || inScope(actor, resource.scopeCode));
+    case 'reminders.manage':
+      return actor.role === 'commission' && countyOrAbove && (resource.scopeCode === undefined || (levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode)));
+    case 'talks.record':
+    case 'talks.view':
+      return actor.role === 'commission' && (resource.scopeCode === undefined || inScope(actor, resource.scopeCode));
+    default:
+      return false;
+  }
+}
+
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
   if (action === 'staff.enter') return true;
+  if (action.startsWith('escalated.') || action.startsWith('integrity.')) return canOnEscalated(actor, action, resource);
   if (action.startsWith('livelihood.')) return canOnLivelihood(actor, action, resource);
   if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
   if (action.startsWith('complaint.') || action === 'zone.manage') return canOnComplaint(actor, action, resource);

@@ -25,6 +25,7 @@ import { countyTimeLimits } from './departments.ts';
 import { forwardDue, referralDue } from './deadlines.ts';
 import { escalationTarget } from './routing.ts';
 import { notify } from '../notify/inbox.ts';
+import { escalatedForComplaint, HAND_DOWN_REFUSED } from '../supervision/escalated.ts';
 
 const text = (min: number, message: string) => z.string().trim().min(min, message).max(5000, '内容不超过5000字');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请填写日期').refine((value) => !Number.isNaN(Date.parse(value)), '请填写有效的日期');
@@ -165,6 +166,8 @@ export async function handDown(db: Db, actor: Actor, input: { complaintId: strin
     const township = await getArea(tx, townshipCode);
     if (!township || township.level !== 'township' || !isWithin(current.routedScopeCode, townshipCode)) return fail({ townshipCode: '请选择本县的乡镇纪委' });
     if (isAboutTownshipLeadership(townshipCode, current)) return fail({ townshipCode: '反映乡镇领导班子成员的问题，不能交由该乡镇纪委办理（回避）' });
+    // 问题线索提级处置: a designated village's case stays with the county (issue 13 §1).
+    if (await escalatedForComplaint(tx, current)) return fail({ form: HAND_DOWN_REFUSED });
     if (await openReferral(tx, current.id)) return fail({ form: '该案件已交办或转办，尚未办结' });
     const today = todayInShanghai();
     const dueOn = referralDue('hand_down', today, await countyTimeLimits(tx, current.routedScopeCode));
