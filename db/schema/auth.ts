@@ -3,7 +3,7 @@ import { boolean, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-
 import { areas } from './areas.ts';
 import { livelihoodDepartments } from './livelihood.ts';
 
-export const ROLES = ['admin', 'commission', 'agency', 'cadre', 'supervisor', 'department'] as const;
+export const ROLES = ['admin', 'commission', 'agency', 'cadre', 'supervisor', 'department', 'liaison'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**

@@ -20,6 +20,13 @@ export const MEASURES = ['criticism', 'admonition', 'organisational', 'sanction'
 export const SUBJECT_LEVELS = ['village_cadre', 'township_cadre', 'township_leader', 'county_staff', 'county_dept_leader', 'county_leader', 'unknown'] as const;
 export type SubjectLevel = (typeof SUBJECT_LEVELS)[number];
 /**
+ * How a complaint arrived: `online` (the public form or the JSON API, one channel: nothing says
+ * which) or `direct_point` (typed by a village liaison for a villager at a direct reporting point,
+ * 直报点). A channel in the public statistics; nothing links a complaint to the liaison.
+ */
+export const COMPLAINT_CHANNELS = ['online', 'direct_point'] as const;
+export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
+/**
  * Every kind of case history entry. Citizen steps: received, material, rated, objected (异议;
  * migration 0022 renamed the old review requests, reviewRequested, to it).
  * The rest are staff steps, each with its officer (`actor_id`).
@@ -122,6 +129,7 @@ export const complaints = pgTable(
     occurredOn: date('occurred_on', { mode: 'string' }),
     filedOn: date('filed_on', { mode: 'string' }).notNull(),
     anonymous: boolean('anonymous').notNull(),
+    channel: text('channel', { enum: COMPLAINT_CHANNELS }).notNull().default('online'),
     status: text('status', { enum: COMPLAINT_STATUSES }).notNull().default('received'),
     /** The handler (承办人): a commission account of the commission holding the case. */
     assigneeId: text('assignee_id').references(() => users.id),
@@ -156,6 +164,7 @@ export const complaints = pgTable(
     index('complaints_handed_down_idx').on(t.handedDownTo),
     check('complaints_filed_on_is_a_day', sql`${t.filedOn} is not null`),
     check('complaints_rating_range', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
+    check('complaints_channel', sql`${t.channel} in ('online', 'direct_point')`),
   ],
 );
 

@@ -16,3 +16,5 @@ export * from './ledger-imports.ts';
 export * from './job-leases.ts';
 export * from './zones.ts';
 export * from './escalated.ts';
+export * from './direct-report.ts';
+export * from './daily-supervision.ts';

@@ -151,6 +151,7 @@ export const en: Record<MessageKey, string> = {
   'role.commission': 'Discipline commission',
   'role.cadre': 'Village cadre (bookkeeper)',
   'role.supervisor': 'Village supervision committee',
+  'role.liaison': 'Village discipline liaison (direct reporting point)',
   'audit.areas.imported': 'Division codes imported',
   'audit.auth.signIn': 'Signed in',
   'audit.auth.signOut': 'Signed out',

@@ -149,6 +149,7 @@ export const zhCN = {
   'role.commission': '纪委监委',
   'role.cadre': '村干部（报账员）',
   'role.supervisor': '村务监督委员会',
+  'role.liaison': '村纪检委员（监察联络员）',
   'audit.areas.imported': '导入行政区划',
   'audit.auth.signIn': '登录',
   'audit.auth.signOut': '退出登录',

@@ -148,6 +148,7 @@ const REQUIRED_LEVEL: Record<Role, string[]> = {
   cadre: ['village'],
   supervisor: ['village'],
   department: ['county'],
+  liaison: ['village'],
 };
 
 /** Creates an account; the person must choose their own password at first sign-in. */
@@ -180,7 +181,9 @@ export async function createUser(
             ? '三资代理服务中心账号的辖区应为乡镇'
             : role === 'department'
               ? '县直部门账号的辖区应为县'
-              : '村干部和村务监督委员会账号的辖区应为村';
+              : role === 'liaison'
+                ? '村纪检委员（监察联络员）账号的辖区应为村'
+                : '村干部和村务监督委员会账号的辖区应为村';
     }
   }
   // A null actor is the command line bootstrap (npm run user:create), run by whoever runs the server.
