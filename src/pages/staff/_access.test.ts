@@ -49,6 +49,12 @@ import ComplaintSheet from './complaints/[id]/print/[sheet].astro';
 import ComplaintToday from './complaints/today.astro';
 import Inbox from './inbox.astro';
 import LivelihoodItems from './livelihood/index.astro';
+import LivelihoodBatches from './livelihood/batches/index.astro';
+import LivelihoodBatch from './livelihood/batches/[id].astro';
+import * as LivelihoodTemplate from './livelihood/template.ts';
+import { importBatch } from '../../lib/server/livelihood/batches.ts';
+import { checkCharacter } from '../../lib/server/livelihood/id-number.ts';
+import { addItem } from '../../lib/server/livelihood/items.ts';
 import ComplaintsSent from './complaints/sent/index.astro';
 import ComplaintSentTrace from './complaints/sent/[id].astro';
 import { forwardComplaint } from '../../lib/server/complaints/casework.ts';
@@ -120,6 +126,9 @@ const ROUTES: RouteCase[] = [
   { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE.filter((who) => who !== 'department'), post: 'period=', postAllowed: ['cadre'] },
   // Livelihood subsidy items: the department's own page; nobody else defines what a department pays.
   { file: 'livelihood/index.astro', url: () => '/staff/livelihood', params: () => ({}), page: LivelihoodItems, allowed: ['department'], post: 'name=' },
+  // Payment batches: the paying department imports, publishes and withdraws its own; nobody else touches them.
+  { file: 'livelihood/batches/index.astro', url: () => '/staff/livelihood/batches', params: () => ({}), page: LivelihoodBatches, allowed: ['department'], post: 'period=' },
+  { file: 'livelihood/batches/[id].astro', url: () => `/staff/livelihood/batches/${livelihoodBatchId}`, params: () => ({ id: livelihoodBatchId }), page: LivelihoodBatch, allowed: ['department'], post: 'action=none' },
   // 前营村 (桑河镇, 桑河县): its people, its township agency, its township and county commissions, and
   // administrators may look; only the supervisor may countersign a submitted period.
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
@@ -148,12 +157,14 @@ const PARTIALS: RouteCase[] = [
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts'];
+const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts', 'livelihood/template.ts'];
 let voucherId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
 let complaintId = '';
 /** 桑河县's forward of another case to 柳岗县. */
 let sentReferralId = '';
+/** A payment batch of 桑河县民政局 for 前营村 (imported, not published). */
+let livelihoodBatchId = '';
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -240,6 +251,12 @@ beforeAll(async () => {
   const forwarded = await forwardComplaint(test.db, actors.get('sanghe')!, { complaintId: sentCase!.id, toScopeCode: '990122000000', reason: '被反映人系柳岗县管理的干部，按管理权限转送' });
   if (!forwarded.ok) throw new Error(JSON.stringify(forwarded.errors));
   sentReferralId = (await queryRows<{ id: string }>(test.db, sql`select id from complaint_referrals where complaint_id = ${sentCase!.id}`))[0]!.id;
+  const livelihoodItem = await addItem(test.db, actors.get('department')!, { name: '最低生活保障金', standardText: '农村低保标准每人每月520元', legalBasis: '《社会救助暂行办法》（国务院令第649号）' });
+  if (!livelihoodItem.ok) throw new Error(JSON.stringify(livelihoodItem.errors));
+  const first17 = '43112119560312024';
+  const livelihoodBatch = await importBatch(test.db, actors.get('department')!, { itemId: livelihoodItem.value.id, villageCode: '990121001201', period: '2026-11', sourceSha256: 'a'.repeat(64), rows: [{ name: '王秀兰', idNumber: first17 + checkCharacter(first17), amount: '520', paidOn: '2026-11-10' }] }, { key: Buffer.alloc(32, 3), today: '2026-12-02' });
+  if (!livelihoodBatch.ok) throw new Error(JSON.stringify(livelihoodBatch.errors));
+  livelihoodBatchId = livelihoodBatch.value.id;
 });
 afterAll(async () => test?.dispose());
 
@@ -417,6 +434,20 @@ describe('special staff routes', () => {
     const original = Buffer.from(await (await call(actors.get('sanghe')!, true)).arrayBuffer());
     expect(original.includes(Buffer.from('MatrixPhone'))).toBe(true);
     expect(await auditCount()).toBe(before + 1);
+  });
+
+  it('the payment list template is for departments only', async () => {
+    const call = (user: SessionUser | null) =>
+      LivelihoodTemplate.GET({
+        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+        url: new URL('http://localhost/staff/livelihood/template?format=xlsx'),
+        request: new Request('http://localhost/staff/livelihood/template?format=xlsx'),
+        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+        rewrite: async () => new Response('forbidden', { status: 403 }),
+      } as never);
+    expect((await call(null)).status).toBe(303);
+    for (const who of EVERYONE) expect((await call(actors.get(who)!)).status, who).toBe(who === 'department' ? 200 : 403);
+    expect((await call(actors.get('department')!)).headers.get('content-disposition')).toContain('fafang-mingdan-moban.xlsx');
   });
 
   it('the complaint export is for commissions only', async () => {

@@ -37,6 +37,8 @@ export interface BatchInput {
   /** SHA-256 (hex) of the uploaded file. */
   sourceSha256: string;
   rows: PaymentRowInput[];
+  /** Each row's number in the file as the spreadsheet shows it (blank rows or a title shift it); default: index + 2. */
+  lines?: number[];
 }
 
 export interface RowIssue {
@@ -73,12 +75,13 @@ export async function importBatch(
   if (input.rows.length > MAX_BATCH_ROWS) fields.rows = `一个批次最多 ${MAX_BATCH_ROWS} 行，本文件有 ${input.rows.length} 行，请分村或分批导入`;
   if (Object.keys(fields).length > 0) return refuse(fields);
 
+  const lineOf = (index: number) => input.lines?.[index] ?? index + 2;
   const issues: RowIssue[] = [];
   const stored: StoredPayment[] = [];
   input.rows.forEach((row, index) => {
     const checked = checkPaymentRow(key, row, today);
     if (checked.ok) stored.push(checked.payment);
-    else for (const [field, message] of Object.entries(checked.errors)) issues.push({ line: index + 2, field: field as keyof PaymentRowInput, message });
+    else for (const [field, message] of Object.entries(checked.errors)) issues.push({ line: lineOf(index), field: field as keyof PaymentRowInput, message });
   });
   if (issues.length > 0) {
     return fail({ fields: { rows: `有 ${issues.length} 处需要修改，整批未导入；改正后请重新上传` }, rows: issues.slice(0, MAX_REPORTED_ISSUES), moreRows: Math.max(0, issues.length - MAX_REPORTED_ISSUES) });
@@ -103,7 +106,7 @@ export async function importBatch(
     const id = crypto.randomUUID();
     await tx.insert(paymentBatches).values({ id, itemId: item.item.id, villageCode: village.code, period, sourceSha256: input.sourceSha256, importedBy: actor.id });
     for (let start = 0; start < stored.length; start += 500) {
-      await tx.insert(payments).values(stored.slice(start, start + 500).map((payment, offset) => ({ ...payment, batchId: id, line: start + offset + 2 })));
+      await tx.insert(payments).values(stored.slice(start, start + 500).map((payment, offset) => ({ ...payment, batchId: id, line: lineOf(start + offset) })));
     }
     const totalFen = stored.reduce((sum, payment) => sum + payment.amountFen, 0);
     await recordAudit(tx, {
