@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface CaughtMail {
+  from: string;
   to: string[];
   raw: string;
   /** The body after its transfer encoding is undone. */
@@ -29,7 +30,12 @@ export async function startMailCatcher(onMessage: (mail: CaughtMail) => void = (
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const mail = { to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw, body: decodeMailBody(raw) };
+        const mail = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw,
+          body: decodeMailBody(raw),
+        };
         messages.push(mail);
         onMessage(mail);
         callback();

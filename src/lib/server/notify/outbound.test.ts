@@ -5,13 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestMessage, type Notice } from './digest.ts';
 import { smtpChannel, webhookChannel } from './outbound.ts';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../../../../tests/support/mail.ts';
 
-const received: Array<{ from: string; to: string[]; raw: string }> = [];
-let smtp: SMTPServer;
+let smtp: MailCatcher;
+let received: CaughtMail[] = [];
 let smtpPort = 0;
 
 const hooks: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
@@ -21,25 +21,9 @@ let httpBase = '';
 const NOTICE: Notice = { kind: 'handedDown', caseNumber: '桑纪举〔2026〕12号', path: '/staff/complaints/12' };
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startMailCatcher();
+  received = smtp.messages;
+  smtpPort = smtp.port;
 
   http = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -59,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   http?.closeAllConnections();
   await new Promise((resolve) => http?.close(resolve));
-  await new Promise((resolve) => smtp?.close(() => resolve(null)));
+  await smtp?.close();
 });
 
 describe('the SMTP channel', () => {
@@ -71,7 +55,7 @@ describe('the SMTP channel', () => {
     expect(mail.from).toBe('noreply@ydt.example.gov.cn');
     expect(mail.to).toEqual(['lihua@sanghe.example.gov.cn']);
     // Headers are MIME-encoded; the body may be quoted-printable or base64: decode the way a mail client does.
-    const body = decodeBody(mail.raw);
+    const { body } = mail;
     expect(body).toContain('桑纪举〔2026〕12号：已交办给本级，待承办 https://ydt.example.gov.cn/staff/complaints/12');
     expect(body).toContain('本消息不含案件内容');
   });
@@ -108,14 +92,3 @@ describe('the webhook channel', () => {
     expect(result).toEqual({ ok: false, reason: 'TimeoutError' });
   });
 });
-
-function decodeBody(raw: string): string {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (/content-transfer-encoding:\s*base64/i.test(head!)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(head!)) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
-}
