@@ -26,6 +26,11 @@ export const demoUsers: DemoUser[] = [
   // 北原市's commission receives what is about a county's leaders (县领导) of its counties.
   { username: 'beiyuan.jw', displayName: '北原市纪委监委（演示）', role: 'commission', scopeCode: '990100000000', password: 'yidiantong-shijiwei-2026', approver: true },
   { username: 'sanghezhen.jw', displayName: '桑河镇纪委（演示）', role: 'commission', scopeCode: '990121001000', password: 'yidiantong-zhenjiwei-2026' },
+  // Collaboration zones of 桑河县 (db/seed/demo-zones.ts): the township commissions of 东岭乡 and 白杨乡
+  // and a liaison of 白杨乡 sit in the zones (sanghe.jw, a leader with approval rights, heads both).
+  { username: 'dongling.xjw', displayName: '东岭乡纪委（演示）', role: 'commission', scopeCode: '990121002000', password: 'yidiantong-zhenjiwei-2026' },
+  { username: 'baiyang.xjw', displayName: '白杨乡纪委（演示）', role: 'commission', scopeCode: '990121003000', password: 'yidiantong-zhenjiwei-2026' },
+  { username: 'baiyang.lly', displayName: '白杨乡纪委联络员（演示）', role: 'commission', scopeCode: '990121003000', password: 'yidiantong-zhenjiwei-2026' },
   // Township three-assets agencies (三资代理服务中心 / 经管站): they review and publish their villages' periods.
   { username: 'sanghe.jgz', displayName: '桑河镇三资代理服务中心（演示）', role: 'agency', scopeCode: '990121001000', password: 'yidiantong-jingguan-2026' },
   { username: 'dongling.jgz', displayName: '东岭乡三资代理服务中心（演示）', role: 'agency', scopeCode: '990121002000', password: 'yidiantong-jingguan-2026' },

@@ -15,8 +15,7 @@ import { demoAreas } from './demo-areas.ts';
 import { demoCountyLists } from './demo-lists.ts';
 import { demoUsers } from './demo-users.ts';
 import { seedDemoLedgers } from './demo-ledgers-seed.ts';
-import { demoZones } from './demo-zones.ts';
-import { zones } from '../schema/complaints.ts';
+import { seedDemoZones } from './demo-zones.ts';
 import { users } from '../schema/auth.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 
@@ -90,8 +89,6 @@ export async function seedDemo(db: Db): Promise<{ areas: number; lists: number; 
     createdUsers += 1;
   }
   const disclosures = await seedDemoLedgers(db);
-  for (const zone of demoZones) {
-    await db.insert(zones).values({ id: crypto.randomUUID(), ...zone }).onConflictDoNothing();
-  }
+  await seedDemoZones(db);
   return { areas: insertedAreas.length, lists, users: createdUsers, disclosures };
 }

@@ -44,6 +44,9 @@ import { addVoucher } from '../../lib/server/accounts/vouchers.ts';
 import sharp from 'sharp';
 import ComplaintQueue from './complaints/index.astro';
 import Zones from './zones/index.astro';
+import ZoneTasks from './zones/tasks.astro';
+import ZoneCrossChecks from './zones/cross-checks.astro';
+import ZoneAssessment from './zones/assessment.astro';
 import ComplaintCase from './complaints/[id]/index.astro';
 import ComplaintSheet from './complaints/[id]/print/[sheet].astro';
 import ComplaintToday from './complaints/today.astro';
@@ -138,6 +141,12 @@ const ROUTES: RouteCase[] = [
   // only cases assigned to them; administrators, cadres and supervisors see none).
   // Zones: a county commission manages its own county's (no ?county= means "mine").
   { file: 'zones/index.astro', url: () => '/staff/zones', params: () => ({}), page: Zones, allowed: ['sanghe', 'liugang'], post: 'name=' },
+  // Zone tasks and cross-checks: the county commission assigns and schedules (its own county); a
+  // commission account sees those of its zones (桑河镇's is a member of 第一片区) or its township; nobody else.
+  { file: 'zones/tasks.astro', url: () => '/staff/zones/tasks', params: () => ({}), page: ZoneTasks, allowed: ['sanghe', 'liugang', 'township'], post: 'action=assign&zone=', postAllowed: ['sanghe', 'liugang'] },
+  { file: 'zones/cross-checks.astro', url: () => '/staff/zones/cross-checks', params: () => ({}), page: ZoneCrossChecks, allowed: ['sanghe', 'liugang', 'township'], post: 'action=schedule&subject=', postAllowed: ['sanghe', 'liugang'] },
+  // The assessment per zone: the county commission only.
+  { file: 'zones/assessment.astro', url: () => '/staff/zones/assessment', params: () => ({}), page: ZoneAssessment, allowed: ['sanghe', 'liugang'], post: 'tasks-none=1&cases-none=1' },
   // The county's transfer units and time limits: its own commission (no ?county= means "mine").
   { file: 'complaints/departments.astro', url: () => '/staff/complaints/departments', params: () => ({}), page: ComplaintDepartments, allowed: ['sanghe', 'liugang'], post: 'action=add&name=' },
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },

@@ -69,6 +69,7 @@ export type Action =
   | 'complaint.configure'
   | 'complaint.trace'
   | 'zone.manage'
+  | 'zone.work'
   | 'livelihood.items'
   | 'livelihood.import'
   | 'escalated.view'
@@ -97,6 +98,8 @@ export interface Resource {
   /** For escalated supervision: the designating commission's area and the 包联 leader assigned. */
   commissionCode?: string;
   leaderId?: string | null;
+  /** For zone.work: the accounts sitting in the zone (zone_members) the task or cross-check is for. */
+  memberIds?: string[];
 }
 
 /** True when `code` lies inside the actor's scope (administrators: everywhere). */
@@ -344,6 +347,12 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
   if (action.startsWith('escalated.') || action.startsWith('integrity.')) return canOnEscalated(actor, action, resource);
   if (action.startsWith('livelihood.')) return canOnLivelihood(actor, action, resource);
   if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
+  if (action === 'zone.work') {
+    // A zone's own members work its tasks and cross-checks (zones/tasks.ts). Asked without the
+    // members (a page's guard) it answers for the role: the pages list only the actor's zones.
+    if (actor.role !== 'commission') return false;
+    return resource.memberIds === undefined || resource.memberIds.includes(actor.id);
+  }
   if (action.startsWith('complaint.') || action === 'zone.manage') return canOnComplaint(actor, action, resource);
   if (actor.role === 'admin') return true;
   if (actor.role !== 'commission') return false;

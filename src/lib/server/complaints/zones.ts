@@ -1,60 +1,21 @@
 /**
  * Collaboration zones (片区协作区) of a county, the assignment of cases to them, and the per-zone
  * figures the county commission assesses them on: received, concluded, average days, overdue.
+ * Setting up and editing a zone and its members is zones/members.ts.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { areas } from '../../../../db/schema/areas.ts';
 import { complaintEvents, complaints, zones, type ZoneRow } from '../../../../db/schema/complaints.ts';
 import { recordAudit } from '../audit.ts';
 import { can } from '../auth/permissions.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
-import { fieldErrors } from '../validation.ts';
 import { caseNotFound, caseResource, lockReachable, OPEN_STATUSES, recordEvent, STATE_CHANGED } from './cases.ts';
 import { nextDeadline } from './deadlines.ts';
 
-const person = (label: string) => z.string().trim().min(2, `请填写${label}姓名`).max(20, `${label}姓名不超过20个字`);
-
-export const ZoneSchema = z.object({
-  name: z.string().trim().min(2, '请填写片区名称').max(30, '片区名称不超过30个字'),
-  townshipCodes: z.array(z.string().regex(/^\d{12}$/)).min(1, '请至少选择一个乡镇'),
-  head: person('片区长'),
-  deputies: z.array(person('副片区长')).min(1, '请填写1至2名副片区长').max(2, '副片区长最多2名'),
-  liaison: person('联络员'),
-});
-
 export async function listZones(db: DbOrTx, countyCode: string): Promise<ZoneRow[]> {
   return db.select().from(zones).where(eq(zones.countyCode, countyCode)).orderBy(asc(zones.name));
-}
-
-/**
- * Sets up a zone of `countyCode`. The county's area row is locked for the transaction, so two
- * zones created at once cannot both take the same township or name; who may manage the county's
- * zones is asked again inside that lock.
- */
-export async function createZone(db: Db, actor: Actor, input: { countyCode: string; zone: unknown }): Promise<Result<{ id: string }>> {
-  const parsed = ZoneSchema.safeParse(input.zone);
-  if (!parsed.success) return fail(fieldErrors(parsed.error));
-  const zone = parsed.data;
-  const { countyCode } = input;
-  return db.transaction(async (tx) => {
-    const [county] = await tx.select({ code: areas.code }).from(areas).where(and(eq(areas.code, countyCode), eq(areas.level, 'county'))).for('update');
-    if (!county) return fail({ form: '没有这个县' }, 404);
-    if (!can(actor, 'zone.manage', { scopeCode: countyCode })) return fail({ form: '您没有权限设立该县的片区' }, 403);
-    const townships = await tx.select({ code: areas.code, parent: areas.parentCode }).from(areas).where(inArray(areas.code, zone.townshipCodes));
-    if (townships.length !== zone.townshipCodes.length || townships.some((t) => t.parent !== countyCode)) {
-      return fail({ townshipCodes: '只能选择本县的乡镇' });
-    }
-    const existing = await listZones(tx, countyCode);
-    if (existing.flatMap((z) => z.townshipCodes).some((code) => zone.townshipCodes.includes(code))) return fail({ townshipCodes: '有乡镇已划入其他片区' });
-    if (existing.some((z) => z.name === zone.name)) return fail({ name: '已有同名片区' });
-    const id = crypto.randomUUID();
-    await tx.insert(zones).values({ id, countyCode, ...zone });
-    await recordAudit(tx, { actor, action: 'zone.created', subjectType: 'zone', subjectId: id, scopeCode: countyCode, detail: { name: zone.name } });
-    return ok({ id });
-  });
 }
 
 const NOT_A_ZONE = '请选择本县的片区';

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { auditEvents } from '../../../../db/schema/audit.ts';
+import { complaints } from '../../../../db/schema/complaints.ts';
+import { zoneChanges, zoneCrossChecks, zoneTasks } from '../../../../db/schema/zones.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
+import { zoneAccount, zonePeople } from '../../../../tests/support/zones.ts';
+import { fileComplaint } from '../complaints/filing.ts';
+import type { Actor } from '../result.ts';
+import { assessment, periodLabel, periodRange, recordShares, setTargets } from './assessment.ts';
+import { listCrossChecks, OWN_TOWNSHIP_REFUSED, OWN_ZONE_REFUSED, recordFinding, scheduleCrossCheck } from './cross-checks.ts';
+import { createZone, listZonesWithMembers, updateZone, zoneHistory } from './members.ts';
+import { assignTask, countyTasks, myZoneTasks, recordTaskResult } from './tasks.ts';
+
+// 柳岗县 and its townships 柳岗镇 (001), 002, 003: the demo seed sets up zones for 桑河县 only.
+const COUNTY = '990122000000';
+const T1 = '990122001000';
+const T2 = '990122002000';
+const T3 = '990122003000';
+let test: TestDatabase;
+let county: Actor;
+let people: Awaited<ReturnType<typeof zonePeople>>;
+let firstZone: string;
+let secondZone: string;
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  county = await zoneAccount(test.db, COUNTY, { approver: true, name: '县纪委监委' });
+  people = await zonePeople(test.db, COUNTY, T1);
+});
+afterAll(async () => test?.dispose());
+
+describe('zone members are staff accounts', () => {
+  it('refuses too many deputies, none, a non-commission account, another county’s account, a head without approval rights, a disabled account, one account twice', async () => {
+    const base = { name: '第一片区', townshipCodes: [T1, T2], ...people.zone };
+    const tryZone = (zone: object) => createZone(test.db, county, { countyCode: COUNTY, zone: { ...base, ...zone } });
+    const extra = await zoneAccount(test.db, T2);
+    const other = await zoneAccount(test.db, COUNTY);
+    expect(await tryZone({ deputies: [people.deputy.id, extra.id, other.id] })).toEqual({ ok: false, errors: { deputies: '副片区长最多2名' } });
+    expect(await tryZone({ deputies: [] })).toEqual({ ok: false, errors: { deputies: '请选择1至2名副片区长' } });
+    const agency = await zoneAccount(test.db, T1, { role: 'agency' });
+    expect(await tryZone({ liaison: agency.id })).toEqual({ ok: false, errors: { liaison: '联络员只能选择本县纪委监委或本片区乡镇纪委的账号' } });
+    const sangheCounty = await zoneAccount(test.db, '990121000000', { approver: true });
+    const sangheTownship = await zoneAccount(test.db, '990121001000');
+    expect(await tryZone({ head: sangheCounty.id })).toEqual({ ok: false, errors: { head: '片区长应为本县纪委监委有审批权限的领导账号' } });
+    expect(await tryZone({ deputies: [sangheTownship.id] })).toEqual({ ok: false, errors: { deputies: '副片区长只能选择本县纪委监委或本片区乡镇纪委的账号' } });
+    // A township commission of the county, but of a township outside the zone.
+    const outside = await zoneAccount(test.db, T3);
+    expect((await tryZone({ deputies: [outside.id] })).ok).toBe(false);
+    expect(await tryZone({ head: people.liaison.id, liaison: other.id })).toEqual({ ok: false, errors: { head: '片区长应为本县纪委监委有审批权限的领导账号' } });
+    const disabled = await zoneAccount(test.db, COUNTY, { approver: true, disabled: true });
+    expect((await tryZone({ head: disabled.id })).ok).toBe(false);
+    expect(await tryZone({ liaison: people.deputy.id })).toEqual({ ok: false, errors: { liaison: '同一账号在片区中只能担任一个职务' } });
+    expect(await listZonesWithMembers(test.db, COUNTY)).toEqual([]);
+    const created = await tryZone({ deputies: [people.deputy.id, extra.id] });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    firstZone = created.value.id;
+    const [listed] = await listZonesWithMembers(test.db, COUNTY);
+    expect(listed!.members.map((m) => [m.post, m.displayName])).toEqual([
+      ['head', '刘振华'],
+      ['deputy', '陈晓梅'],
+      ['deputy', expect.any(String)],
+      ['liaison', '王磊'],
+    ]);
+    expect(listed!.zone.head).toBeNull();
+  });
+
+  it('are edited with history: each change a recorded step with who made it', async () => {
+    const liaison = await zoneAccount(test.db, T2, { name: '周强' });
+    const edited = await updateZone(test.db, county, { zoneId: firstZone, zone: { name: '第一片区', townshipCodes: [T1, T2], ...people.zone, liaison: liaison.id } });
+    expect(edited).toEqual({ ok: true, value: null });
+    const refused = await updateZone(test.db, county, { zoneId: firstZone, zone: { name: '第一片区', townshipCodes: [T1], ...people.zone, liaison: liaison.id } });
+    expect(refused).toEqual({ ok: false, errors: { liaison: '联络员只能选择本县纪委监委或本片区乡镇纪委的账号' } });
+    const history = await zoneHistory(test.db, firstZone);
+    expect(history.map((h) => h.kind)).toEqual(['created', 'edited']);
+    expect(history[0]!.snapshot.members.find((m) => m.post === 'liaison')!.displayName).toBe('王磊');
+    expect(history[1]!.snapshot.members.find((m) => m.post === 'liaison')!.displayName).toBe('周强');
+    expect(history[1]!.by).toBe('县纪委监委');
+    people.zone.liaison = liaison.id;
+    people.liaison = liaison;
+    const township = await zoneAccount(test.db, T1);
+    expect(await updateZone(test.db, township, { zoneId: firstZone, zone: { name: '改名', townshipCodes: [T1], ...people.zone } })).toMatchObject({ ok: false, status: 403 });
+    expect((await test.db.select().from(zoneChanges).where(eq(zoneChanges.zoneId, firstZone))).length).toBe(2);
+    const second = await createZone(test.db, county, { countyCode: COUNTY, zone: { name: '第二片区', townshipCodes: [T3], head: people.head.id, deputies: [await zoneAccount(test.db, T3).then((a) => a.id)], liaison: await zoneAccount(test.db, COUNTY).then((a) => a.id) } });
+    if (!second.ok) throw new Error(JSON.stringify(second.errors));
+    secondZone = second.value.id;
+  });
+});
+
+describe('zone tasks', () => {
+  it('are assigned by the county with a date or working days, to its zone, on its village or its case', async () => {
+    const base = { zoneId: firstZone, kind: 'inspection', subject: '柳岗镇集体资产出租合同专项检查' };
+    expect(await assignTask(test.db, county, { ...base, due: '10' }, '2026-11-02')).toMatchObject({ ok: true });
+    const [task] = await test.db.select().from(zoneTasks).where(eq(zoneTasks.zoneId, firstZone));
+    expect(task!.dueOn).toBe('2026-11-16'); // ten working days
+    expect(await assignTask(test.db, county, { ...base, due: '2026-10-01' }, '2026-11-02')).toMatchObject({ ok: false, errors: { due: expect.stringMatching(/一年内/) } });
+    expect(await assignTask(test.db, county, { ...base, kind: 'audit', due: '5' })).toMatchObject({ ok: false, errors: { kind: '请选择任务类型' } });
+    expect(await assignTask(test.db, county, { ...base, villageCode: '990121001201', due: '5' })).toEqual({ ok: false, errors: { villageCode: '请选择本县的村（社区）' } });
+    expect(await assignTask(test.db, county, { ...base, caseNumber: '桑纪举〔2026〕1号', due: '5' })).toMatchObject({ ok: false, errors: { caseNumber: expect.stringMatching(/没有找到/) } });
+    expect(await assignTask(test.db, county, { ...base, villageCode: '990122001201', due: '5' })).toMatchObject({ ok: true });
+    expect(await assignTask(test.db, people.deputy, { ...base, due: '5' })).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('take a result from a member of that zone only, once; overdue shown; members see their zone’s tasks', async () => {
+    const tasks = await countyTasks(test.db, COUNTY, '2026-11-20');
+    const early = tasks.find((t) => t.task.dueOn === '2026-11-16')!;
+    expect(early.overdue).toBe(true);
+    const outsider = await zoneAccount(test.db, COUNTY);
+    expect(await recordTaskResult(test.db, outsider, { taskId: early.task.id, result: '已检查合同12份，发现2份未经民主决策' })).toMatchObject({ ok: false, status: 403 });
+    expect(await recordTaskResult(test.db, county, { taskId: early.task.id, result: '已检查合同12份，发现2份未经民主决策' })).toMatchObject({ ok: false, status: 403 });
+    expect(await recordTaskResult(test.db, people.deputy, { taskId: early.task.id, result: '好' })).toMatchObject({ ok: false, errors: { result: '办理结果至少4个字' } });
+    expect(await recordTaskResult(test.db, people.deputy, { taskId: early.task.id, result: '已检查合同12份，发现2份未经民主决策' }, '2026-11-20')).toEqual({ ok: true, value: null });
+    expect(await recordTaskResult(test.db, people.liaison, { taskId: early.task.id, result: '再次填报' })).toEqual({ ok: false, errors: { form: '该任务已填报结果' } });
+    const mine = await myZoneTasks(test.db, people.deputy, '2026-11-20');
+    expect(mine.length).toBe(2);
+    expect(mine.find((t) => t.task.id === early.task.id)!.overdue).toBe(false);
+    expect(await myZoneTasks(test.db, outsider)).toEqual([]);
+  });
+});
+
+describe('cross-checks (地地交叉检查)', () => {
+  it('are refused for the zone’s own township and a township commission’s own township (回避)', async () => {
+    const base = { countyCode: COUNTY, subject: '交叉检查村级财务公开', dueOn: '2026-12-31' };
+    const own = await scheduleCrossCheck(test.db, county, { ...base, inspector: `zone:${firstZone}`, inspectedTownshipCode: T2 }, '2026-11-02');
+    expect(own).toEqual({ ok: false, errors: { inspectedTownshipCode: OWN_ZONE_REFUSED } });
+    const ownTownship = await scheduleCrossCheck(test.db, county, { ...base, inspector: `township:${T3}`, inspectedTownshipCode: T3 }, '2026-11-02');
+    expect(ownTownship).toEqual({ ok: false, errors: { inspectedTownshipCode: OWN_TOWNSHIP_REFUSED } });
+    expect(await scheduleCrossCheck(test.db, county, { ...base, inspector: `zone:${firstZone}`, inspectedTownshipCode: '990121002000' }, '2026-11-02')).toEqual({ ok: false, errors: { inspectedTownshipCode: '请选择本县的乡镇' } });
+    expect(await scheduleCrossCheck(test.db, people.deputy, { ...base, inspector: `zone:${firstZone}`, inspectedTownshipCode: T3 }, '2026-11-02')).toMatchObject({ ok: false, status: 403 });
+    expect(await test.db.select().from(zoneCrossChecks).where(eq(zoneCrossChecks.countyCode, COUNTY))).toEqual([]);
+    // The database refuses a township inspecting itself even past the domain.
+    await expect(
+      test.db.execute(sql`insert into zone_cross_checks (id, county_code, inspecting_township_code, inspected_township_code, subject, scheduled_on, due_on) values ('x', ${COUNTY}, ${T3}, ${T3}, '自查', '2026-11-02', '2026-12-31')`),
+    ).rejects.toThrow();
+  });
+
+  it('are scheduled for another township, and the inspecting members record findings', async () => {
+    const base = { countyCode: COUNTY, subject: '交叉检查村级财务公开', dueOn: '2026-12-31' };
+    const scheduled = await scheduleCrossCheck(test.db, county, { ...base, inspector: `zone:${firstZone}`, inspectedTownshipCode: T3 }, '2026-11-02');
+    if (!scheduled.ok) throw new Error(JSON.stringify(scheduled.errors));
+    const byTownship = await scheduleCrossCheck(test.db, county, { ...base, inspector: `township:${T3}`, inspectedTownshipCode: T1 }, '2026-11-02');
+    expect(byTownship.ok).toBe(true);
+    const finding = { crossCheckId: scheduled.value.id, body: '3个村的第三季度公开缺少工程款明细', caseNote: '已移交县纪委监委第二审查调查室' };
+    const t3Account = await zoneAccount(test.db, T3);
+    expect(await recordFinding(test.db, t3Account, finding)).toMatchObject({ ok: false, status: 403 });
+    expect(await recordFinding(test.db, people.head, { ...finding, opinionId: '999999' })).toEqual({ ok: false, errors: { opinionId: '没有找到被检查乡镇的这条监督意见' } });
+    expect(await recordFinding(test.db, people.head, finding)).toMatchObject({ ok: true });
+    const mine = await listCrossChecks(test.db, COUNTY, { actor: people.deputy, today: '2026-11-20' });
+    expect(mine.map((c) => [c.inspector, c.findings.map((f) => f.caseNote)])).toEqual([['第一片区', ['已移交县纪委监委第二审查调查室']]]);
+    const theirs = await listCrossChecks(test.db, COUNTY, { actor: t3Account });
+    expect(theirs.map((c) => c.inspector)).toEqual([expect.stringMatching(/纪委$/)]);
+  });
+});
+
+describe('assessment per zone (考核到片)', () => {
+  it('knows its periods', () => {
+    expect(periodRange('2026Q4')).toEqual({ from: '2026-10-01', to: '2026-12-31' });
+    expect(periodRange('2026Q1')).toEqual({ from: '2026-01-01', to: '2026-03-31' });
+    expect(periodRange('2026')).toEqual({ from: '2026-01-01', to: '2026-12-31' });
+    expect(periodRange('2026Q5')).toBeNull();
+    expect(periodLabel('2026Q4')).toBe('2026年第四季度');
+  });
+
+  it('refuses contribution shares that do not sum to 100%, and adds up on crafted data', async () => {
+    expect(await setTargets(test.db, county, { countyCode: COUNTY, period: '2026Q4', targets: [{ zoneId: firstZone, tasks: -1, cases: 1 }] })).toEqual({ ok: false, errors: { [`tasks-${firstZone}`]: '请填写0至999的整数' } });
+    expect(await setTargets(test.db, people.deputy, { countyCode: COUNTY, period: '2026Q4', targets: [{ zoneId: firstZone, tasks: 1, cases: 1 }] })).toMatchObject({ ok: false, status: 403 });
+    expect(
+      await setTargets(test.db, county, {
+        countyCode: COUNTY,
+        period: '2026Q4',
+        targets: [
+          { zoneId: firstZone, tasks: 1, cases: 1 },
+          { zoneId: secondZone, tasks: 2, cases: 0 },
+        ],
+      }),
+    ).toEqual({ ok: true, value: null });
+    // Four cases of the first zone concluded in the quarter: three substantiated (one beyond the
+    // target... two beyond), one not; one of the second zone substantiated (beyond its target 0);
+    // one of the first zone concluded in the third quarter (outside the period).
+    const craft = async (zoneId: string, finding: string, on: string) => {
+      const filed = await fileComplaint(test.db, { category: 'assets', areaCode: '990122001201', title: `考核测试${on}${finding}`, content: '村集体鱼塘承包合同未经村民代表会议表决，承包费长期未公示，群众反映强烈。', anonymous: true });
+      if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+      const [row] = await test.db.select({ id: complaints.id }).from(complaints).where(eq(complaints.title, `考核测试${on}${finding}`));
+      await test.db.update(complaints).set({ zoneId, status: 'concluded', finding: finding as 'substantiated' }).where(eq(complaints.id, row!.id));
+      await test.db.execute(sql`insert into complaint_events (complaint_id, "on", kind, public) values (${row!.id}, ${on}, 'concluded', true)`);
+      return row!.id;
+    };
+    await craft(firstZone, 'substantiated', '2026-10-10');
+    const second = await craft(firstZone, 'partly', '2026-10-20');
+    const third = await craft(firstZone, 'substantiated', '2026-11-05');
+    await craft(firstZone, 'unsubstantiated', '2026-11-06');
+    await craft(firstZone, 'substantiated', '2026-09-30');
+    const other = await craft(secondZone, 'substantiated', '2026-12-01');
+    expect(await recordShares(test.db, county, { complaintId: third, shares: [{ zoneId: firstZone, percent: 60 }, { zoneId: secondZone, percent: 30 }] })).toEqual({ ok: false, errors: { shares: '各片区贡献率合计应为100%，现为90%' } });
+    expect(await recordShares(test.db, county, { complaintId: third, shares: [{ zoneId: secondZone, percent: 100 }] })).toEqual({ ok: false, errors: { shares: '承办片区应在贡献片区之中' } });
+    expect(await recordShares(test.db, people.deputy, { complaintId: third, shares: [{ zoneId: firstZone, percent: 100 }] })).toMatchObject({ ok: false, status: 404 });
+    expect(await recordShares(test.db, county, { complaintId: third, shares: [{ zoneId: firstZone, percent: 60 }, { zoneId: secondZone, percent: 40 }] })).toEqual({ ok: true, value: null });
+    expect(await recordShares(test.db, county, { complaintId: other, shares: [{ zoneId: secondZone, percent: 75 }, { zoneId: firstZone, percent: 25 }] })).toEqual({ ok: true, value: null });
+    void second;
+    const table = (await assessment(test.db, COUNTY, '2026Q4'))!;
+    const [first, secondRow] = table.rows;
+    // First zone: 1 task completed (2026-11-20) of target 1; 4 concluded in the quarter, 3 substantiated, target 1 → 2 extra.
+    expect(first).toMatchObject({ zoneName: '第一片区', taskTarget: 1, tasksCompleted: 1, caseTarget: 1, casesConcluded: 4, casesSubstantiated: 3, extraCases: 2, targetsMet: true });
+    // Extra cases: the second (no shares: 1 point to the first zone) and the third (0.6 / 0.4); the second zone's one (0.75 / 0.25).
+    expect(first!.points).toBe(1.85);
+    expect(secondRow).toMatchObject({ zoneName: '第二片区', taskTarget: 2, tasksCompleted: 0, casesSubstantiated: 1, extraCases: 1, points: 1.15, targetsMet: false });
+    expect(table.totals).toEqual({ taskTarget: 3, tasksCompleted: 1, caseTarget: 1, casesConcluded: 5, casesSubstantiated: 4, extraCases: 3, points: 3 });
+    for (const key of Object.keys(table.totals) as (keyof typeof table.totals)[]) {
+      expect(table.rows.reduce((sum, row) => sum + row[key], 0)).toBeCloseTo(table.totals[key], 10);
+    }
+    expect(table.totals.points).toBe(table.totals.extraCases);
+    expect(await assessment(test.db, COUNTY, '2026Q9')).toBeNull();
+    expect((await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'zone.targetsSet'))).length).toBe(1);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * The zone pages through the page: the demo zones of 桑河县 with their members as accounts, a zone
+ * edited with its history; a cross-check refused for the zone's own township (回避) with what was
+ * typed kept, then scheduled elsewhere and its finding recorded by a member; a task assigned and its
+ * result recorded by a member of that zone only; the assessment table with its totals row.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { users } from '../../../../db/schema/auth.ts';
+import { zones } from '../../../../db/schema/complaints.ts';
+import { createStaffPageTester, type StaffPageTester } from '../../../../tests/support/pages.ts';
+import { summaryTargets } from '../../../../tests/support/error-summary.ts';
+import Zones from './index.astro';
+import Tasks from './tasks.astro';
+import CrossChecks from './cross-checks.astro';
+import Assessment from './assessment.astro';
+
+let pages: StaffPageTester;
+const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+const SANGHE = '990121000000';
+const DONGLING = '990121002000';
+const BAIYANG = '990121003000';
+let first = '';
+let second = '';
+const idOf = async (username: string) => (await pages.test.db.select({ id: users.id }).from(users).where(eq(users.username, username)))[0]!.id;
+
+beforeAll(async () => {
+  pages = await createStaffPageTester();
+  const rows = await pages.test.db.select().from(zones).where(eq(zones.countyCode, SANGHE));
+  first = rows.find((z) => z.name === '第一片区')!.id;
+  second = rows.find((z) => z.name === '第二片区')!.id;
+});
+afterAll(async () => pages?.test.dispose());
+
+describe('zones page', () => {
+  it('lists the demo zones with their members as accounts, and edits one with history', async () => {
+    const { status, html } = await pages.render(Zones, '/staff/zones', { as: 'sanghe.jw' });
+    expect(status).toBe(200);
+    expect(html).toContain('片区长桑河县纪委监委（演示）');
+    expect(html).toContain('联络员东岭乡纪委（演示）');
+    const refused = await pages.render(Zones, `/staff/zones?county=${SANGHE}&zone=${first}`, {
+      as: 'sanghe.jw',
+      body: form({ name: '第一片区（调整）', townships: '990121001000', head: await idOf('sanghe.cb'), deputy1: await idOf('sanghezhen.jw'), liaison: await idOf('dongling.xjw') }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('片区长应为本县纪委监委有审批权限的领导账号');
+    expect(refused.html).toContain('value="第一片区（调整）"');
+    expect(summaryTargets(refused.html).missing).toEqual([]);
+    const saved = await pages.render(Zones, `/staff/zones?county=${SANGHE}&zone=${first}`, {
+      as: 'sanghe.jw',
+      body: form({ name: '第一片区', townships: '990121001000', head: await idOf('sanghe.jw'), deputy1: await idOf('sanghezhen.jw'), liaison: await idOf('sanghe.cb') }),
+    });
+    expect(saved).toMatchObject({ status: 303, location: `/staff/zones?county=${SANGHE}&done=1` });
+    const edit = await pages.render(Zones, `/staff/zones?county=${SANGHE}&zone=${first}`, { as: 'sanghe.jw' });
+    expect(edit.html).toContain('调整记录');
+    expect(edit.html.indexOf('演示数据')).toBeLessThan(edit.html.indexOf('桑河县纪委监委（演示）</span>'));
+    expect(edit.html).toMatch(/<strong>设立<\/strong>[\s\S]*<strong>调整<\/strong>/);
+    // Put 东岭乡 back, with its liaison, for the cross-check below.
+    await pages.render(Zones, `/staff/zones?county=${SANGHE}&zone=${first}`, {
+      as: 'sanghe.jw',
+      body: new URLSearchParams([['name', '第一片区'], ['townships', '990121001000'], ['townships', DONGLING], ['head', await idOf('sanghe.jw')], ['deputy1', await idOf('sanghezhen.jw')], ['liaison', await idOf('dongling.xjw')]]),
+    });
+  });
+});
+
+describe('cross-checks page', () => {
+  it('refuses a cross-check of the zone’s own township, keeping what was typed; schedules another; a member records a finding', async () => {
+    const subject = '交叉检查东岭乡各村2026年第三季度三资公开';
+    const refused = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghe.jw', body: form({ action: 'schedule', inspector: `zone:${first}`, inspectedTownshipCode: DONGLING, subject, dueOn: '2099-12-31' }) });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('回避：检查方不能检查本片区的乡镇');
+    expect(refused.html).toContain(subject);
+    expect(refused.html).toContain(`<option value="zone:${first}" selected>`);
+    expect(summaryTargets(refused.html).missing).toEqual([]);
+    const scheduled = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghe.jw', body: form({ action: 'schedule', inspector: `zone:${first}`, inspectedTownshipCode: BAIYANG, subject: '交叉检查白杨乡各村三资公开', dueOn: '2099-12-31' }) });
+    expect(scheduled).toMatchObject({ status: 303, location: `/staff/zones/cross-checks?county=${SANGHE}&done=scheduled` });
+    const member = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghezhen.jw' });
+    expect(member.html).toContain('第一片区检查白杨乡');
+    const checkId = /name="check" value="([^"]+)"/.exec(member.html)![1]!;
+    const inspected = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'baiyang.xjw', body: form({ action: 'finding', check: checkId, body: '自己记录自己' }) });
+    expect(inspected.status).toBe(403);
+    const recorded = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghezhen.jw', body: form({ action: 'finding', check: checkId, body: '西沟村第三季度公开缺少工程款明细', caseNote: '已报县纪委监委' }) });
+    expect(recorded.status).toBe(303);
+    expect((await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghe.jw' })).html).toContain('西沟村第三季度公开缺少工程款明细；已报县纪委监委');
+  });
+});
+
+describe('tasks page', () => {
+  it('assigns a task to a zone; a member of that zone records the result, a member of another does not see it', async () => {
+    const assigned = await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghe.jw', body: form({ action: 'assign', zoneId: second, kind: 'clue', subject: '白杨乡白杨村低保评议问题线索', due: '10' }) });
+    expect(assigned).toMatchObject({ status: 303, location: `/staff/zones/tasks?county=${SANGHE}&done=assigned` });
+    const bad = await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghe.jw', body: form({ action: 'assign', zoneId: second, kind: 'clue', subject: '白杨乡另一条线索', due: '明天' }) });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('办理期限应为今天以后一年内的日期，或1至250个工作日');
+    expect(bad.html).toContain('value="明天"');
+    expect((await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghezhen.jw' })).html).not.toContain('白杨乡白杨村低保评议问题线索');
+    const member = await pages.render(Tasks, '/staff/zones/tasks', { as: 'baiyang.xjw' });
+    expect(member.html).toContain('白杨乡白杨村低保评议问题线索');
+    const taskId = /name="task" value="([^"]+)"/.exec(member.html)![1]!;
+    expect((await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghezhen.jw', body: form({ action: 'result', task: taskId, result: '已核实，线索不属实' }) })).status).toBe(403);
+    const done = await pages.render(Tasks, '/staff/zones/tasks', { as: 'baiyang.xjw', body: form({ action: 'result', task: taskId, result: '经核实，评议程序合规，线索了结' }) });
+    expect(done).toMatchObject({ status: 303, location: '/staff/zones/tasks?done=result' });
+    expect((await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghe.jw' })).html).toContain('经核实，评议程序合规，线索了结');
+  });
+});
+
+describe('assessment page', () => {
+  it('sets the base targets and prints a table whose totals row adds up', async () => {
+    const year = new Date().getFullYear();
+    const bad = await pages.render(Assessment, `/staff/zones/assessment?period=${year}`, { as: 'sanghe.jw', body: form({ [`tasks-${first}`]: '两个', [`cases-${first}`]: '1', [`tasks-${second}`]: '2', [`cases-${second}`]: '0' }) });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('请填写0至999的整数');
+    expect(bad.html).toContain('value="两个"');
+    expect(summaryTargets(bad.html).missing).toEqual([]);
+    const saved = await pages.render(Assessment, `/staff/zones/assessment?period=${year}`, { as: 'sanghe.jw', body: form({ [`tasks-${first}`]: '3', [`cases-${first}`]: '1', [`tasks-${second}`]: '2', [`cases-${second}`]: '0' }) });
+    expect(saved.status).toBe(303);
+    const html = (await pages.render(Assessment, `/staff/zones/assessment?period=${year}`, { as: 'sanghe.jw' })).html.replace(/ data-astro-cid-\w+/g, '');
+    expect(html).toContain(`桑河县片区考核（${year}年）`);
+    const cells = (row: string) => [...row.matchAll(/<td class="num">([\d.]+)<\/td>/g)].map((m) => Number(m[1]));
+    const body = [...html.matchAll(/<tr>\s*<th scope="row">第.片区<\/th>([\s\S]*?)<\/tr>/g)].map((m) => cells(m[1]!));
+    const total = cells(/<tfoot>([\s\S]*?)<\/tfoot>/.exec(html)![1]!);
+    expect(body.length).toBe(2);
+    expect(body[0]!.slice(0, 1)).toEqual([3]);
+    expect(total).toEqual(total.map((_, i) => body.reduce((sum, row) => sum + row[i]!, 0)));
+    expect(total[0]).toBe(5);
+    expect((await pages.render(Assessment, '/staff/zones/assessment?period=2026Q7', { as: 'sanghe.jw' })).status).toBe(404);
+  });
+});
