@@ -26,6 +26,7 @@ import Villages from './villages/index.astro';
 import Village from './villages/[code]/index.astro';
 import VillageVerify from './villages/[code]/verify.astro';
 import VillagePrint from './villages/[code]/print.astro';
+import LivelihoodLookup from './livelihood/lookup.astro';
 import Overdue from './counties/[code]/overdue.astro';
 import Head from './ledgers/head.astro';
 import * as villageDownload from './villages/[code]/download.ts';
@@ -392,6 +393,8 @@ describe('through the middleware', () => {
     ['year 0000 as the date it happened', Report, '/report', { method: 'POST', body: complaint({ occurredOn: '0000-01-01' }) }],
     ['a far-future date it happened', Report, '/report', { method: 'POST', body: complaint({ occurredOn: '9999-12-31' }) }],
     ['a six-digit year as the date it happened', Report, '/report', { method: 'POST', body: complaint({ occurredOn: '+275760-09-13' }) }],
+    ['NUL in the subsidy lookup', LivelihoodLookup, '/livelihood/lookup', { method: 'POST', body: new URLSearchParams({ idNumber: '4311211956\u00000312024', name: '王\u0000秀兰' }) }],
+    ['a broken multipart body to the subsidy lookup', LivelihoodLookup, '/livelihood/lookup', { method: 'POST', body: '--b\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }],
     ['NUL in tracking material', Track, '/track', { method: 'POST', body: new URLSearchParams({ receipt: '1234567890123456', action: 'material', material: '补充\u0000材料' }) }],
   ];
 

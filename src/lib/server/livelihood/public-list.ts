@@ -1,0 +1,75 @@
+/**
+ * The public lists of livelihood payments per village (公示, issue 14 item 2): the published
+ * batches of a village, grouped by item and period (a supplementary batch 补发 of the same item and
+ * period joins its group), with totals, recipient counts and each recipient's masked name, amount
+ * and payment date. Never the ID number, its last four characters, the hashes or the importer.
+ * Imported and withdrawn batches are not public.
+ */
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { livelihoodDepartments, paymentBatches, payments, subsidyItems } from '../../../../db/schema/livelihood.ts';
+import type { DbOrTx } from '../db.ts';
+
+export interface PublicPaymentLine {
+  nameMasked: string;
+  amountFen: number;
+  paidOn: string;
+}
+
+export interface PublicPaymentGroup {
+  itemName: string;
+  departmentName: string;
+  legalBasis: string;
+  period: string;
+  count: number;
+  totalFen: number;
+  /** When the first batch of the group was published. */
+  publishedAt: Date;
+  lines: PublicPaymentLine[];
+}
+
+/** The village's published payments, grouped by item and period: newest period first, then by item. */
+export async function villageLivelihood(db: DbOrTx, villageCode: string): Promise<PublicPaymentGroup[]> {
+  if (!/^[0-9]{12}$/.test(villageCode)) return [];
+  const rows = await db
+    .select({
+      itemId: subsidyItems.id,
+      itemName: subsidyItems.name,
+      legalBasis: subsidyItems.legalBasis,
+      departmentName: livelihoodDepartments.name,
+      period: paymentBatches.period,
+      publishedAt: paymentBatches.publishedAt,
+      nameMasked: payments.nameMasked,
+      amountFen: payments.amountFen,
+      paidOn: payments.paidOn,
+    })
+    .from(payments)
+    .innerJoin(paymentBatches, eq(paymentBatches.id, payments.batchId))
+    .innerJoin(subsidyItems, eq(subsidyItems.id, paymentBatches.itemId))
+    .innerJoin(livelihoodDepartments, eq(livelihoodDepartments.id, subsidyItems.departmentId))
+    .where(and(eq(paymentBatches.villageCode, villageCode), eq(paymentBatches.status, 'published')))
+    .orderBy(desc(paymentBatches.period), asc(subsidyItems.name), asc(paymentBatches.publishedAt), asc(payments.line));
+  const groups = new Map<string, PublicPaymentGroup>();
+  for (const row of rows) {
+    const key = `${row.itemId}|${row.period}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { itemName: row.itemName, departmentName: row.departmentName, legalBasis: row.legalBasis, period: row.period, count: 0, totalFen: 0, publishedAt: row.publishedAt!, lines: [] };
+      groups.set(key, group);
+    }
+    group.count += 1;
+    group.totalFen += Number(row.amountFen);
+    group.lines.push({ nameMasked: row.nameMasked, amountFen: Number(row.amountFen), paidOn: row.paidOn });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The same groups for the open data API, without the recipients: item, department, period, count
+ * and total only. Masked names stay on the village page and the notice board: a machine-readable
+ * list of every village's recipients would let anyone harvest, across all villages at once, who
+ * receives 低保 or 特困 support — in a village of a few hundred people 张*伟 with an amount is
+ * often one known person — which is more than the local scrutiny the 公示 is for.
+ */
+export async function villageLivelihoodTotals(db: DbOrTx, villageCode: string): Promise<Array<Omit<PublicPaymentGroup, 'lines' | 'publishedAt'> & { publishedAt: string }>> {
+  return (await villageLivelihood(db, villageCode)).map(({ lines: _lines, publishedAt, ...group }) => ({ ...group, publishedAt: publishedAt.toISOString() }));
+}
