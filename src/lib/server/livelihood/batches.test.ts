@@ -4,7 +4,7 @@
  * anywhere in the database or the audit log (marker sweep), on PGlite and PostgreSQL.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../../../../db/schema/auth.ts';
 import { paymentBatches, payments } from '../../../../db/schema/livelihood.ts';
@@ -15,6 +15,10 @@ import type { Actor } from '../result.ts';
 import { importBatch, MAX_REPORTED_ISSUES } from './batches.ts';
 import { checkCharacter } from './id-number.ts';
 import { addItem, departmentOf, listItems, updateItem } from './items.ts';
+import { logger } from '../logger.ts';
+import { publishBatch, withdrawBatch } from './batch-steps.ts';
+import { readPaymentFile } from './file.ts';
+import { lookupOwnPayments } from './lookup.ts';
 
 const KEY = Buffer.alloc(32, 5);
 const TODAY = '2026-12-02';
@@ -120,5 +124,42 @@ describe('importing a payment batch', () => {
     expect(retired.ok).toBe(true);
     expect(await importBatch(test.db, mzj, batch(), { key: KEY, today: TODAY })).toMatchObject({ ok: false, errors: { fields: { itemId: '该补贴项目已停用，不能再导入发放批次' } } });
     expect(await count('payment_batches')).toBe(before);
+  });
+});
+
+describe('the marker sweep', () => {
+  it('lets no name, ID number or account reach a log line or any table, through file, import, steps and lookup', async () => {
+    const seen: string[] = [];
+    const grab = (...args: unknown[]) => void seen.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' '));
+    const spies = [
+      ...(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const).map((level) => vi.spyOn(logger, level).mockImplementation(grab as never)),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation(grab)),
+      vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown) => (grab(String(chunk)), true)) as never),
+      vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: unknown) => (grab(String(chunk)), true)) as never),
+    ];
+    const marked = { name: '标记人甲', idNumber: idNumber('19700101', 777), amount: '520', paidOn: '2026-11-10', bankAccount: '6299887766554433221' };
+    try {
+      const added = await addItem(test.db, mzj, { name: '临时救助金', standardText: '按困难程度一次性发放', legalBasis: '《社会救助暂行办法》（国务院令第649号）' });
+      expect(added.ok).toBe(true);
+      if (!added.ok) return;
+      const csv = `姓名,身份证号码,金额（元）,发放日期,银行账号\n${marked.name},${marked.idNumber},${marked.amount},${marked.paidOn},${marked.bankAccount}\n${marked.name},${marked.idNumber.slice(0, 17)}0,x,y,${marked.bankAccount}9z\n`;
+      expect((await readPaymentFile(new TextEncoder().encode(csv))).ok).toBe(true);
+      expect((await importBatch(test.db, mzj, batch({ itemId: added.value.id, rows: [marked, { ...marked, idNumber: `${marked.idNumber.slice(0, 17)}0`, amount: 'x' }] }), { key: KEY, today: TODAY })).ok).toBe(false);
+      const imported = await importBatch(test.db, mzj, batch({ itemId: added.value.id, rows: [marked] }), { key: KEY, today: TODAY });
+      expect(imported.ok).toBe(true);
+      if (!imported.ok) return;
+      expect((await publishBatch(test.db, mzj, imported.value.id)).ok).toBe(true);
+      expect((await lookupOwnPayments(test.db, 'sweep-client', marked, { key: KEY, today: TODAY })).kind).toBe('found');
+      expect((await lookupOwnPayments(test.db, 'sweep-client', { ...marked, name: '标记人乙' }, { key: KEY, today: TODAY })).kind).toBe('none');
+      expect((await withdrawBatch(test.db, mzj, imported.value.id, '核对后撤回重新导入')).ok).toBe(true);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const tables = await queryRows<{ name: string }>(test.db, sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`);
+    const dump: string[] = [];
+    for (const { name } of tables) dump.push(JSON.stringify(await queryRows(test.db, sql.raw(`select row_to_json(t)::text as r from "${name}" t`))));
+    for (const text of [seen.join('\n'), dump.join('\n')]) {
+      for (const secret of [marked.name, '标记人乙', marked.idNumber, marked.idNumber.slice(0, 17), marked.bankAccount]) expect(text).not.toContain(secret);
+    }
   });
 });
