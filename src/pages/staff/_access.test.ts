@@ -51,6 +51,12 @@ import ComplaintCase from './complaints/[id]/index.astro';
 import ComplaintSheet from './complaints/[id]/print/[sheet].astro';
 import ComplaintToday from './complaints/today.astro';
 import Inbox from './inbox.astro';
+import Escalated from './escalated/index.astro';
+import IntegrityList from './integrity/index.astro';
+import IntegrityVillage from './integrity/[code]/index.astro';
+import IntegrityJudgement from './integrity/[code]/judgements/[id].astro';
+import { assignLeader, designate } from '../../lib/server/supervision/escalated.ts';
+import { writeJudgement } from '../../lib/server/supervision/judgements.ts';
 import LivelihoodItems from './livelihood/index.astro';
 import LivelihoodBatches from './livelihood/batches/index.astro';
 import LivelihoodBatch from './livelihood/batches/[id].astro';
@@ -149,6 +155,13 @@ const ROUTES: RouteCase[] = [
   { file: 'zones/assessment.astro', url: () => '/staff/zones/assessment', params: () => ({}), page: ZoneAssessment, allowed: ['sanghe', 'liugang'], post: 'tasks-none=1&cases-none=1' },
   // The county's transfer units and time limits: its own commission (no ?county= means "mine").
   { file: 'complaints/departments.astro', url: () => '/staff/complaints/departments', params: () => ({}), page: ComplaintDepartments, allowed: ['sanghe', 'liugang'], post: 'action=add&name=' },
+  // Escalated supervision (issue 13): county and city commissions designate; a township commission sees the villages it leads (后营村, designated below with 桑河镇 as leader).
+  { file: 'escalated/index.astro', url: () => '/staff/escalated', params: () => ({}), page: Escalated, allowed: ['sanghe', 'liugang', 'township'], post: 'form=designate&villageCode=', postAllowed: ['sanghe', 'liugang'] },
+  // The ranked integrity list: county (or city) commissions, each of its own scope.
+  { file: 'integrity/index.astro', url: () => '/staff/integrity', params: () => ({}), page: IntegrityList, allowed: ['sanghe', 'liugang'] },
+  // 后营村's picture: its county commission and its 包联 leader (桑河镇's commission); the leader and the county record visits.
+  { file: 'integrity/[code]/index.astro', url: () => '/staff/integrity/990121001202', params: () => ({ code: '990121001202' }), page: IntegrityVillage, allowed: ['sanghe', 'township'], post: 'form=visit&kind=visit&body=' },
+  { file: 'integrity/[code]/judgements/[id].astro', url: () => `/staff/integrity/990121001202/judgements/${judgementId}`, params: () => ({ code: '990121001202', id: judgementId }), page: IntegrityJudgement, allowed: ['sanghe', 'township'] },
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
   // What waits today: every commission for its own work (a township: its hand-downs); nobody else.
   { file: 'complaints/today.astro', url: () => '/staff/complaints/today', params: () => ({}), page: ComplaintToday, allowed: ['sanghe', 'liugang', 'township'] },
@@ -168,6 +181,7 @@ const PARTIALS: RouteCase[] = [
 /** Routes outside the matrix, each tested on its own below. */
 const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts', 'livelihood/template.ts'];
 let voucherId = '';
+let judgementId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
 let complaintId = '';
 /** 桑河县's forward of another case to 柳岗县. */
@@ -266,7 +280,19 @@ beforeAll(async () => {
   const livelihoodBatch = await importBatch(test.db, actors.get('department')!, { itemId: livelihoodItem.value.id, villageCode: '990121001201', period: '2026-11', sourceSha256: 'a'.repeat(64), rows: [{ name: '王秀兰', idNumber: first17 + checkCharacter(first17), amount: '520', paidOn: '2026-11-10' }] }, { key: Buffer.alloc(32, 3), today: '2026-12-02' });
   if (!livelihoodBatch.ok) throw new Error(JSON.stringify(livelihoodBatch.errors));
   livelihoodBatchId = livelihoodBatch.value.id;
+  const designated = await designate(test.db, actors.get('sanghe')!, { villageCode: '990121001202', reason: '城郊村，征地补偿款数额大', startsOn: '2026-10-01', reviewOn: '2027-03-31' });
+  if (!designated.ok) throw new Error(JSON.stringify(designated.errors));
+  const led = await assignLeader(test.db, actors.get('sanghe')!, { designationId: designated.value.id, leaderId: actors.get('township')!.id });
+  if (!led.ok) throw new Error(JSON.stringify(led.errors));
+  const judged = await writeJudgement(test.db, actors.get('sanghe')!, { designationId: designated.value.id, quarter: todayQuarter(), body: '本季度该村集体资产处置程序基本规范，但大额现金支付仍未杜绝，下一步重点监督征地补偿款发放。' });
+  if (!judged.ok) throw new Error(JSON.stringify(judged.errors));
+  judgementId = String(judged.value.id);
 });
+
+function todayQuarter(): string {
+  const today = todayInShanghai();
+  return `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+}
 afterAll(async () => test?.dispose());
 
 describe('authorization matrix', () => {

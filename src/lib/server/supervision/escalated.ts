@@ -81,10 +81,10 @@ export type DesignateInput = z.input<typeof DesignateInput>;
 
 /** Designates a village of the commission's scope. One designation in force per village. */
 export async function designate(db: Db, actor: Actor, input: DesignateInput): Promise<Result<{ id: string }>> {
+  if (!can(actor, 'escalated.designate')) return fail({ form: REFUSED }, 403);
   const parsed = DesignateInput.safeParse(input);
   if (!parsed.success) return fail(fieldErrors(parsed.error));
   const { villageCode, reason, startsOn, reviewOn } = parsed.data;
-  if (!can(actor, 'escalated.designate')) return fail({ form: REFUSED }, 403);
   return db.transaction(async (tx) => {
     // The village's area row is the lock two designations of one village meet on.
     const [village] = await tx.select().from(areas).where(eq(areas.code, villageCode)).for('update');
