@@ -14,10 +14,10 @@ import type { Db } from '../db.ts';
 import { readForm } from '../forms.ts';
 import type { Actor, FieldErrors, Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
-import { assessment, periodRange, setTargets, type Assessment } from './assessment.ts';
+import { assessment, periodRange, recordShares, setTargets, type Assessment } from './assessment.ts';
 import { listCrossChecks, recordFinding, scheduleCrossCheck, type CrossCheckView } from './cross-checks.ts';
 import { createZone, eligibleMembers, listZonesWithMembers, updateZone, zoneHistory, type EligibleAccount, type ZoneChange, type ZoneWithMembers } from './members.ts';
-import { assignTask, countyTasks, myZoneTasks, recordTaskResult, type TaskView } from './tasks.ts';
+import { assignTask, CASE_NOT_FOUND, caseByNumber, countyTasks, myZoneTasks, recordTaskResult, type TaskView } from './tasks.ts';
 
 type Outcome = { kind: 'redirect'; location: string } | { kind: 'forbidden' } | { kind: 'notFound' };
 type Area = { code: string; name: string };
@@ -216,7 +216,7 @@ export async function crossChecksPage(db: Db, actor: Actor, request: Request, ur
 
 export type AssessmentPage =
   | Outcome
-  | { kind: 'page'; status: number; county: Area; period: string; periods: string[]; table: Assessment; values: Record<string, string>; errors: FieldErrors };
+  | { kind: 'page'; status: number; county: Area; period: string; periods: string[]; table: Assessment; values: Record<string, string>; errors: FieldErrors; sharesForm: boolean };
 
 /** The periods offered: this year and last, each as a year and its quarters. */
 export function periodsAround(today: string): string[] {
@@ -237,14 +237,23 @@ export async function assessmentPage(db: Db, actor: Actor, request: Request, url
   if (request.method === 'POST') {
     const { fields } = await readForm(request.clone());
     values = fields;
-    const zoneIds = Object.keys(fields).flatMap((key) => (key.startsWith('tasks-') ? [key.slice(6)] : []));
-    const result = await setTargets(db, actor, { countyCode: county.code, period, targets: zoneIds.map((zoneId) => ({ zoneId, tasks: fields[`tasks-${zoneId}`] ?? '', cases: fields[`cases-${zoneId}`] ?? '' })) });
-    if (result.ok) return { kind: 'redirect', location: `/staff/zones/assessment?county=${county.code}&period=${period}&done=1` };
+    let result: Result<unknown>;
+    if (fields.action === 'shares') {
+      // A case's contribution shares: the zones given a percentage, the case by its number.
+      const found = await caseByNumber(db, fields.caseNumber ?? '');
+      const shares = Object.keys(fields).flatMap((key) => (key.startsWith('share-') && fields[key]!.trim() ? [{ zoneId: key.slice(6), percent: fields[key]!.trim() }] : []));
+      result = !found || found.routed !== county.code ? { ok: false, errors: { caseNumber: CASE_NOT_FOUND } } : await recordShares(db, actor, { complaintId: found.id, shares });
+    } else {
+      const zoneIds = Object.keys(fields).flatMap((key) => (key.startsWith('tasks-') ? [key.slice(6)] : []));
+      result = await setTargets(db, actor, { countyCode: county.code, period, targets: zoneIds.map((zoneId) => ({ zoneId, tasks: fields[`tasks-${zoneId}`] ?? '', cases: fields[`cases-${zoneId}`] ?? '' })) });
+    }
+    if (result.ok) return { kind: 'redirect', location: `/staff/zones/assessment?county=${county.code}&period=${period}&done=${fields.action === 'shares' ? 'shares' : '1'}` };
     const refused = refusal(result);
     if (refused) return refused;
     errors = result.errors;
   }
   const table = (await assessment(db, county.code, period))!;
-  if (request.method !== 'POST') for (const row of table.rows) Object.assign(values, { [`tasks-${row.zoneId}`]: String(row.taskTarget), [`cases-${row.zoneId}`]: String(row.caseTarget) });
-  return { kind: 'page', status: request.method === 'POST' ? 400 : 200, county, period, periods: periodsAround(today), table, values, errors };
+  const sharesForm = values.action === 'shares';
+  if (request.method !== 'POST' || sharesForm) for (const row of table.rows) Object.assign(values, { [`tasks-${row.zoneId}`]: String(row.taskTarget), [`cases-${row.zoneId}`]: String(row.caseTarget) });
+  return { kind: 'page', status: request.method === 'POST' ? 400 : 200, county, period, periods: periodsAround(today), table, values, errors, sharesForm };
 }

@@ -75,14 +75,8 @@ export async function assignTask(db: Db, actor: Actor, input: unknown, today = t
     }
     let complaintId: string | null = null;
     if (task.caseNumber) {
-      const number = /^(.+)纪举〔(\d{4})〕(\d{1,6})号$/.exec(task.caseNumber.replace(/\s/g, ''));
-      const [found] = number
-        ? await tx
-            .select({ id: complaints.id, routed: complaints.routedScopeCode })
-            .from(complaints)
-            .where(and(eq(complaints.casePrefix, number[1]!), eq(complaints.caseYear, Number(number[2])), eq(complaints.caseSeq, Number(number[3]))))
-        : [];
-      if (!found || found.routed !== zone.countyCode) return fail({ caseNumber: '没有找到本县纪委监委办理的这个案件编号（如：桑纪举〔2026〕12号）' });
+      const found = await caseByNumber(tx, task.caseNumber);
+      if (!found || found.routed !== zone.countyCode) return fail({ caseNumber: CASE_NOT_FOUND });
       complaintId = found.id;
     }
     const id = crypto.randomUUID();
@@ -90,6 +84,19 @@ export async function assignTask(db: Db, actor: Actor, input: unknown, today = t
     await recordAudit(tx, { actor, action: 'zone.taskAssigned', subjectType: 'zone', subjectId: zone.id, scopeCode: zone.countyCode, detail: { task: id, kind: task.kind, dueOn } });
     return ok({ id });
   });
+}
+
+export const CASE_NOT_FOUND = '没有找到本县纪委监委办理的这个案件编号（如：桑纪举〔2026〕12号）';
+
+/** A case by its number as typed (桑纪举〔2026〕12号, spaces ignored), with the commission it is routed to. */
+export async function caseByNumber(db: DbOrTx, typed: string): Promise<{ id: string; routed: string } | null> {
+  const number = /^(.+)纪举〔(\d{4})〕(\d{1,6})号$/.exec(typed.replace(/\s/g, ''));
+  if (!number) return null;
+  const [found] = await db
+    .select({ id: complaints.id, routed: complaints.routedScopeCode })
+    .from(complaints)
+    .where(and(eq(complaints.casePrefix, number[1]!), eq(complaints.caseYear, Number(number[2])), eq(complaints.caseSeq, Number(number[3]))));
+  return found ?? null;
 }
 
 const ResultSchema = z.object({ taskId: z.string().min(1), result: visibleText({ label: '办理结果', min: 4, max: 1000 }) });

@@ -126,3 +126,28 @@ describe('assessment page', () => {
     expect((await pages.render(Assessment, '/staff/zones/assessment?period=2026Q7', { as: 'sanghe.jw' })).status).toBe(404);
   });
 });
+
+describe('contribution shares on the assessment page', () => {
+  it('refuses shares that do not sum to 100% keeping what was typed, and an unknown case number; saves valid ones', async () => {
+    const year = new Date().getFullYear();
+    const url = `/staff/zones/assessment?period=${year}`;
+    const unknown = await pages.render(Assessment, url, { as: 'sanghe.jw', body: form({ action: 'shares', caseNumber: '桑纪举〔1999〕1号', [`share-${first}`]: '100' }) });
+    expect(unknown.status).toBe(400);
+    expect(unknown.html).toContain('没有找到本县纪委监委办理的这个案件编号');
+    // A case of 桑河县 assigned to 第一片区 (filed, numbered, zone set directly).
+    const { fileComplaint } = await import('../../../lib/server/complaints/filing.ts');
+    const { complaints } = await import('../../../../db/schema/complaints.ts');
+    const filed = await fileComplaint(pages.test.db, { category: 'assets', areaCode: '990121001201', title: '贡献率测试：前营村鱼塘', content: '前营村集体鱼塘低价承包给村干部亲属，合同没有经过村民代表会议，承包费也没有公示。', anonymous: true });
+    if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
+    const [row] = await pages.test.db.select().from(complaints).where(eq(complaints.title, '贡献率测试：前营村鱼塘'));
+    await pages.test.db.update(complaints).set({ zoneId: first }).where(eq(complaints.id, row!.id));
+    const number = `${row!.casePrefix}纪举〔${row!.caseYear}〕${row!.caseSeq}号`;
+    const wrong = await pages.render(Assessment, url, { as: 'sanghe.jw', body: form({ action: 'shares', caseNumber: number, [`share-${first}`]: '60', [`share-${second}`]: '30' }) });
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toContain('各片区贡献率合计应为100%，现为90%');
+    expect(wrong.html).toContain('value="60"');
+    expect(summaryTargets(wrong.html).missing).toEqual([]);
+    const saved = await pages.render(Assessment, url, { as: 'sanghe.jw', body: form({ action: 'shares', caseNumber: number, [`share-${first}`]: '60', [`share-${second}`]: '40' }) });
+    expect(saved).toMatchObject({ status: 303, location: `/staff/zones/assessment?county=${SANGHE}&period=${year}&done=shares` });
+  });
+});
