@@ -40,4 +40,6 @@ export const demoUsers: DemoUser[] = [
   // A county's paying department (livelihood funds, issue 14): defines its subsidy items.
   { username: 'sanghe.mzj', displayName: '桑河县民政局（演示）', role: 'department', scopeCode: '990121000000', password: 'yidiantong-minzheng-2026', department: '桑河县民政局' },
   { username: 'qianying.jd', displayName: '前营村监委会（演示）', role: 'supervisor', scopeCode: '990121001201', password: 'yidiantong-jiandu-2026' },
+  // A direct reporting point (直报点): 前营村's discipline member files for villagers, straight to the county.
+  { username: 'qianying.jjwy', displayName: '前营村纪检委员（演示）', role: 'liaison', scopeCode: '990121001201', password: 'yidiantong-zhibao-2026' },
 ];

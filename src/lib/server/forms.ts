@@ -8,7 +8,7 @@ import { removeControlChars } from './validation.ts';
  * Control characters other than TAB, CR and LF are removed from every value: they cannot be typed
  * or seen, and NUL cannot be stored.
  */
-export async function readForm(request: Request): Promise<{ fields: Record<string, string>; all: (name: string) => string[] }> {
+export async function readForm(request: Request): Promise<{ fields: Record<string, string>; all: (name: string) => string[]; data: FormData }> {
   let data: FormData;
   try {
     data = await request.formData();
@@ -22,5 +22,7 @@ export async function readForm(request: Request): Promise<{ fields: Record<strin
   return {
     fields,
     all: (name) => data.getAll(name).flatMap((value) => (typeof value === 'string' ? [removeControlChars(value)] : [])),
+    /** The form itself, for the files in it. */
+    data,
   };
 }

@@ -75,6 +75,10 @@ import { decide, releaseIdentity } from '../../../tests/support/complaint-steps.
 import { fileObjection } from '../../lib/server/complaints/tracking.ts';
 import { complaintObjections } from '../../../db/schema/complaint-casework.ts';
 import ComplaintDepartments from './complaints/departments.astro';
+import DirectReport from './direct-report/index.astro';
+import Reminders from './reminders/index.astro';
+import Talks from './talks/index.astro';
+import * as TalksExport from './talks/export.ts';
 import { AUDIT_ACTIONS } from '../../lib/server/audit.ts';
 import { todayInShanghai } from '../../lib/server/time.ts';
 import { complaints } from '../../../db/schema/complaints.ts';
@@ -88,8 +92,8 @@ import { loadVillagePage } from '../../lib/server/accounts/ledger.ts';
 import { addDays } from '../../lib/server/accounts/supervision.ts';
 import { signOff } from '../../../tests/support/ledgers.ts';
 
-type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'agency' | 'cadre' | 'supervisor' | 'department';
-const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'agency', 'cadre', 'supervisor', 'department'];
+type Who = 'admin' | 'sanghe' | 'liugang' | 'township' | 'agency' | 'cadre' | 'supervisor' | 'department' | 'liaison';
+const EVERYONE: Who[] = ['admin', 'sanghe', 'liugang', 'township', 'agency', 'cadre', 'supervisor', 'department', 'liaison'];
 const COMMISSIONS: Who[] = ['admin', 'sanghe', 'liugang', 'township'];
 const SANGHE_LIST: Who[] = ['admin', 'sanghe'];
 
@@ -131,8 +135,8 @@ const ROUTES: RouteCase[] = [
   { file: 'lists/[county]/draft/publish.astro', url: () => `/staff/lists/${SANGHE}/draft/publish`, params: () => ({ county: SANGHE }), page: DraftPublish, allowed: SANGHE_LIST, post: 'effectiveOn=&note=' },
   { file: 'audit/index.astro', url: () => '/staff/audit', params: () => ({}), page: Audit, allowed: COMMISSIONS },
   // Everyone has a ledger page (their village, or a review queue); only the cadre opens periods.
-  // A county department (桑河县民政局) has no part in village accounts, not even the queue.
-  { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE.filter((who) => who !== 'department'), post: 'period=', postAllowed: ['cadre'] },
+  // A county department (桑河县民政局) and a direct reporting point (前营村's liaison) have no part in village accounts, not even the queue.
+  { file: 'ledgers/index.astro', url: () => '/staff/ledgers', params: () => ({}), page: Ledgers, allowed: EVERYONE.filter((who) => who !== 'department' && who !== 'liaison'), post: 'period=', postAllowed: ['cadre'] },
   // Livelihood subsidy items: the department's own page; nobody else defines what a department pays.
   { file: 'livelihood/index.astro', url: () => '/staff/livelihood', params: () => ({}), page: LivelihoodItems, allowed: ['department'], post: 'name=' },
   // Payment batches: the paying department imports, publishes and withdraws its own; nobody else touches them.
@@ -154,6 +158,12 @@ const ROUTES: RouteCase[] = [
   // The assessment per zone: the county commission only.
   { file: 'zones/assessment.astro', url: () => '/staff/zones/assessment', params: () => ({}), page: ZoneAssessment, allowed: ['sanghe', 'liugang'], post: 'tasks-none=1&cases-none=1' },
   // The county's transfer units and time limits: its own commission (no ?county= means "mine").
+  // A direct reporting point (直报点): only the liaison files for villagers (an incomplete form: 400).
+  { file: 'direct-report/index.astro', url: () => '/staff/direct-report', params: () => ({}), page: DirectReport, allowed: ['liaison'], post: 'title=' },
+  // The county's reminders for its liaisons: the liaison reads, the county commission publishes (a township commission neither).
+  { file: 'reminders/index.astro', url: () => '/staff/reminders', params: () => ({}), page: Reminders, allowed: ['sanghe', 'liugang', 'liaison'], post: 'action=add&title=', postAllowed: ['sanghe', 'liugang'] },
+  // Reminders and talks (提醒谈话): every commission for its own area, a township's too.
+  { file: 'talks/index.astro', url: () => '/staff/talks', params: () => ({}), page: Talks, allowed: ['sanghe', 'liugang', 'township'], post: 'note=' },
   { file: 'complaints/departments.astro', url: () => '/staff/complaints/departments', params: () => ({}), page: ComplaintDepartments, allowed: ['sanghe', 'liugang'], post: 'action=add&name=' },
   // Escalated supervision (issue 13): county and city commissions designate; a township commission sees the villages it leads (后营村, designated below with 桑河镇 as leader).
   { file: 'escalated/index.astro', url: () => '/staff/escalated', params: () => ({}), page: Escalated, allowed: ['sanghe', 'liugang', 'township'], post: 'form=designate&villageCode=', postAllowed: ['sanghe', 'liugang'] },
@@ -179,7 +189,7 @@ const PARTIALS: RouteCase[] = [
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts', 'livelihood/template.ts'];
+const SPECIAL = ['talks/export.ts', 'sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts', 'livelihood/template.ts'];
 let voucherId = '';
 let judgementId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */
@@ -246,6 +256,7 @@ beforeAll(async () => {
   actors.set('cadre', await sessionUser('qianying.kj'));
   actors.set('supervisor', await sessionUser('qianying.jd'));
   actors.set('department', await sessionUser('sanghe.mzj'));
+  actors.set('liaison', await sessionUser('qianying.jjwy'));
   cadreId = actors.get('cadre')!.id;
   const draft = await startDraft(test.db, admin, { countyCode: SANGHE });
   if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
@@ -377,6 +388,19 @@ describe('authorization matrix', () => {
 });
 
 describe('special staff routes', () => {
+  it('the reminders-and-talks CSV is for commissions only', async () => {
+    const call = (user: SessionUser | null) =>
+      TalksExport.GET({
+        locals: { user, sessionId: null, lang: 'zh-CN', t: translator('zh-CN') },
+        url: new URL('http://localhost/staff/talks/export'),
+        request: new Request('http://localhost/staff/talks/export'),
+        redirect: (to: string, status = 302) => new Response(null, { status, headers: { Location: to } }),
+        rewrite: async () => new Response('forbidden', { status: 403 }),
+      } as never);
+    expect((await call(null)).status).toBe(303);
+    for (const who of EVERYONE) expect((await call(actors.get(who)!)).status, who).toBe(['sanghe', 'liugang', 'township'].includes(who) ? 200 : 403);
+  });
+
   it('sign-in is public and a signed-in visitor is sent to the staff home', async () => {
     const page = { file: 'sign-in.astro', url: () => '/staff/sign-in', params: () => ({}), page: SignIn, allowed: [] };
     expect((await render(page, null, 'GET')).status).toBe(200);

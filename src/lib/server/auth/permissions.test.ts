@@ -69,9 +69,9 @@ describe('can', () => {
   });
 
   it('offers each role only the accounts it may create', () => {
-    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'agency', 'department', 'cadre', 'supervisor']);
-    expect(creatableRoles(county)).toEqual(['commission', 'agency', 'department', 'cadre', 'supervisor']);
-    expect(creatableRoles(township)).toEqual(['commission', 'agency', 'cadre', 'supervisor']); // a county's departments are made above it
+    expect(creatableRoles(admin)).toEqual(['admin', 'commission', 'agency', 'department', 'cadre', 'supervisor', 'liaison']);
+    expect(creatableRoles(county)).toEqual(['commission', 'agency', 'department', 'cadre', 'supervisor', 'liaison']);
+    expect(creatableRoles(township)).toEqual(['commission', 'agency', 'cadre', 'supervisor', 'liaison']); // a county's departments are made above it
     expect(creatableRoles(cadre)).toEqual([]);
     expect(creatableRoles(agency)).toEqual([]);
   });
@@ -269,5 +269,51 @@ describe('county departments (livelihood funds)', () => {
 
   it('keep the ledger queue for everyone else', () => {
     for (const actor of [admin, city, county, township, agency, cadre, supervisor]) expect(can(actor, 'ledger.queue'), actor.role).toBe(true);
+  });
+});
+
+describe('direct reporting points and daily supervision', () => {
+  const liaison: Actor = { id: 'l', role: 'liaison', scopeCode: QIANYING };
+  const everyone = [admin, city, county, township, agency, cadre, supervisor];
+
+  it('let only a village liaison file, about places of its own county', () => {
+    expect(can(liaison, 'directPoint.file')).toBe(true);
+    expect(can(liaison, 'directPoint.file', { scopeCode: '990121001000' })).toBe(true);
+    expect(can(liaison, 'directPoint.file', { scopeCode: SANGHE })).toBe(true);
+    expect(can(liaison, 'directPoint.file', { scopeCode: '990122001201' })).toBe(false);
+    expect(can(liaison, 'directPoint.file', { scopeCode: '990100000000' })).toBe(false);
+    for (const actor of everyone) expect(can(actor, 'directPoint.file'), actor.role).toBe(false);
+  });
+
+  it('give the liaison no complaint, ledger, account or log', () => {
+    expect(complaintReach(liaison).kind).toBe('none');
+    for (const action of ['complaint.queue', 'complaint.handle', 'complaint.trace', 'ledger.queue', 'ledger.view', 'ledger.flags', 'user.list', 'audit.view', 'countyList.browse', 'talks.view', 'reminders.manage'] as const) {
+      expect(can(liaison, action, { scopeCode: QIANYING, routedScopeCode: SANGHE, areaCode: QIANYING }), action).toBe(false);
+    }
+  });
+
+  it('let the liaison read its own county’s reminders, and the county (or city) commission publish them', () => {
+    expect(can(liaison, 'reminders.view')).toBe(true);
+    expect(can(liaison, 'reminders.view', { scopeCode: SANGHE })).toBe(true);
+    expect(can(liaison, 'reminders.view', { scopeCode: LIUGANG })).toBe(false);
+    expect(can(county, 'reminders.manage', { scopeCode: SANGHE })).toBe(true);
+    expect(can(city, 'reminders.manage', { scopeCode: SANGHE })).toBe(true);
+    expect(can(county, 'reminders.manage', { scopeCode: LIUGANG })).toBe(false);
+    expect(can(county, 'reminders.manage', { scopeCode: '990121001000' })).toBe(false);
+    for (const actor of [admin, township, agency, cadre, supervisor]) expect(can(actor, 'reminders.manage'), actor.role).toBe(false);
+  });
+
+  it('let every commission record and read the reminders and talks of its own area only', () => {
+    for (const actor of [city, county, township]) expect(can(actor, 'talks.record', { scopeCode: QIANYING }), actor.scopeCode!).toBe(true);
+    expect(can(township, 'talks.record', { scopeCode: NEIGHBOUR_VILLAGE })).toBe(false);
+    expect(can(county, 'talks.view', { scopeCode: '990122001201' })).toBe(false);
+    for (const actor of [admin, agency, cadre, supervisor, liaison]) expect(can(actor, 'talks.record'), actor.role).toBe(false);
+  });
+
+  it('let a commission create a liaison account for a village in its area only', () => {
+    expect(can(county, 'user.manage', { role: 'liaison', scopeCode: QIANYING })).toBe(true);
+    expect(can(township, 'user.manage', { role: 'liaison', scopeCode: QIANYING })).toBe(true);
+    expect(can(county, 'user.manage', { role: 'liaison', scopeCode: '990121001000' })).toBe(false);
+    expect(can(county, 'user.manage', { role: 'liaison', scopeCode: '990122001201' })).toBe(false);
   });
 });

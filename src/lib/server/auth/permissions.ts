@@ -16,6 +16,9 @@
  *   county, and within it one department (users.department_id, a row of livelihood_departments).
  *   Defines its own subsidy items and imports its payment batches (issue 14); sees nothing of
  *   village ledgers, complaints, accounts or the audit log, and nothing of another department.
+ * - liaison (村纪检委员 / 监察联络员, a direct reporting point 直报点): one village. Files complaints on
+ *   behalf of villagers (straight to the county commission, never the township) and reads the
+ *   commission's published reminders; keeps no access to any case, ledger, account or log.
  * Village ledgers are kept and reviewed by the people whose job it is: administrators run the
  * installation but do not edit, countersign or approve a village's accounts, and the commission
  * supervises them (reads every period in scope, raises supervision opinions) but never signs the
@@ -72,6 +75,11 @@ export type Action =
   | 'zone.work'
   | 'livelihood.items'
   | 'livelihood.import'
+  | 'directPoint.file'
+  | 'reminders.view'
+  | 'reminders.manage'
+  | 'talks.record'
+  | 'talks.view'
   | 'escalated.view'
   | 'escalated.designate'
   | 'escalated.lead'
@@ -114,7 +122,7 @@ function commissionMayManage(actor: Actor, resource: Resource): boolean {
   if (!role || !scopeCode || !actor.scopeCode) return false;
   if (!inScope(actor, scopeCode)) return false;
   const targetLevel = levelOfCode(scopeCode);
-  if (role === 'cadre' || role === 'supervisor') return targetLevel === 'village';
+  if (role === 'cadre' || role === 'supervisor' || role === 'liaison') return targetLevel === 'village';
   if (role === 'agency') return targetLevel === 'township';
   if (role === 'department') return targetLevel === 'county'; // a county's paying departments, like its agencies
 
@@ -124,8 +132,8 @@ function commissionMayManage(actor: Actor, resource: Resource): boolean {
 
 /** Ledger actions are tied to a role and a village in scope, whoever else asks. */
 function canOnLedger(actor: Actor, action: Action, resource: Resource): boolean {
-  // Paying departments have no part in village accounts: no queue, no period, no overview.
-  if (actor.role === 'department') return false;
+  // Paying departments and direct reporting points have no part in village accounts: no queue, no period, no overview.
+  if (actor.role === 'department' || actor.role === 'liaison') return false;
   // The ledger page's queue (a village's own periods, or those to review or supervise): everyone else.
   if (action === 'ledger.queue') return true;
   // The overview of villages in one's scope: for those who review or supervise across villages.
@@ -321,18 +329,19 @@ function countyOf(code: string): string | null {
  *   talks (提醒谈话) held in its own area; administrators run the installation and do neither.
  */
 function canOnDirectPoint(actor: Actor, action: Action, resource: Resource): boolean {
-  if (!actor.scopeCode) return false;
-  const level = levelOfCode(actor.scopeCode);
+  const scope = actor.scopeCode;
+  if (!scope) return false;
+  const level = levelOfCode(scope);
   const countyOrAbove = level === 'county' || level === 'city' || level === 'province';
   switch (action) {
     case 'directPoint.file':
       if (actor.role !== 'liaison' || level !== 'village') return false;
-      return resource.scopeCode === undefined || (!!resource.scopeCode && countyOf(resource.scopeCode) !== null && countyOf(resource.scopeCode) === countyOf(actor.scopeCode));
+      return resource.scopeCode === undefined || (!!resource.scopeCode && countyOf(resource.scopeCode) !== null && countyOf(resource.scopeCode) === countyOf(scope));
     case 'reminders.view':
-      if (actor.role === 'liaison') return level === 'village' && (resource.scopeCode === undefined || resource.scopeCode === countyOf(actor.scopeCode));
+      if (actor.role === 'liaison') return level === 'village' && (resource.scopeCode === undefined || resource.scopeCode === countyOf(scope));
       return actor.role === 'commission' && countyOrAbove && (resource.scopeCode === undefined || inScope(actor, resource.scopeCode));
     case 'reminders.manage':
-      return actor.role === 'commission' && countyOrAbove && (resource.scopeCode === undefined || (levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode)));
+      return actor.role === 'commission' && countyOrAbove && (resource.scopeCode === undefined || (!!resource.scopeCode && levelOfCode(resource.scopeCode) === 'county' && inScope(actor, resource.scopeCode)));
     case 'talks.record':
     case 'talks.view':
       return actor.role === 'commission' && (resource.scopeCode === undefined || inScope(actor, resource.scopeCode));
@@ -344,6 +353,7 @@ function canOnDirectPoint(actor: Actor, action: Action, resource: Resource): boo
 export function can(actor: Actor | null | undefined, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
   if (action === 'staff.enter') return true;
+  if (action.startsWith('directPoint.') || action.startsWith('reminders.') || action.startsWith('talks.')) return canOnDirectPoint(actor, action, resource);
   if (action.startsWith('escalated.') || action.startsWith('integrity.')) return canOnEscalated(actor, action, resource);
   if (action.startsWith('livelihood.')) return canOnLivelihood(actor, action, resource);
   if (action.startsWith('ledger.')) return canOnLedger(actor, action, resource);
@@ -377,7 +387,7 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
 
 /** Roles an actor may create accounts for, in the order the form offers them. */
 export function creatableRoles(actor: Actor): Role[] {
-  if (actor.role === 'admin') return ['admin', 'commission', 'agency', 'department', 'cadre', 'supervisor'];
-  if (actor.role === 'commission') return levelOfCode(actor.scopeCode!) === 'township' ? ['commission', 'agency', 'cadre', 'supervisor'] : ['commission', 'agency', 'department', 'cadre', 'supervisor'];
+  if (actor.role === 'admin') return ['admin', 'commission', 'agency', 'department', 'cadre', 'supervisor', 'liaison'];
+  if (actor.role === 'commission') return levelOfCode(actor.scopeCode!) === 'township' ? ['commission', 'agency', 'cadre', 'supervisor', 'liaison'] : ['commission', 'agency', 'department', 'cadre', 'supervisor', 'liaison'];
   return [];
 }

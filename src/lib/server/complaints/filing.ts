@@ -10,7 +10,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { catalogItems } from '../../../../db/schema/catalog.ts';
-import { complaintIdentities, complaints, complaintSubmissions } from '../../../../db/schema/complaints.ts';
+import { complaintIdentities, complaints, complaintSubmissions, type ComplaintChannel } from '../../../../db/schema/complaints.ts';
 import { getArea } from '../areas/index.ts';
 import { isWithin } from '../areas/codes.ts';
 import { getConfig } from '../config.ts';
@@ -46,7 +46,7 @@ export interface ComplaintUpload {
 export async function fileComplaint(
   db: Db,
   raw: unknown,
-  options: { idempotencyKey?: string; today?: string; files?: ComplaintUpload[]; keepMetadata?: boolean } = {},
+  options: { idempotencyKey?: string; today?: string; files?: ComplaintUpload[]; keepMetadata?: boolean; channel?: ComplaintChannel } = {},
 ): Promise<Result<Filed>> {
   const idempotencyKey = options.idempotencyKey && /^[A-Za-z0-9_-]{16,64}$/.test(options.idempotencyKey) ? options.idempotencyKey : undefined;
   if (idempotencyKey) {
@@ -112,6 +112,7 @@ export async function fileComplaint(
         filedOn,
         arrivedOn: filedOn,
         anonymous: input.anonymous,
+        channel: options.channel ?? 'online',
       });
       if (!input.anonymous) {
         await tx.insert(complaintIdentities).values({ complaintId: id, ciphertext: encryptJson(config.complaintKey, { name: input.name, phone: input.phone }) });

@@ -8,6 +8,11 @@
  * the limit (before the body is parsed, so a client over it costs nothing), then the body, then the
  * proof of work. The form works without JavaScript, so a form with no solution is filed — and
  * counts twice against the limit; the API always needs one.
+ *
+ * A direct reporting point (直报点, src/lib/server/direct-report/) comes through here too: a signed-in
+ * liaison types what a villager reported. There is no honeypot and no proof of work (the account is
+ * known); its limit is per account and per day (`directPointThrottle`), and the complaint records
+ * its channel, nothing about the liaison.
  */
 import type { Translate } from '../../../i18n/index.ts';
 import { formatWait } from '../auth/throttle.ts';
@@ -17,11 +22,11 @@ import { describeError, logger } from '../logger.ts';
 import { fail, ok, type FieldErrors, type Result } from '../result.ts';
 import { fileComplaint, type ComplaintUpload, type Filed } from './filing.ts';
 import { acceptPow, powEnabled } from './pow.ts';
-import { filingThrottle, rateLimited } from './throttles.ts';
+import { directPointThrottle, filingThrottle, rateLimited } from './throttles.ts';
 
 export interface IntakeRequest {
-  channel: 'form' | 'api';
-  /** The client's rotating keyed hash (`clientKeyOf`), for the limit only. */
+  channel: 'form' | 'api' | 'direct_point';
+  /** The client's rotating keyed hash (`clientKeyOf`), for the limit only; a direct point's account id. */
   client: string;
   /** The form's field people never see. */
   honeypot?: string;
@@ -44,7 +49,8 @@ export type IntakeRefusal =
 export async function intakeComplaint(db: Db, request: IntakeRequest): Promise<Result<Filed, IntakeRefusal>> {
   // The honeypot: bots get a plain refusal, nothing is stored.
   if (request.honeypot) return fail({ code: 'refused' }, 400);
-  const wait = filingThrottle.retryAfter('client', request.client);
+  const throttle = request.channel === 'direct_point' ? directPointThrottle : filingThrottle;
+  const wait = throttle.retryAfter('client', request.client);
   if (wait > 0) return { ...fail({ code: 'rate_limited', waitMs: wait }, 429), retryAfterMs: wait };
   let body: Awaited<ReturnType<IntakeRequest['read']>>;
   try {
@@ -52,11 +58,11 @@ export async function intakeComplaint(db: Db, request: IntakeRequest): Promise<R
   } catch {
     return fail({ code: 'invalid_json' }, 400);
   }
-  const mustProve = request.channel === 'api' || Boolean(body.pow);
+  const mustProve = request.channel === 'api' || (request.channel === 'form' && Boolean(body.pow));
   if (powEnabled() && mustProve && !(await acceptPow(body.pow))) return fail({ code: 'pow_required' }, 400);
   let filed: Awaited<ReturnType<typeof fileComplaint>>;
   try {
-    filed = await fileComplaint(db, body.input, { idempotencyKey: request.idempotencyKey, files: request.files, keepMetadata: request.keepMetadata });
+    filed = await fileComplaint(db, body.input, { idempotencyKey: request.idempotencyKey, files: request.files, keepMetadata: request.keepMetadata, channel: request.channel === 'direct_point' ? 'direct_point' : 'online' });
   } catch (error) {
     // Nothing was committed, so no receipt is shown; a retry reuses the same key and files once.
     logger.error(describeError(error), 'complaint filing failed');
@@ -64,7 +70,7 @@ export async function intakeComplaint(db: Db, request: IntakeRequest): Promise<R
   }
   if (!filed.ok) return fail({ code: 'invalid', fields: filed.errors }, 400);
   // Without JavaScript there is no proof of work: such filings count double against the limit.
-  if (!filed.value.repeated) filingThrottle.record('client', request.client, powEnabled() && !body.pow ? 2 : 1);
+  if (!filed.value.repeated) throttle.record('client', request.client, request.channel === 'form' && powEnabled() && !body.pow ? 2 : 1);
   return ok(filed.value);
 }
 

@@ -19,6 +19,12 @@ export const FILINGS_PER_HOUR = 30;
 export const TRACKING_MISSES_PER_HOUR = 30;
 
 export const filingThrottle = new WindowThrottle({ limit: FILINGS_PER_HOUR, windowMs: HOUR_MS });
+/**
+ * Filings per direct reporting point (a liaison's account, 直报点) per day: a liaison types what
+ * villagers bring, a handful a day; more than this is a misused or stolen account.
+ */
+export const DIRECT_POINT_FILINGS_PER_DAY = 20;
+export const directPointThrottle = new WindowThrottle({ limit: DIRECT_POINT_FILINGS_PER_DAY, windowMs: 24 * HOUR_MS });
 export const trackingThrottle = new WindowThrottle({ limit: TRACKING_MISSES_PER_HOUR, windowMs: HOUR_MS });
 
 /**
