@@ -993,6 +993,7 @@ export const en: Record<MessageKey, string> = {
   'zones.assess.saveTargets': 'Save targets',
   'zones.assess.print': 'This table prints on A4 (landscape) without the forms',
   'zones.assess.none': 'No zones set up yet.',
+  'zones.door': 'Your zones’ tasks and cross-checks: what the county commission assigned, results recorded by the zone’s members',
   'zones.assess.caseNumber': 'Case number',
   'zones.assess.shares': 'Record a case’s contribution shares',
   'zones.assess.sharesLead': 'The point of a substantiated case beyond the target is shared by the zones’ contribution shares; they must sum to 100% and include the zone holding the case.',

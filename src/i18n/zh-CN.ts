@@ -991,6 +991,7 @@ export const zhCN = {
   'zones.assess.saveTargets': '保存指标',
   'zones.assess.print': '本表可直接打印（A4横向），打印时不含表单',
   'zones.assess.none': '还没有设立片区。',
+  'zones.door': '所在片区的任务与交叉检查：县纪委监委交办的事项，由片区成员填报结果',
   'zones.assess.caseNumber': '案件编号',
   'zones.assess.shares': '记录案件贡献率',
   'zones.assess.sharesLead': '超出指标的查实案件，其得分按各片区的贡献率分配；合计应为100%，承办片区应在其中。',

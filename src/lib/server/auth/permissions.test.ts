@@ -317,3 +317,15 @@ describe('direct reporting points and daily supervision', () => {
     expect(can(county, 'user.manage', { role: 'liaison', scopeCode: '990122001201' })).toBe(false);
   });
 });
+
+describe('zone.work (collaboration zones)', () => {
+  const member: Actor = { id: 'member-1', role: 'commission', scopeCode: '990121001000' };
+  it('lets a commission account work a zone it sits in, and no one else', () => {
+    expect(can(member, 'zone.work', { memberIds: ['member-1', 'other'] })).toBe(true);
+    expect(can(member, 'zone.work', { memberIds: ['other'] })).toBe(false);
+    expect(can(member, 'zone.work')).toBe(true); // a page's guard: the page lists only the actor's zones
+    for (const role of ['admin', 'agency', 'cadre', 'supervisor', 'department', 'liaison'] as const) {
+      expect(can({ id: 'member-1', role, scopeCode: role === 'admin' ? null : '990121001000' }, 'zone.work', { memberIds: ['member-1'] }), role).toBe(false);
+    }
+  });
+});

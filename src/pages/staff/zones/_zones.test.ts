@@ -14,6 +14,7 @@ import Zones from './index.astro';
 import Tasks from './tasks.astro';
 import CrossChecks from './cross-checks.astro';
 import Assessment from './assessment.astro';
+import StaffHome from '../index.astro';
 
 let pages: StaffPageTester;
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
@@ -86,6 +87,12 @@ describe('cross-checks page', () => {
 });
 
 describe('tasks page', () => {
+  it('is a door on the staff home of commission accounts, not of an agency', async () => {
+    expect((await pages.render(StaffHome, '/staff', { as: 'sanghezhen.jw' })).html).toContain('href="/staff/zones/tasks"');
+    expect((await pages.render(StaffHome, '/staff', { as: 'sanghe.jgz' })).html).not.toContain('href="/staff/zones/tasks"');
+    expect((await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghezhen.jw' })).html).toContain('href="/staff/zones/cross-checks"');
+  });
+
   it('assigns a task to a zone; a member of that zone records the result, a member of another does not see it', async () => {
     const assigned = await pages.render(Tasks, '/staff/zones/tasks', { as: 'sanghe.jw', body: form({ action: 'assign', zoneId: second, kind: 'clue', subject: '白杨乡白杨村低保评议问题线索', due: '10' }) });
     expect(assigned).toMatchObject({ status: 303, location: `/staff/zones/tasks?county=${SANGHE}&done=assigned` });
