@@ -23,6 +23,7 @@ import { getLines } from './disclosures.ts';
 import { answeredFlags, unanswered } from './period-flags.ts';
 import { lastFinishedPeriod, parsePeriod, periodContaining } from './periods.ts';
 import { listOpenOpinions, openOpinionCounts, type OpenOpinion } from './supervision.ts';
+import { designatedAmong } from '../supervision/escalated.ts';
 
 export interface OverviewPeriod {
   period: string;
@@ -47,6 +48,8 @@ export interface OverviewRow {
   lastDaysLate: number | null;
   /** Red flags of the period waiting for review (submitted or countersigned), and how many lack an answer; null when none waits. */
   flags: { total: number; unanswered: number } | null;
+  /** Under escalated supervision (提级监督): its flags and complaints are the county's to handle. */
+  escalated: boolean;
   openOpinions: number;
   overdueOpinions: number;
   missingAccounts: MissingAccount[];
@@ -138,13 +141,14 @@ async function overviewRows(db: DbOrTx, actor: Actor, scopeCode: string, today: 
     month: [periodContaining(today, 'month').code, lastFinishedPeriod(today, 'month').code],
   };
   const codes = villages.map((village) => village.code);
-  const [opened, opinions, accounts] = await Promise.all([
+  const [opened, opinions, accounts, designated] = await Promise.all([
     db.select().from(disclosures).where(and(inArray(disclosures.villageCode, codes), inArray(disclosures.period, [...periods.quarter, ...periods.month]))),
     openOpinionCounts(db, scopeCode, today),
     db
       .select({ role: users.role, scopeCode: users.scopeCode })
       .from(users)
       .where(and(inArray(users.scopeCode, codes), inArray(users.role, ['cadre', 'supervisor']), isNull(users.disabledAt))),
+    designatedAmong(db, codes),
   ]);
   const found = new Map(opened.map((row) => [`${row.villageCode}/${row.period}`, row]));
   const staffed = new Set(accounts.map((row) => `${row.scopeCode}/${row.role}`));
@@ -165,6 +169,7 @@ async function overviewRows(db: DbOrTx, actor: Actor, scopeCode: string, today: 
       last: { period: lastCode, disclosure: last ? { id: last.id, status: last.status } : null },
       lastDaysLate: today > dueOn && last?.status !== 'published' ? daysBetween(dueOn, today) : null,
       flags: inReview ? (flags.get(inReview.id) ?? null) : null,
+      escalated: designated.has(village.code),
       openOpinions: counts.open,
       overdueOpinions: counts.overdue,
       missingAccounts: (['cadre', 'supervisor'] as const).filter((role) => !staffed.has(`${village.code}/${role}`)),

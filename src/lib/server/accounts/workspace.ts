@@ -19,6 +19,7 @@ import type { HistoryKind } from './labels.ts';
 import { answeredFlags, type AnsweredFlag } from './period-flags.ts';
 import { lastFinishedPeriod, periodContaining } from './periods.ts';
 import { inDateOrder } from './model.ts';
+import { designatedAmong } from '../supervision/escalated.ts';
 
 export interface QueueRow {
   disclosure: DisclosureRow;
@@ -105,6 +106,8 @@ export interface Workspace {
   lines: DisclosureLines;
   events: Array<{ at: Date; kind: HistoryKind; reason: string | null; actorName: string | null }>;
   flags: AnsweredFlag[];
+  /** The village is under escalated supervision (提级监督): its flags are marked as the county's to follow. */
+  escalated: boolean;
 }
 
 export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags: boolean): Promise<Workspace | undefined> {
@@ -123,6 +126,7 @@ export async function loadWorkspace(db: DbOrTx, disclosureId: number, withFlags:
       .orderBy(asc(disclosureEvents.at), asc(disclosureEvents.id))
   ).filter((event): event is typeof event & { kind: HistoryKind } => event.kind !== 'edited');
   const flags = withFlags ? await answeredFlags(db, disclosure, lines) : [];
+  const escalated = withFlags ? (await designatedAmong(db, [village.code])).has(village.code) : false;
   const opening = await openingBalanceOf(db, disclosure);
-  return { disclosure, totals: periodTotals(opening.openingBalanceFen, lines.funds), openingSource: opening.source, village, lines, events, flags };
+  return { disclosure, totals: periodTotals(opening.openingBalanceFen, lines.funds), openingSource: opening.source, village, lines, events, flags, escalated };
 }

@@ -32,6 +32,7 @@ import { listProposals } from './proposals.ts';
 import { escalationTarget } from './routing.ts';
 import { listZones } from './zones.ts';
 import { notify } from '../notify/inbox.ts';
+import { activeDesignation, complaintVillage } from '../supervision/escalated.ts';
 
 /**
  * The steps one person takes alone. Declining, the disposal and the conclusion are proposals that
@@ -161,8 +162,10 @@ export interface CaseView {
   /** Everyone who took a step on the case or decided a proposal, for naming them (internal only). */
   officers: Array<{ id: string; displayName: string }>;
   forwardTargets: Array<{ code: string; name: string }>;
-  /** Townships the case may be handed down to (never the one whose leadership it is about). */
+  /** Townships the case may be handed down to (never the one whose leadership it is about; none when its village is under escalated supervision). */
   townships: Array<{ code: string; name: string }>;
+  /** The case's village is under escalated supervision (提级监督): it stays with the county. */
+  escalated: boolean;
   departments: ComplaintDepartmentRow[];
 }
 
@@ -191,6 +194,8 @@ export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: Complain
     ),
     loadCaseHistory(db, complaint.id),
   ]);
+  const village = complaintVillage(complaint);
+  const escalated = village ? !!(await activeDesignation(db, village)) : false;
   const resource = caseResource(complaint);
   const named = async (row: ComplaintReferralRow | undefined) => {
     if (!row) return null;
@@ -219,7 +224,8 @@ export async function loadCaseView(db: DbOrTx, actor: Actor, complaint: Complain
     history,
     officers: officers.map((row) => ({ id: row.id, displayName: row.display_name })),
     forwardTargets: targets,
-    townships: townships
+    escalated,
+    townships: (escalated ? [] : townships)
       .filter((township) => township.level === 'township' && !isAboutTownshipLeadership(township.code, complaint))
       .map(({ code, name }) => ({ code, name })),
     departments,

@@ -30,6 +30,7 @@ import { listHandlers } from './casework.ts';
 import { nextDeadline, type Deadline } from './deadlines.ts';
 import { complaintCategoryKey, disposalKey, subjectLevelKey } from './labels.ts';
 import { listZones } from './zones.ts';
+import { complaintVillage, designatedAmong } from '../supervision/escalated.ts';
 
 export interface QueueEntry {
   complaint: Omit<ComplaintRow, 'content'>;
@@ -165,6 +166,8 @@ export interface QueueRow extends QueueEntry {
   zoneName?: string | null;
   /** The day of the latest conclusion (办结), for a concluded case. */
   concludedOn?: string | null;
+  /** The case's village is under escalated supervision (提级监督): handled at county level, never handed down. */
+  escalated?: boolean;
 }
 
 export interface QueueView extends QueueChoices {
@@ -202,7 +205,7 @@ export async function loadComplaintQueue(db: DbOrTx, actor: Actor, params: URLSe
     : [];
   const open = new Map(referrals.map((row) => [row.complaintId, row]));
   const concluded = listed.filter((entry) => entry.complaint.status === 'concluded').map((entry) => entry.complaint.id);
-  const [objections, conclusions, names, zoneNames] = await Promise.all([
+  const [objections, conclusions, names, zoneNames, escalated] = await Promise.all([
     concluded.length
       ? db
           .select({ complaintId: complaintObjections.complaintId, state: complaintObjections.state, dueOn: complaintObjections.dueOn })
@@ -218,6 +221,7 @@ export async function loadComplaintQueue(db: DbOrTx, actor: Actor, params: URLSe
       : [],
     idsOf(listed, (entry) => entry.complaint.assigneeId, (handlerIds) => db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, handlerIds))),
     idsOf(listed, (entry) => entry.complaint.zoneId, (zoneIds) => db.select({ id: zonesTable.id, name: zonesTable.name }).from(zonesTable).where(inArray(zonesTable.id, zoneIds))),
+    designatedAmong(db, listed.map((entry) => complaintVillage(entry.complaint) ?? '')),
   ]);
   const objected = new Map(objections.map((row) => [row.complaintId, row]));
   const concludedOn = new Map(conclusions.map((row) => [row.complaintId, row.on]));
@@ -228,6 +232,7 @@ export async function loadComplaintQueue(db: DbOrTx, actor: Actor, params: URLSe
       handlerName: entry.complaint.assigneeId ? (names.get(entry.complaint.assigneeId) ?? null) : null,
       zoneName: entry.complaint.zoneId ? (zoneNames.get(entry.complaint.zoneId) ?? null) : null,
       concludedOn: concludedOn.get(entry.complaint.id) ?? null,
+      escalated: escalated.has(complaintVillage(entry.complaint) ?? ''),
     }))
     .filter((entry) => !filter.overdue || entry.deadline?.overdue);
   const pageCount = Math.max(1, Math.ceil(entries.length / QUEUE_PAGE_SIZE));

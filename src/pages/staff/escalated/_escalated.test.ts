@@ -15,6 +15,15 @@ import Escalated from './index.astro';
 import IntegrityList from '../integrity/index.astro';
 import IntegrityVillage from '../integrity/[code]/index.astro';
 import JudgementPrint from '../integrity/[code]/judgements/[id].astro';
+import ComplaintCase from '../complaints/[id]/index.astro';
+import ComplaintQueue from '../complaints/index.astro';
+import LedgerOverview from '../ledgers/villages.astro';
+import LedgerWorkspace from '../ledgers/[id]/index.astro';
+import { disclosures } from '../../../../db/schema/accounts.ts';
+import { and } from 'drizzle-orm';
+import { designate } from '../../../lib/server/supervision/escalated.ts';
+import { actorOf, fileCase } from '../../../../tests/support/complaint-cases.ts';
+import { actOnComplaint } from '../../../lib/server/complaints/console.ts';
 
 const HEWAN = '990121001203'; // 河湾村: overdue with 2026-Q3 in the demo data
 let pages: StaffPageTester;
@@ -60,6 +69,47 @@ describe('designating through /staff/escalated', () => {
     expect(township.html).not.toContain('name="form" value="designate"');
     expect(township.html).not.toContain('name="form" value="end"');
     expect((await pages.render(Escalated, '/staff/escalated', { as: 'sanghezhen.jw', body: form({ form: 'end', designationId: row!.id, reason: '想结束它' }) })).status).toBe(403);
+  });
+});
+
+describe('a designated village’s case in the console (问题线索提级处置)', () => {
+  it('is marked 提级监督 on the case page and in the queue, and offers no hand-down; a posted one is refused', async () => {
+    const { id } = await fileCase(pages.test.db, '河湾村征地补偿款被截留', { areaCode: HEWAN });
+    const other = await fileCase(pages.test.db, '后营村机动地发包不公开', { areaCode: '990121001202' });
+    const county = await actorOf(pages.test.db, 'sanghe.jw');
+    for (const complaintId of [id, other.id]) expect((await actOnComplaint(pages.test.db, county, { complaintId, action: 'accept' })).ok).toBe(true);
+    const page = await pages.render(ComplaintCase, `/staff/complaints/${id}`, { as: 'sanghe.jw', params: { id } });
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<span class="tag tag-warn">提级监督</span>');
+    expect(page.html).toContain('该村已列入提级监督，本案由县级以上纪委监委直接处置');
+    expect(page.html).not.toContain('name="action" value="handDown"');
+    const plain = await pages.render(ComplaintCase, `/staff/complaints/${other.id}`, { as: 'sanghe.jw', params: { id: other.id } });
+    expect(plain.html).toContain('name="action" value="handDown"');
+    expect(plain.html).not.toContain('tag-warn">提级监督');
+    const posted = await pages.render(ComplaintCase, `/staff/complaints/${id}`, { as: 'sanghe.jw', params: { id }, body: form({ action: 'handDown', townshipCode: '990121001000' }) });
+    expect(posted.status).toBe(400);
+    expect(posted.html).toContain('该村已列入提级监督，反映该村的问题线索由县级以上纪委监委直接处置');
+    const queue = await pages.render(ComplaintQueue, '/staff/complaints', { as: 'sanghe.jw' });
+    const row = (title: string) => queue.html.match(new RegExp(`<tr[^>]*>(?:(?!</tr>)[\\s\\S])*${title}(?:(?!</tr>)[\\s\\S])*</tr>`))?.[0] ?? '';
+    expect(row('河湾村征地补偿款被截留')).toContain('提级监督');
+    expect(row('后营村机动地发包不公开')).not.toContain('提级监督');
+  });
+});
+
+describe('red flags of a designated village in the ledger overview and workspace', () => {
+  it('marks the village 提级监督村 beside its flags, and not the others', async () => {
+    const county = await actorOf(pages.test.db, 'sanghe.jw');
+    expect((await designate(pages.test.db, county, { villageCode: '990121001201', reason: '集体资产多，征地补偿款数额大', startsOn: '2026-10-01', reviewOn: '2027-03-31' })).ok).toBe(true);
+    const overview = await pages.render(LedgerOverview, '/staff/ledgers/villages', { as: 'sanghe.jw' });
+    expect(overview.status).toBe(200);
+    expect(overview.html).toContain('<a class="tag tag-warn" href="/staff/integrity/990121001201">提级监督村</a>');
+    expect(overview.html).toContain('href="/staff/integrity/990121001203">提级监督村</a>');
+    expect(overview.html).not.toContain('href="/staff/integrity/990121001202">提级监督村');
+    const [submitted] = await pages.test.db.select().from(disclosures).where(and(eq(disclosures.villageCode, '990121001201'), eq(disclosures.period, '2026-Q3')));
+    const id = String(submitted!.id);
+    const workspace = await pages.render(LedgerWorkspace, `/staff/ledgers/${id}`, { as: 'sanghe.jw', params: { id } });
+    expect(workspace.status).toBe(200);
+    expect(workspace.html).toMatch(/<h2 id="h-flags">[^<]*<span class="count">\d+<\/span> <span class="tag tag-warn">提级监督村<\/span>/);
   });
 });
 
