@@ -1,5 +1,5 @@
 /** Launches Debian's chromium through playwright-core (no browser download). */
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,4 +31,20 @@ export function browserForThisFile(): () => Browser {
     if (!browser) throw new Error('the browser is launched in beforeAll');
     return browser;
   };
+}
+
+/** Signs `page` in through the staff sign-in form, as a person would. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(baseUrl + '/staff/sign-in');
+  await page.fill('#field-username', username);
+  await page.fill('#field-password', password);
+  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
+}
+
+/** A fresh browser context signed in as a staff member; confirmation dialogs (data-confirm) are accepted. */
+export async function staffPage(browser: Browser, baseUrl: string, username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('dialog', (dialog) => dialog.accept());
+  await signIn(page, baseUrl, username, password);
+  return page;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, staffPage } from './browser.ts';
 import type { CaughtMail } from '../support/mail.ts';
 
 const baseUrl = inject('baseUrl');
@@ -29,15 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function staff(username: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('dialog', (dialog) => dialog.accept());
-  await page.goto(baseUrl + '/staff/sign-in');
-  await page.fill('#field-username', username);
-  await page.fill('#field-password', password);
-  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
-  return page;
-}
+const staff = (username: string, password: string): Promise<Page> => staffPage(browser, baseUrl, username, password);
 
 /** Files a complaint through the public form as a villager would; returns the receipt code. */
 async function file(complaint: { village: string; subjectLevel: string; category: string; title: string; content: string }): Promise<string> {

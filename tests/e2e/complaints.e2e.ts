@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { readFileSync } from 'node:fs';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, staffPage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -12,14 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function staff(username: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(baseUrl + '/staff/sign-in');
-  await page.fill('#field-username', username);
-  await page.fill('#field-password', password);
-  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
-  return page;
-}
+const staff = (username: string, password: string): Promise<Page> => staffPage(browser, baseUrl, username, password);
 
 describe('a villager reports a problem anonymously and follows it', () => {
   it('files with a GPS-tagged photo, gets a receipt once, and later reads the commission’s reply', async () => {

@@ -1,22 +1,13 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { browserForThisFile } from './browser.ts';
+import { browserForThisFile, staffPage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const QIANYING = '990121001201';
 const browser = browserForThisFile();
 
-async function as(username: string, password: string): Promise<Page> {
-  const context = await browser().newContext();
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => dialog.accept());
-  await page.goto(baseUrl + '/staff/sign-in');
-  await page.fill('#field-username', username);
-  await page.fill('#field-password', password);
-  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
-  return page;
-}
+const as = (username: string, password: string): Promise<Page> => staffPage(browser(), baseUrl, username, password);
 
 async function submitForm(page: Page, action: string): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.click(`form:has(input[name="action"][value="${action}"]) button[type="submit"]`)]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, signIn as signInAs } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -10,12 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(baseUrl + '/staff/sign-in');
-  await page.fill('#field-username', username);
-  await page.fill('#field-password', password);
-  await Promise.all([page.waitForEvent('load'), page.click('form[action="/staff/sign-in"] button[type="submit"]')]);
-}
+const signIn = (page: Page, username: string, password: string) => signInAs(page, baseUrl, username, password);
 
 async function sessionCookie(context: BrowserContext) {
   return (await context.cookies(baseUrl)).find((cookie) => cookie.name === 'ydt_session');
