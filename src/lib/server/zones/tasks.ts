@@ -125,6 +125,7 @@ export interface TaskView {
   kindLabel: string;
   resultByName: string | null;
   caseNumber: string | null;
+  villageName: string | null;
   overdue: boolean;
   /** Set by the tasks page: whether the viewer sits in the task's zone (may record its result). */
   mine?: boolean;
@@ -140,8 +141,11 @@ async function viewTasks(db: DbOrTx, rows: ZoneTaskRow[], today: string): Promis
   const cases = caseIds.length
     ? await db.select({ id: complaints.id, casePrefix: complaints.casePrefix, caseYear: complaints.caseYear, caseSeq: complaints.caseSeq }).from(complaints).where(inArray(complaints.id, caseIds))
     : [];
+  const villageCodes = [...new Set(rows.flatMap((r) => (r.villageCode ? [r.villageCode] : [])))];
+  const villages = villageCodes.length ? await db.select({ code: areas.code, name: areas.name }).from(areas).where(inArray(areas.code, villageCodes)) : [];
   return rows.map((task) => ({
     task,
+    villageName: villages.find((v) => v.code === task.villageCode)?.name ?? null,
     zoneName: names.get(task.zoneId) ?? '',
     kindLabel: TASK_KIND_LABELS[task.kind],
     resultByName: people.find((p) => p.id === task.resultBy)?.name ?? null,

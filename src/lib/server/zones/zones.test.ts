@@ -113,6 +113,7 @@ describe('zone tasks', () => {
     expect(await recordTaskResult(test.db, people.liaison, { taskId: early.task.id, result: '再次填报' })).toEqual({ ok: false, errors: { form: '该任务已填报结果' } });
     const mine = await myZoneTasks(test.db, people.deputy, '2026-11-20');
     expect(mine.length).toBe(2);
+    expect(mine.map((t) => t.villageName).filter(Boolean)).toHaveLength(1);
     expect(mine.find((t) => t.task.id === early.task.id)!.overdue).toBe(false);
     expect(await myZoneTasks(test.db, outsider)).toEqual([]);
   });
