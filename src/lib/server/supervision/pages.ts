@@ -32,10 +32,11 @@ import { judgeableQuarters, listJudgements, writeJudgement, type JudgementView }
 
 type Posted = { form: string; designationId?: string; values: Record<string, string>; errors: FieldErrors; status?: number };
 
+/** Where a page sends the request instead of rendering itself. */
+export type Elsewhere = { kind: 'redirect'; location: string } | { kind: 'forbidden' } | { kind: 'notFound' };
+
 export type EscalatedPage =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'forbidden' }
-  | { kind: 'notFound' }
+  | Elsewhere
   | {
       kind: 'page';
       status: number;
@@ -104,9 +105,7 @@ export async function integrityListPage(db: Db, actor: Actor, url: URL): Promise
 }
 
 export type VillagePicturePage =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'forbidden' }
-  | { kind: 'notFound' }
+  | Elsewhere
   | {
       kind: 'page';
       status: number;
