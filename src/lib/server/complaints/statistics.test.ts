@@ -182,7 +182,7 @@ describe('closed periods only', () => {
     // They are counted for their month, which nobody can publish before it ends.
     const running = todayInShanghai().slice(0, 7);
     const flows = await countMonthlyFlows(test.db, BEIYUAN, running, running);
-    expect(flows.filter((flow) => flow.place === '990121002' && flow.measure === 'received')).toEqual([{ month: running, place: '990121002', category: 'conduct', measure: 'received', count: 5, days: 0 }]);
+    expect(flows.filter((flow) => flow.place === '990121002' && flow.measure === 'received')).toEqual([{ month: running, place: '990121002', category: 'conduct', channel: 'online', measure: 'received', count: 5, days: 0 }]);
     await expect(complaintStatistics(test.db, SANGHE, { month: running })).rejects.toThrow(RangeError);
   });
 });
@@ -305,5 +305,26 @@ describe('scopes', () => {
     ['', 'an empty code'],
   ])('returns undefined for %s (%s)', async (code) => {
     expect(await complaintStatistics(test.db, code, { today: TODAY })).toBeUndefined();
+  });
+});
+
+describe('by channel (online or a village direct reporting point)', () => {
+  it('counts direct reporting point filings as their own channel, suppressed with the rest of the linked tables', async () => {
+    const ids = await file(12, 'assets', QIANYING, '2026-10-05');
+    await test.db.update(complaints).set({ channel: 'direct_point' }).where(inArray(complaints.id, ids.slice(0, 3)));
+    await file(7, 'conduct', LUWEIYING, '2026-10-12');
+    const flows = await countMonthlyFlows(test.db, BEIYUAN, '2026-10', '2026-10');
+    expect(flows.filter((flow) => flow.channel === 'direct_point').map((flow) => [flow.place, flow.measure, flow.count])).toEqual([['990121001', 'received', 3]]);
+    const sanghe = (await complaintStatistics(test.db, SANGHE, { month: '2026-10', today: TODAY }))!;
+    const city = (await complaintStatistics(test.db, BEIYUAN, { month: '2026-10', today: TODAY }))!;
+    for (const page of [sanghe, city]) {
+      expect(page.byChannel.map((entry) => entry.channel)).toEqual(['online', 'direct_point']);
+      const [online, direct] = page.byChannel.map((entry) => entry.figures.received);
+      expect(direct, page.scope.name).toBe('<5');
+      // The small channel cannot be worked out from the total and the other channel.
+      expect(findExposures([page.totals.received, online!, direct!], [{ total: 0, parts: [1, 2] }]), page.scope.name).toEqual([]);
+    }
+    // Every figure a page shows for a cell is the same wherever the cell appears (city and county pages).
+    expect(city.byCounty.find((entry) => entry.code === SANGHE)!.figures).toEqual(sanghe.totals);
   });
 });

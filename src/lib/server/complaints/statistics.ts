@@ -19,13 +19,14 @@
  * Protection (see suppression.ts): counts 0–4 are "<5", and complementary suppression ("*") makes
  * sure that no masked count can be worked out from the totals. The tables of a city and all its
  * counties are linked (a county's total is a row of the city's table, the city's category figures
- * add up its counties' and its own), so they are suppressed together, per month and per measure,
+ * add up its counties' and its own; the channels — online or a village direct reporting point,
+ * 直报点 — add up to each county's total and the city's), so they are suppressed together, per month and per measure,
  * as one system: every page, JSON and CSV shows the same masks. Nothing is finer than the township;
  * complaints about a county itself form its own row "县本级". (A complaint is never about a city as
  * a whole — the filing form asks for a county, township or village — so a city has no such row.)
  */
 import { sql } from 'drizzle-orm';
-import { COMPLAINT_CATEGORIES } from '../../../../db/schema/complaints.ts';
+import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, type ComplaintChannel } from '../../../../db/schema/complaints.ts';
 import type { AreaLevel } from '../../../../db/schema/areas.ts';
 import { getArea, listInSubtree } from '../areas/index.ts';
 import { subtreeRange } from '../areas/codes.ts';
@@ -50,6 +51,11 @@ export interface CategoryFigures {
   figures: Figures;
 }
 
+export interface ChannelFigures {
+  channel: ComplaintChannel;
+  figures: Figures;
+}
+
 export interface PlaceFigures {
   code: string;
   name: string;
@@ -64,6 +70,8 @@ export interface ComplaintStatistics {
   closedThrough: string;
   totals: Figures;
   byCategory: CategoryFigures[];
+  /** How the complaints arrived (online, or typed at a village direct reporting point), adding up to the totals. */
+  byChannel: ChannelFigures[];
   /** Counties: every township of the county, in code order. Empty for a city. */
   byTownship: PlaceFigures[];
   /** Cities: every county of the city, in code order. Empty for a county. */
@@ -119,6 +127,7 @@ export interface MonthlyFlow {
   month: string;
   place: string;
   category: ComplaintCategory;
+  channel: ComplaintChannel;
   measure: Measure;
   count: number;
   days: number;
@@ -127,6 +136,15 @@ export interface MonthlyFlow {
 /** Counts in one month: per place (see MonthlyFlow), category and measure. */
 type MonthFacts = Map<string, { n: number; days: number }>;
 const factKey = (place: string, category: string, measure: Measure) => `${place}|${category}|${measure}`;
+const channelKey = (place: string, channel: ComplaintChannel, measure: Measure) => `${place}|channel:${channel}|${measure}`;
+
+/** Adds a flow to a month's facts, by category and, separately, by channel. */
+function addFact(facts: MonthFacts, flow: MonthlyFlow): void {
+  for (const key of [factKey(flow.place, flow.category, flow.measure), channelKey(flow.place, flow.channel, flow.measure)]) {
+    const fact = facts.get(key) ?? { n: 0, days: 0 };
+    facts.set(key, { n: fact.n + flow.count, days: fact.days + flow.days });
+  }
+}
 
 /**
  * Statistics for a county or a city for a closed month (default: the last one); undefined for any
@@ -152,7 +170,7 @@ export async function complaintStatistics(
   for (const flow of await countMonthlyFlows(db, cityCode, months[0]!, month)) {
     const monthFacts = facts.get(flow.month) ?? new Map();
     facts.set(flow.month, monthFacts);
-    monthFacts.set(factKey(flow.place, flow.category, flow.measure), { n: flow.count, days: flow.days });
+    addFact(monthFacts, flow);
   }
 
   const family = familyLayout(
@@ -177,6 +195,7 @@ export async function complaintStatistics(
     closedThrough: lastDayOf(lastClosedMonth(today)),
     totals: figuresOf(current, scopeTotal),
     byCategory: categoriesOf(current, scopeCategories),
+    byChannel: COMPLAINT_CHANNELS.map((channel, index) => ({ channel, figures: figuresOf(current, row ? row.channels[index]! : family.channelTotals[index]!) })),
     byTownship: row
       ? family.townships.filter((entry) => entry.county === area.code).map((entry) => ({ code: entry.code, name: names.get(entry.code) ?? entry.code, figures: figuresOf(current, entry.cell) }))
       : [],
@@ -193,27 +212,27 @@ export async function countMonthlyFlows(db: DbOrTx, subtreeCode: string, firstMo
   const last = lastDayOf(lastMonth);
   // One row per complaint, month and measure (a case accepted twice in a month counts once); for
   // conclusions, the days from filing to the month's last conclusion.
-  const rows = await queryRows<{ month: string; place: string; category: ComplaintCategory; measure: Measure; count: number; days: number }>(
+  const rows = await queryRows<{ month: string; place: string; category: ComplaintCategory; channel: ComplaintChannel; measure: Measure; count: number; days: number }>(
     db,
     sql`
       with facts as (
-        select c.area_code, c.category, to_char(c.filed_on, 'YYYY-MM') as month, 'received' as measure, 0 as days
+        select c.area_code, c.category, c.channel, to_char(c.filed_on, 'YYYY-MM') as month, 'received' as measure, 0 as days
           from complaints c
          where c.area_code >= ${from} and c.area_code < ${to}
            and c.filed_on >= ${first}::date and c.filed_on <= ${last}::date
         union all
-        select c.area_code, c.category, to_char(e."on", 'YYYY-MM') as month, e.kind as measure, max(e."on" - c.filed_on) as days
+        select c.area_code, c.category, c.channel, to_char(e."on", 'YYYY-MM') as month, e.kind as measure, max(e."on" - c.filed_on) as days
           from complaints c
           join complaint_events e on e.complaint_id = c.id
          where c.area_code >= ${from} and c.area_code < ${to}
            and e.kind in ('accepted', 'concluded')
            and e."on" >= ${first}::date and e."on" <= ${last}::date
-         group by c.id, c.area_code, c.category, to_char(e."on", 'YYYY-MM'), e.kind
+         group by c.id, c.area_code, c.category, c.channel, to_char(e."on", 'YYYY-MM'), e.kind
       )
-      select month, left(area_code, 9) as place, category, measure, count(*)::int as count, sum(days)::int as days
+      select month, left(area_code, 9) as place, category, channel, measure, count(*)::int as count, sum(days)::int as days
         from facts
-       group by month, left(area_code, 9), category, measure
-       order by month, place, category, measure
+       group by month, left(area_code, 9), category, channel, measure
+       order by month, place, category, channel, measure
     `,
   );
   return rows.map((row) => ({ ...row, count: Number(row.count), days: Number(row.days) }));
@@ -230,8 +249,10 @@ interface FamilyLayout {
   signature: string;
   size: number;
   relations: Relation[];
-  rows: Array<{ code: string; cells: number[]; total: number; places: string[] }>;
+  rows: Array<{ code: string; cells: number[]; total: number; places: string[]; channels: number[] }>;
   categoryTotals: number[];
+  /** The city's figure per channel; each county row has its own (`channels`), adding up to its total. */
+  channelTotals: number[];
   grand: number;
   townships: Array<{ code: string; county: string; cell: number }>;
   countyOwn: Map<string, number>;
@@ -247,16 +268,23 @@ function familyLayout(countyCodes: string[], townshipCodes: string[]): FamilyLay
     const cells = COMPLAINT_CATEGORIES.map(next);
     const total = next();
     relations.push({ total, parts: cells });
+    const channels = COMPLAINT_CHANNELS.map(next);
+    relations.push({ total, parts: channels });
     // A county row gathers the county itself and its townships (and so their villages).
-    return { code, cells, total, places: [place9(code), ...townshipsOf.get(code)!.map(place9)] };
+    return { code, cells, total, places: [place9(code), ...townshipsOf.get(code)!.map(place9)], channels };
   });
   const categoryTotals = COMPLAINT_CATEGORIES.map((_, index) => {
     const total = next();
     relations.push({ total, parts: rows.map((row) => row.cells[index]!) });
     return total;
   });
+  const channelTotals = COMPLAINT_CHANNELS.map((_, index) => {
+    const total = next();
+    relations.push({ total, parts: rows.map((row) => row.channels[index]!) });
+    return total;
+  });
   const grand = next();
-  relations.push({ total: grand, parts: rows.map((row) => row.total) }, { total: grand, parts: categoryTotals });
+  relations.push({ total: grand, parts: rows.map((row) => row.total) }, { total: grand, parts: categoryTotals }, { total: grand, parts: channelTotals });
   const townships: FamilyLayout['townships'] = [];
   const countyOwn = new Map<string, number>();
   for (const county of countyCodes) {
@@ -269,7 +297,7 @@ function familyLayout(countyCodes: string[], townshipCodes: string[]): FamilyLay
     });
     relations.push({ total: rows.find((row) => row.code === county)!.total, parts: [...cells, own] });
   }
-  return { signature: [...countyCodes, ...townshipCodes].join(','), size, relations, rows, categoryTotals, grand, townships, countyOwn };
+  return { signature: [...countyCodes, ...townshipCodes].join(','), size, relations, rows, categoryTotals, channelTotals, grand, townships, countyOwn };
 }
 
 /**
@@ -313,6 +341,17 @@ function publishMonth(family: FamilyLayout, facts: MonthFacts): (cell: number) =
     }
     family.categoryTotals.forEach((cell, index) => family.rows.forEach((row) => row.places.forEach((place) => put(cell, place, index))));
     family.rows.forEach((row) => row.places.forEach((place) => put(family.grand, place)));
+    const putChannel = (cell: number, places: readonly string[], channel: ComplaintChannel) => {
+      for (const place of places) {
+        const fact = facts.get(channelKey(place, channel, measure));
+        values[cell]! += fact?.n ?? 0;
+        days[cell]! += fact?.days ?? 0;
+      }
+    };
+    COMPLAINT_CHANNELS.forEach((channel, index) => {
+      family.rows.forEach((row) => putChannel(row.channels[index]!, row.places, channel));
+      putChannel(family.channelTotals[index]!, family.rows.flatMap((row) => row.places), channel);
+    });
     for (const township of family.townships) put(township.cell, township.code.slice(0, 9));
     for (const [county, cell] of family.countyOwn) put(cell, county.slice(0, 9));
     views[measure] = suppressOnce(family, values);
