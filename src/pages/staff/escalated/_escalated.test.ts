@@ -163,6 +163,16 @@ describe('the village picture and its record', () => {
   });
 });
 
+describe('in English', () => {
+  it('says the pages and the score rule in English', async () => {
+    const list = await pages.render(Escalated, '/staff/escalated', { as: 'sanghe.jw', language: 'en' });
+    expect(list.html).toContain('Escalated supervision of village assets');
+    const picture = await pages.render(IntegrityVillage, `/staff/integrity/${HEWAN}`, { as: 'sanghe.jw', params: { code: HEWAN }, language: 'en' });
+    expect(picture.html).toContain('The number of complaints itself earns nothing');
+    expect(picture.html).toMatch(/\+1 2026-Q3 accounts missing \(due 2026-10-20\)/);
+  });
+});
+
 describe('the ranked list', () => {
   it('ranks the county’s villages by the stated rule, marks designated ones, and narrows to a township', async () => {
     const { status, html } = await pages.render(IntegrityList, '/staff/integrity', { as: 'sanghe.jw' });
