@@ -92,9 +92,12 @@ const FindingSchema = z.object({
   caseNote: visibleText({ label: '立案情况', max: 200 }).optional(),
 });
 
-/** Whether the actor is on the inspecting side of a cross-check (read inside the caller's transaction). */
-async function mayRecord(tx: DbOrTx, actor: Actor, check: ZoneCrossCheckRow): Promise<boolean> {
-  if (check.inspectingZoneId) return can(actor, 'zone.work', { memberIds: await memberIdsOf(tx, check.inspectingZoneId) });
+/** Whether the actor is on the inspecting side of a cross-check; with `lock`, the zone row is shared-locked first (an edit of its members is before or after). */
+async function mayRecord(tx: DbOrTx, actor: Actor, check: ZoneCrossCheckRow, lock = false): Promise<boolean> {
+  if (check.inspectingZoneId) {
+    if (lock) await tx.select({ id: zones.id }).from(zones).where(eq(zones.id, check.inspectingZoneId)).for('share');
+    return can(actor, 'zone.work', { memberIds: await memberIdsOf(tx, check.inspectingZoneId) });
+  }
   // A township commission's own accounts: their scope is the inspecting township.
   return can(actor, 'zone.work') && actor.scopeCode === check.inspectingTownshipCode;
 }
@@ -107,7 +110,7 @@ export async function recordFinding(db: Db, actor: Actor, input: unknown): Promi
   return db.transaction(async (tx) => {
     const [check] = await tx.select().from(zoneCrossChecks).where(eq(zoneCrossChecks.id, finding.crossCheckId)).for('update');
     if (!check) return fail({ form: '没有找到该交叉检查' }, 404);
-    if (!(await mayRecord(tx, actor, check))) return fail({ form: '只有检查方可以记录检查发现' }, 403);
+    if (!(await mayRecord(tx, actor, check, true))) return fail({ form: '只有检查方可以记录检查发现' }, 403);
     let opinionId: number | null = null;
     if (finding.opinionId) {
       const [opinion] = await tx.select({ id: supervisionOpinions.id, village: supervisionOpinions.villageCode }).from(supervisionOpinions).where(eq(supervisionOpinions.id, Number(finding.opinionId)));

@@ -101,7 +101,7 @@ export async function caseByNumber(db: DbOrTx, typed: string): Promise<{ id: str
 
 const ResultSchema = z.object({ taskId: z.string().min(1), result: visibleText({ label: '办理结果', min: 4, max: 1000 }) });
 
-/** A member of the task's zone records its result, once. The task row is locked; membership is read inside the lock. */
+/** A member of the task's zone records its result, once. The task row is locked and the zone row shared-locked; membership is read inside. */
 export async function recordTaskResult(db: Db, actor: Actor, input: unknown, today = todayInShanghai()): Promise<Result> {
   const parsed = ResultSchema.safeParse(input);
   if (!parsed.success) return fail(fieldErrors(parsed.error));
@@ -109,6 +109,8 @@ export async function recordTaskResult(db: Db, actor: Actor, input: unknown, tod
   return db.transaction(async (tx) => {
     const [task] = await tx.select().from(zoneTasks).where(eq(zoneTasks.id, taskId)).for('update');
     if (!task) return fail({ form: '没有找到该任务' }, 404);
+    // The zone row shared-locked: an edit of the zone's members (FOR UPDATE) is either before or after.
+    await tx.select({ id: zones.id }).from(zones).where(eq(zones.id, task.zoneId)).for('share');
     const memberIds = await memberIdsOf(tx, task.zoneId);
     if (!can(actor, 'zone.work', { memberIds })) return fail({ form: '只有本片区的成员可以填报任务结果' }, 403);
     if (task.result !== null) return fail({ form: '该任务已填报结果' });

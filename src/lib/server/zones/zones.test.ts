@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
-import { complaints } from '../../../../db/schema/complaints.ts';
+import { complaints, zones } from '../../../../db/schema/complaints.ts';
 import { zoneChanges, zoneCrossChecks, zoneTasks } from '../../../../db/schema/zones.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { zoneAccount, zonePeople } from '../../../../tests/support/zones.ts';
+import { raceBehindLock } from '../../../../tests/support/race.ts';
 import { fileComplaint } from '../complaints/filing.ts';
 import type { Actor } from '../result.ts';
 import { assessment, periodLabel, periodRange, recordShares, setTargets } from './assessment.ts';
@@ -116,6 +117,42 @@ describe('zone tasks', () => {
     expect(mine.map((t) => t.villageName).filter(Boolean)).toHaveLength(1);
     expect(mine.find((t) => t.task.id === early.task.id)!.overdue).toBe(false);
     expect(await myZoneTasks(test.db, outsider)).toEqual([]);
+  });
+});
+
+describe('zone writes checked inside their lock', () => {
+  it('records one result when two members answer one task at once', async () => {
+    const assigned = await assignTask(test.db, county, { zoneId: firstZone, kind: 'investigation', subject: '根据授权对柳岗镇某村主任开展审查调查', due: '20' });
+    if (!assigned.ok) throw new Error(JSON.stringify(assigned.errors));
+    const taskId = assigned.value.id;
+    const [one, two] = await raceBehindLock(
+      test,
+      (tx) => tx.select({ id: zoneTasks.id }).from(zoneTasks).where(eq(zoneTasks.id, taskId)).for('update'),
+      // Answered outside the assessed quarter (2026Q4) below.
+      () => recordTaskResult(test.db, people.deputy, { taskId, result: '已完成审查调查，移送审理' }, '2027-01-05'),
+      () => recordTaskResult(test.db, people.liaison, { taskId, result: '同一任务的第二份结果' }, '2027-01-05'),
+    );
+    expect([one.ok, two]).toEqual([true, { ok: false, errors: { form: '该任务已填报结果' } }]);
+    const [row] = await test.db.select().from(zoneTasks).where(eq(zoneTasks.id, taskId));
+    expect(row!.result).toBe('已完成审查调查，移送审理');
+  });
+
+  it('drops a member removed by an edit queued ahead of the result', async () => {
+    const assigned = await assignTask(test.db, county, { zoneId: secondZone, kind: 'inspection', subject: '第二片区乡镇集体资产专项检查', due: '20' });
+    if (!assigned.ok) throw new Error(JSON.stringify(assigned.errors));
+    const [second] = (await listZonesWithMembers(test.db, COUNTY)).filter((z) => z.zone.id === secondZone);
+    const deputy = second!.members.find((m) => m.post === 'deputy')!;
+    const replacement = await zoneAccount(test.db, T3);
+    const zone = { name: '第二片区', townshipCodes: [T3], head: people.head.id, deputies: [replacement.id], liaison: second!.members.find((m) => m.post === 'liaison')!.userId };
+    const removed = { id: deputy.userId, username: deputy.username, role: 'commission' as const, scopeCode: T3 };
+    const [edited, answered] = await raceBehindLock(
+      test,
+      (tx) => tx.select({ id: zones.id }).from(zones).where(eq(zones.id, secondZone)).for('update'),
+      () => updateZone(test.db, county, { zoneId: secondZone, zone }),
+      () => recordTaskResult(test.db, removed, { taskId: assigned.value.id, result: '已检查完毕，未发现问题' }, '2027-01-05'),
+    );
+    expect(edited.ok).toBe(true);
+    expect(answered).toMatchObject({ ok: false, status: 403 });
   });
 });
 
