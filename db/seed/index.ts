@@ -16,6 +16,7 @@ import { demoCountyLists } from './demo-lists.ts';
 import { demoUsers } from './demo-users.ts';
 import { seedDemoLedgers } from './demo-ledgers-seed.ts';
 import { seedDemoZones } from './demo-zones.ts';
+import { seedDemoLivelihood } from './demo-livelihood.ts';
 import { users } from '../schema/auth.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 
@@ -90,5 +91,6 @@ export async function seedDemo(db: Db): Promise<{ areas: number; lists: number; 
   }
   const disclosures = await seedDemoLedgers(db);
   await seedDemoZones(db);
+  await seedDemoLivelihood(db);
   return { areas: insertedAreas.length, lists, users: createdUsers, disclosures };
 }

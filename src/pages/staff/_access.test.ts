@@ -165,13 +165,13 @@ const ROUTES: RouteCase[] = [
   // Reminders and talks (提醒谈话): every commission for its own area, a township's too.
   { file: 'talks/index.astro', url: () => '/staff/talks', params: () => ({}), page: Talks, allowed: ['sanghe', 'liugang', 'township'], post: 'note=' },
   { file: 'complaints/departments.astro', url: () => '/staff/complaints/departments', params: () => ({}), page: ComplaintDepartments, allowed: ['sanghe', 'liugang'], post: 'action=add&name=' },
-  // Escalated supervision (issue 13): county and city commissions designate; a township commission sees the villages it leads (后营村, designated below with 桑河镇 as leader).
+  // Escalated supervision (issue 13): county and city commissions designate; a township commission sees the villages it leads (杏园村, designated below with 桑河镇 as leader).
   { file: 'escalated/index.astro', url: () => '/staff/escalated', params: () => ({}), page: Escalated, allowed: ['sanghe', 'liugang', 'township'], post: 'form=designate&villageCode=', postAllowed: ['sanghe', 'liugang'] },
   // The ranked integrity list: county (or city) commissions, each of its own scope.
   { file: 'integrity/index.astro', url: () => '/staff/integrity', params: () => ({}), page: IntegrityList, allowed: ['sanghe', 'liugang'] },
-  // 后营村's picture: its county commission and its 包联 leader (桑河镇's commission); the leader and the county record visits.
-  { file: 'integrity/[code]/index.astro', url: () => '/staff/integrity/990121001202', params: () => ({ code: '990121001202' }), page: IntegrityVillage, allowed: ['sanghe', 'township'], post: 'form=visit&kind=visit&body=' },
-  { file: 'integrity/[code]/judgements/[id].astro', url: () => `/staff/integrity/990121001202/judgements/${judgementId}`, params: () => ({ code: '990121001202', id: judgementId }), page: IntegrityJudgement, allowed: ['sanghe', 'township'] },
+  // 杏园村's picture: its county commission and its 包联 leader (桑河镇's commission); the leader and the county record visits.
+  { file: 'integrity/[code]/index.astro', url: () => '/staff/integrity/990121001204', params: () => ({ code: '990121001204' }), page: IntegrityVillage, allowed: ['sanghe', 'township'], post: 'form=visit&kind=visit&body=' },
+  { file: 'integrity/[code]/judgements/[id].astro', url: () => `/staff/integrity/990121001204/judgements/${judgementId}`, params: () => ({ code: '990121001204', id: judgementId }), page: IntegrityJudgement, allowed: ['sanghe', 'township'] },
   { file: 'complaints/index.astro', url: () => '/staff/complaints', params: () => ({}), page: ComplaintQueue, allowed: ['sanghe', 'liugang', 'township'] },
   // What waits today: every commission for its own work (a township: its hand-downs); nobody else.
   { file: 'complaints/today.astro', url: () => '/staff/complaints/today', params: () => ({}), page: ComplaintToday, allowed: ['sanghe', 'liugang', 'township'] },
@@ -291,7 +291,7 @@ beforeAll(async () => {
   const livelihoodBatch = await importBatch(test.db, actors.get('department')!, { itemId: livelihoodItem.value.id, villageCode: '990121001201', period: '2026-11', sourceSha256: 'a'.repeat(64), rows: [{ name: '王秀兰', idNumber: first17 + checkCharacter(first17), amount: '520', paidOn: '2026-11-10' }] }, { key: Buffer.alloc(32, 3), today: '2026-12-02' });
   if (!livelihoodBatch.ok) throw new Error(JSON.stringify(livelihoodBatch.errors));
   livelihoodBatchId = livelihoodBatch.value.id;
-  const designated = await designate(test.db, actors.get('sanghe')!, { villageCode: '990121001202', reason: '城郊村，征地补偿款数额大', startsOn: '2026-10-01', reviewOn: '2027-03-31' });
+  const designated = await designate(test.db, actors.get('sanghe')!, { villageCode: '990121001204', reason: '城郊村，征地补偿款数额大', startsOn: '2026-10-01', reviewOn: '2027-03-31' });
   if (!designated.ok) throw new Error(JSON.stringify(designated.errors));
   const led = await assignLeader(test.db, actors.get('sanghe')!, { designationId: designated.value.id, leaderId: actors.get('township')!.id });
   if (!led.ok) throw new Error(JSON.stringify(led.errors));

@@ -72,7 +72,7 @@ describe('the payment batches page', () => {
     expect(html).toContain('<option value="990121001201" selected>');
     expect(html).toContain('value="2026-11"');
     expect(summaryTargets(html).missing).toEqual([]);
-    expect(await pages.test.db.select().from(paymentBatches)).toEqual([]);
+    expect(await pages.test.db.select().from(paymentBatches).where(eq(paymentBatches.itemId, itemId))).toEqual([]);
   });
 
   it('asks for a file, a period and a village of its county, in Chinese', async () => {
