@@ -178,6 +178,16 @@ export async function myZoneTasks(db: DbOrTx, actor: Actor, today = todayInShang
   return viewTasks(db, sortOpenFirst(rows.map((r) => r.task)), today);
 }
 
+/**
+ * The zone tasks about one village, open ones first: the hook by which the escalated supervision of
+ * a designated village (监督力量提级统筹, issue 13 §1) shows which zone's members are assigned to it.
+ * Assigning is assignTask with the village; this only reads.
+ */
+export async function villageZoneTasks(db: DbOrTx, villageCode: string, today = todayInShanghai()): Promise<TaskView[]> {
+  const rows = await db.select().from(zoneTasks).where(eq(zoneTasks.villageCode, villageCode)).orderBy(asc(zoneTasks.dueOn));
+  return viewTasks(db, sortOpenFirst(rows), today);
+}
+
 function sortOpenFirst(rows: ZoneTaskRow[]): ZoneTaskRow[] {
   return [...rows.filter((r) => r.result === null), ...rows.filter((r) => r.result !== null)];
 }

@@ -11,7 +11,7 @@ import type { Actor } from '../result.ts';
 import { assessment, periodLabel, periodRange, recordShares, setTargets } from './assessment.ts';
 import { listCrossChecks, OWN_TOWNSHIP_REFUSED, OWN_ZONE_REFUSED, recordFinding, scheduleCrossCheck } from './cross-checks.ts';
 import { createZone, listZonesWithMembers, updateZone, zoneHistory } from './members.ts';
-import { assignTask, countyTasks, myZoneTasks, recordTaskResult } from './tasks.ts';
+import { assignTask, countyTasks, myZoneTasks, recordTaskResult, villageZoneTasks } from './tasks.ts';
 
 // 柳岗县 and its townships 柳岗镇 (001), 002, 003: the demo seed sets up zones for 桑河县 only.
 const COUNTY = '990122000000';
@@ -117,6 +117,9 @@ describe('zone tasks', () => {
     expect(mine.map((t) => t.villageName).filter(Boolean)).toHaveLength(1);
     expect(mine.find((t) => t.task.id === early.task.id)!.overdue).toBe(false);
     expect(await myZoneTasks(test.db, outsider)).toEqual([]);
+    // The hook for a designated village's supervision: the zone tasks about the village.
+    expect((await villageZoneTasks(test.db, '990122001201', '2026-11-20')).map((t) => [t.zoneName, t.villageName !== null])).toEqual([['第一片区', true]]);
+    expect(await villageZoneTasks(test.db, '990121001201')).toEqual([]);
   });
 });
 
