@@ -169,7 +169,7 @@ export const en: Record<MessageKey, string> = {
   'directReport.forbidden': 'Only a village discipline liaison account files for villagers.',
   'directReport.tooMany': 'This account has filed {n} complaints within 24 hours; file the next in {wait}. A villager with an urgent matter can call 12388 or go to the county commission.',
   'directReport.filed': 'Filed, straight to the county commission. Print the slip for the villager now: the receipt code is shown only this once.',
-  'directReport.repeated': 'This form was already filed; nothing was filed twice. The slip is the same as before.',
+  'directReport.repeated': 'This form was already filed; nothing was filed twice. The receipt code was shown only at the first filing and is not shown again; if the slip was not printed then, the villager can ask the county commission in person or call 12388.',
   'directReport.print': 'Print the slip',
   'directReport.another': 'File for another villager',
   'directReport.noAccess': 'Once you leave this page you cannot see this complaint’s receipt code, text or progress again.',

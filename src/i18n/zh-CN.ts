@@ -167,7 +167,7 @@ export const zhCN = {
   'directReport.forbidden': '只有村纪检委员（监察联络员）账号可以代群众反映。',
   'directReport.tooMany': '本账号24小时内已代为提交{n}件反映，请在{wait}后再提交；群众有急事可直接拨打12388或到县纪委监委反映。',
   'directReport.filed': '已提交，直接送县纪委监委。请马上打印回执交给群众：查询码只显示这一次。',
-  'directReport.repeated': '这份表已经提交过，没有重复提交。回执与上次相同。',
+  'directReport.repeated': '这份表已经提交过，没有重复提交。查询码只在第一次提交时显示，不再显示；如果当时没有打印回执，请群众本人到县纪委监委或拨打12388说明情况。',
   'directReport.print': '打印回执',
   'directReport.another': '再代一位群众反映',
   'directReport.noAccess': '离开本页后，您无法再看到这件反映的查询码、内容和办理情况。',

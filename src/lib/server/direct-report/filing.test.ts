@@ -103,13 +103,14 @@ describe('filing at a direct reporting point', () => {
     }
   });
 
-  it('answers a resent form with the same receipt, never a second complaint', async () => {
+  it('answers a resent form with nothing filed and no receipt, so the browser’s history cannot give it back', async () => {
     const form = { ...villagerReport, formKey: 'direct-point-key-0123456789', title: '村集体鱼塘承包费去向' };
     const first = await fileAtDirectPoint(test.db, liaison, form);
     const again = await fileAtDirectPoint(test.db, liaison, form);
     expect(first.ok && again.ok).toBe(true);
     if (!first.ok || !again.ok) return;
-    expect(again.value).toEqual({ receipt: first.value.receipt, repeated: true });
+    expect(first.value.receipt).toMatch(/^\d{16}$/);
+    expect(again.value).toEqual({ receipt: null, repeated: true });
     expect((await test.db.select().from(complaints).where(eq(complaints.title, '村集体鱼塘承包费去向'))).length).toBe(1);
   });
 

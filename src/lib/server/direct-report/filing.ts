@@ -17,15 +17,22 @@
 import { isAreaCode } from '../areas/codes.ts';
 import { can } from '../auth/permissions.ts';
 import { formatWait } from '../auth/throttle.ts';
-import type { ComplaintUpload, Filed } from '../complaints/filing.ts';
+import type { ComplaintUpload } from '../complaints/filing.ts';
 import { complaintFromForm } from '../complaints/form.ts';
 import { formRefusal, intakeComplaint, type IntakeRefusal } from '../complaints/intake.ts';
 import { DIRECT_POINT_FILINGS_PER_DAY } from '../complaints/throttles.ts';
 import type { Db } from '../db.ts';
-import { fail, type Actor, type FieldErrors, type Result } from '../result.ts';
+import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import type { Translate } from '../../../i18n/index.ts';
 
 export type DirectPointRefusal = IntakeRefusal | { code: 'forbidden' };
+
+/**
+ * A filing at a direct reporting point: the receipt the first time only. A form sent again (a
+ * second click, or the browser's resubmission later) files nothing and shows no code — otherwise
+ * the liaison could get the receipt back from the browser's history and follow the case.
+ */
+export type DirectPointFiled = { receipt: string; repeated: false } | { receipt: null; repeated: true };
 
 /** The county (12 digits) a village, township or county code lies in. */
 export function countyOfCode(code: string): string {
@@ -42,13 +49,13 @@ export async function fileAtDirectPoint(
   actor: Actor,
   fields: Record<string, string>,
   files: ComplaintUpload[] = [],
-): Promise<Result<Filed, DirectPointRefusal>> {
+): Promise<Result<DirectPointFiled, DirectPointRefusal>> {
   if (!can(actor, 'directPoint.file')) return fail({ code: 'forbidden' }, 403);
   const areaCode = (fields.areaCode ?? '').trim();
   if (areaCode && isAreaCode(areaCode) && !can(actor, 'directPoint.file', { scopeCode: areaCode })) {
     return fail({ code: 'invalid', fields: { areaCode: '直报点只代为反映本县范围内的问题，请选择本县的乡镇或村' } }, 400);
   }
-  return intakeComplaint(db, {
+  const filed = await intakeComplaint(db, {
     channel: 'direct_point',
     client: actor.id,
     read: async () => ({ input: complaintFromForm(fields), pow: undefined }),
@@ -56,6 +63,8 @@ export async function fileAtDirectPoint(
     files,
     keepMetadata: false,
   });
+  if (!filed.ok) return filed;
+  return ok(filed.value.repeated ? { receipt: null, repeated: true } : { receipt: filed.value.receipt, repeated: false });
 }
 
 /** A refusal as the liaison's form shows it (the limit is the account's, per day). */

@@ -15,7 +15,6 @@ import { countyOfCode, directPointRefusal, fileAtDirectPoint } from './filing.ts
 
 export interface ReceiptSlip {
   code: string;
-  repeated: boolean;
   /** The tracking page's address, and the same as a QR code (SVG). */
   trackUrl: string;
   qrSvg: string;
@@ -23,6 +22,8 @@ export interface ReceiptSlip {
 
 export type DirectReportPage =
   | { kind: 'slip'; slip: ReceiptSlip }
+  /** The same form sent again: nothing filed, and no code shown (it was shown the first time). */
+  | { kind: 'repeated' }
   | { kind: 'form'; status: number; form: ReportFormContext; values: Record<string, string>; errors: FieldErrors; reattach: boolean };
 
 /** The slip's tracking address: the public origin's /track (never with the receipt in it). */
@@ -42,7 +43,7 @@ export async function directReportPage(db: Db, actor: Actor, request: Request, u
     const uploads = await uploadsFromForm(data, 'attachments');
     values = fields;
     const result = await fileAtDirectPoint(db, actor, fields, uploads);
-    if (result.ok) return { kind: 'slip', slip: { code: result.value.receipt, repeated: result.value.repeated, ...(await trackingTarget(url.origin)) } };
+    if (result.ok) return result.value.repeated ? { kind: 'repeated' } : { kind: 'slip', slip: { code: result.value.receipt, ...(await trackingTarget(url.origin)) } };
     ({ errors, reattach } = directPointRefusal(result.errors, t, uploads.length > 0));
     status = result.status ?? 400;
   }

@@ -91,6 +91,14 @@ describe('the direct reporting point page', () => {
     expect(row!.channel).toBe('direct_point');
     expect(row!.routedScopeCode).toBe('990121000000');
 
+    // The same form sent again (a second click, or the browser resubmitting it later): no code.
+    const resent = await pages.render(DirectReport, '/staff/direct-report', { as: 'qianying.jjwy', body: form(REPORT) });
+    expect(resent.status).toBe(409);
+    expect(resent.html).toContain('查询码只在第一次提交时显示');
+    expect(resent.html).not.toContain(code!);
+    expect(resent.html).not.toContain(digits);
+    expect((await pages.test.db.select().from(complaints).where(eq(complaints.title, REPORT.title))).length).toBe(1);
+
     // The form page again: a fresh form, no receipt, nothing of the case.
     const again = await pages.render(DirectReport, '/staff/direct-report', { as: 'qianying.jjwy' });
     expect(again.html).not.toContain(code!);
