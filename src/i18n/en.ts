@@ -1662,4 +1662,8 @@ export const en: Record<MessageKey, string> = {
   'integrity.flagKind.renewedWithoutTender': 'Renewed without public tender',
   'integrity.flagKind.largeDebt': 'Large debt',
   'integrity.flagKind.oldDebt': 'Old debt',
+  'integrity.zoneTasks': 'Zone tasks for this village',
+  'integrity.noZoneTasks': 'No zone task about this village yet (assign one on the zone tasks page).',
+  'integrity.zoneTask': '{zone}: {kind}, due {due}',
+  'integrity.zoneTaskOverdue': 'overdue',
 };

@@ -1660,6 +1660,10 @@ export const zhCN = {
   'integrity.flagKind.renewedWithoutTender': '续签未公开招标',
   'integrity.flagKind.largeDebt': '大额债权债务',
   'integrity.flagKind.oldDebt': '长期未清债权债务',
+  'integrity.zoneTasks': '监督力量提级统筹：片区任务',
+  'integrity.noZoneTasks': '还没有交给片区的监督任务（在片区协作的任务页面指定本村）。',
+  'integrity.zoneTask': '{zone}：{kind}，{due}前完成',
+  'integrity.zoneTaskOverdue': '已逾期',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

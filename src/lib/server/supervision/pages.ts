@@ -29,6 +29,7 @@ import {
 } from './escalated.ts';
 import { rankVillages, villagePicture, type IntegrityFigures, type RankedVillage } from './integrity.ts';
 import { judgeableQuarters, listJudgements, writeJudgement, type JudgementView } from './judgements.ts';
+import { villageZoneTasks, type TaskView } from '../zones/tasks.ts';
 
 type Posted = { form: string; designationId?: string; values: Record<string, string>; errors: FieldErrors; status?: number };
 
@@ -116,6 +117,8 @@ export type VillagePicturePage =
       designation: { id: string; reason: string; startsOn: string; reviewOn: string } | null;
       events: DesignationEvent[];
       judgements: JudgementView[];
+      /** 监督力量提级统筹: the zone tasks about the village (the zones module assigns them). */
+      zoneTasks: TaskView[];
       mayLead: boolean;
       mayJudge: boolean;
       quarters: string[];
@@ -141,7 +144,7 @@ export async function villagePicturePage(db: Db, actor: Actor, code: string, req
   const picture = await villagePicture(db, code);
   if (!picture) return { kind: 'notFound' };
   const designation = current ?? null;
-  const [events, judgements] = await Promise.all([designation ? designationEvents(db, [designation.id]) : Promise.resolve([]), listJudgements(db, code)]);
+  const [events, judgements, zoneTasks] = await Promise.all([designation ? designationEvents(db, [designation.id]) : Promise.resolve([]), listJudgements(db, code), designation ? villageZoneTasks(db, code) : Promise.resolve([])]);
   const linkable = new Set<string>();
   for (const point of picture.figures.points) {
     if (point.source === 'finding' && can(actor, 'complaint.handle', caseResource({ ...point, subjectLevel: point.subjectLevel as never }))) linkable.add(point.complaintId);
@@ -156,6 +159,7 @@ export async function villagePicturePage(db: Db, actor: Actor, code: string, req
     designation: designation && { id: designation.id, reason: designation.reason, startsOn: designation.startsOn, reviewOn: designation.reviewOn },
     events,
     judgements,
+    zoneTasks,
     mayLead: !!designation && can(actor, 'escalated.lead', designationResource(designation)),
     mayJudge,
     quarters: judgeableQuarters(todayInShanghai()),

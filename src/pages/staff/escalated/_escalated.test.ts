@@ -121,6 +121,8 @@ describe('the village picture and its record', () => {
     expect(html).toContain('信访举报的件数本身不计分');
     expect(html).toMatch(/\+1 2026-Q3账目逾期未建账（应于2026-10-20前公开）/);
     expect(html).toContain('包联领导：桑河镇纪委（演示）');
+    expect(html).toContain('监督力量提级统筹：片区任务');
+    expect(html).toContain('还没有交给片区的监督任务');
     expect(html).toContain('name="form" value="judgement"');
     expect((await pages.render(IntegrityVillage, `/staff/integrity/${HEWAN}`, { as: 'liugang.jgz', params: { code: HEWAN } })).status).toBe(403);
   });
