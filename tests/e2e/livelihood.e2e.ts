@@ -1,6 +1,6 @@
 /**
  * Livelihood funds as the browser sees them (issue 14, second stage): 桑河县民政局 adds a subsidy
- * item, imports a recipient list for 杏园村 from a CSV file with a plain form, publishes the batch;
+ * item, imports a recipient list for 河湾村 from a CSV file with a plain form, publishes the batch;
  * the village page lists it with masked names and no ID number; the recipient finds the payment
  * by ID number and name, and a wrong name finds nothing (the same answer an unknown number gets).
  * The upload page is usable at 360 px.
@@ -42,7 +42,7 @@ describe('a livelihood payment from the department to the person', () => {
     await department.fill('#field-standardText', '80至89周岁每人每月50元，90周岁以上每人每月100元');
     await department.fill('#field-standardYuan', '100');
     await department.fill('#field-legalBasis', '《桑河县高龄津贴发放管理办法》（桑政办发〔2024〕12号）');
-    await submit(department, 'form button[type="submit"]');
+    await submit(department, 'main form:has(#field-legalBasis) button[type="submit"]');
     expect(await department.textContent('body')).toContain('已添加补贴项目');
 
     // A file with a wrong check digit first: nothing imported, the row named, the ID number not repeated.
@@ -51,14 +51,14 @@ describe('a livelihood payment from the department to the person', () => {
     await department.selectOption('#field-itemId', { label: ITEM });
     await department.selectOption('#field-villageCode', VILLAGE);
     await department.fill('#field-period', '2026-11');
-    await department.setInputFiles('#field-file', { name: '杏园村高龄津贴.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF姓名,身份证号码,金额（元）,发放日期\n${ZHOU.name},${bad},100,2026-11-10\n`, 'utf8') });
+    await department.setInputFiles('#field-file', { name: '河湾村高龄津贴.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF姓名,身份证号码,金额（元）,发放日期\n${ZHOU.name},${bad},100,2026-11-10\n`, 'utf8') });
     await submit(department, 'form[enctype="multipart/form-data"] button[type="submit"]');
     const refused = (await department.textContent('body'))!;
     expect(refused).toContain('第2行“身份证号码”：身份证号码第18位校验码不对');
     expect(refused).not.toContain(bad);
     expect(await department.inputValue('#field-period')).toBe('2026-11');
 
-    await department.setInputFiles('#field-file', { name: '杏园村高龄津贴.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF户主姓名,公民身份号码,发放金额,发放日期\n${ZHOU.name},${ZHOU.idNumber},100,2026-11-10\n${WU.name},${WU.idNumber},100,2026-11-10\n`, 'utf8') });
+    await department.setInputFiles('#field-file', { name: '河湾村高龄津贴.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF户主姓名,公民身份号码,发放金额,发放日期\n${ZHOU.name},${ZHOU.idNumber},100,2026-11-10\n${WU.name},${WU.idNumber},100,2026-11-10\n`, 'utf8') });
     await submit(department, 'form[enctype="multipart/form-data"] button[type="submit"]');
     expect(department.url()).toMatch(/\/staff\/livelihood\/batches\/[0-9a-f-]{36}\?done=imported$/);
     expect(await department.textContent('body')).toContain('已导入 2 人');
@@ -83,7 +83,7 @@ describe('a livelihood payment from the department to the person', () => {
     const found = (await visitor.textContent('#lookup-found'))!;
     expect(found).toContain('查到 1 笔发放');
     expect(found).toContain(`${ITEM} · 2026-11`);
-    expect(found).toContain('杏园村');
+    expect(found).toContain('河湾村');
 
     await visitor.fill('#field-name', '周长河');
     await submit(visitor, 'form[action="/livelihood/lookup"] button[type="submit"]');
