@@ -1188,6 +1188,7 @@ export const en: Record<MessageKey, string> = {
   'casefile.receivedOn': 'Received',
   'casefile.channel': 'Channel',
   'casefile.channelOnline': 'Online report (一点通 portal)',
+  'casefile.channelDirectPoint': 'Filed for a villager at a direct reporting point (一点通 portal)',
   'casefile.reporter': 'Reporter',
   'casefile.anonymous': 'Anonymous',
   'casefile.protected': 'Real name (protected)',

@@ -1187,6 +1187,7 @@ export const zhCN = {
   'casefile.receivedOn': '收到日期',
   'casefile.channel': '来源渠道',
   'casefile.channelOnline': '网络举报（一点通平台）',
+  'casefile.channelDirectPoint': '村级直报点代为登记（一点通平台）',
   'casefile.reporter': '反映人',
   'casefile.anonymous': '匿名',
   'casefile.protected': '实名（已保护）',

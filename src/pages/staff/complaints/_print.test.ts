@@ -64,6 +64,17 @@ describe('the registration sheet (登记表)', () => {
     expect(html).toMatch(/<td colspan="3">匿名<\/td>/);
   });
 
+  it('names a direct reporting point as the channel of a case filed there', async () => {
+    await pages.test.db.update(complaints).set({ channel: 'direct_point' }).where(eq(complaints.id, anonymous));
+    try {
+      const { html } = await sheet(Registration, anonymous);
+      expect(html).toContain('村级直报点代为登记（一点通平台）');
+      expect(html).not.toContain('网络举报（一点通平台）');
+    } finally {
+      await pages.test.db.update(complaints).set({ channel: 'online' }).where(eq(complaints.id, anonymous));
+    }
+  });
+
   it('shows a case not yet taken up as such', async () => {
     const { html } = await sheet(Registration, realName);
     expect(html).toMatch(/受理人<\/th><td>尚未办理/);
