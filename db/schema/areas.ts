@@ -15,6 +15,11 @@ export const areas = pgTable(
     parentCode: text('parent_code').references((): AnyPgColumn => areas.code),
     /** Invented places used by the demo seed; the UI labels them as demo data. */
     isDemo: boolean('is_demo').notNull().default(false),
+    /**
+     * Real places carrying generated test data (`npm run db:scale`: ledgers, payments, a county list):
+     * every page, API answer and print sheet showing them says so. Never set by the demo seed.
+     */
+    generatedData: boolean('generated_data').notNull().default(false),
     sort: integer('sort').notNull().default(0),
   },
   (t) => [

@@ -1,0 +1,1 @@
+ALTER TABLE "areas" ADD COLUMN "generated_data" boolean DEFAULT false NOT NULL;
