@@ -2,6 +2,7 @@ export * from './areas.ts';
 export * from './catalog.ts';
 export * from './county-lists.ts';
 export * from './livelihood.ts';
+export * from './livelihood-checks.ts';
 export * from './auth.ts';
 export * from './audit.ts';
 export * from './accounts.ts';

@@ -134,6 +134,8 @@ export const payments = pgTable(
     amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
     paidOn: date('paid_on', { mode: 'string' }).notNull(),
     bankAccountHash: text('bank_account_hash'),
+    /** HMAC of the ID number of the village cadre who certified the application (审核村干部), optional: the "close relative of the certifying cadre" check. */
+    certifierIdHash: text('certifier_id_hash'),
   },
   (t) => [
     unique('payments_batch_line').on(t.batchId, t.line),
@@ -141,6 +143,7 @@ export const payments = pgTable(
     index('payments_bank_account_idx').on(t.bankAccountHash),
     check('payments_amount_positive', sql`${t.amountFen} > 0`),
     check('payments_hashes', sql`${t.nameHash} ~ '^[0-9a-f]{64}$' and ${t.idHash} ~ '^[0-9a-f]{64}$' and (${t.bankAccountHash} is null or ${t.bankAccountHash} ~ '^[0-9a-f]{64}$')`),
+    check('payments_certifier_hash', sql`${t.certifierIdHash} is null or ${t.certifierIdHash} ~ '^[0-9a-f]{64}$'`),
     check('payments_id_last4', sql`${t.idLast4} ~ '^[0-9]{3}[0-9X]$'`),
     check('payments_name_masked', sql`position('*' in ${t.nameMasked}) > 0 and char_length(${t.nameMasked}) <= 20`),
   ],
