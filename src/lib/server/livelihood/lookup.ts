@@ -12,13 +12,13 @@
  * logged or stored; the throttle keeps only its keyed hash, under its own rotating keys.
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { areas } from '../../../../db/schema/areas.ts';
-import { livelihoodDepartments, paymentBatches, payments, subsidyItems } from '../../../../db/schema/livelihood.ts';
+import { paymentBatches, payments } from '../../../../db/schema/livelihood.ts';
 import { WindowThrottle } from '../auth/throttle.ts';
 import { getConfig } from '../config.ts';
 import type { DbOrTx } from '../db.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
+import { publishedPayments } from './published-payments.ts';
 import { idHash, idNumberProblem, nameHash, normaliseIdNumber, normaliseName } from './id-number.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -61,24 +61,8 @@ export function checkLookup(input: LookupInput, options: { key?: Buffer; today?:
 
 /** The published payments to the person with both hashes, newest first. */
 export async function ownPayments(db: DbOrTx, hashes: { idHash: string; nameHash: string }): Promise<OwnPayment[]> {
-  const rows = await db
-    .select({
-      itemName: subsidyItems.name,
-      departmentName: livelihoodDepartments.name,
-      villageCode: paymentBatches.villageCode,
-      villageName: areas.name,
-      period: paymentBatches.period,
-      amountFen: payments.amountFen,
-      paidOn: payments.paidOn,
-    })
-    .from(payments)
-    .innerJoin(paymentBatches, eq(paymentBatches.id, payments.batchId))
-    .innerJoin(subsidyItems, eq(subsidyItems.id, paymentBatches.itemId))
-    .innerJoin(livelihoodDepartments, eq(livelihoodDepartments.id, subsidyItems.departmentId))
-    .innerJoin(areas, eq(areas.code, paymentBatches.villageCode))
-    .where(and(eq(payments.idHash, hashes.idHash), eq(payments.nameHash, hashes.nameHash), eq(paymentBatches.status, 'published')))
-    .orderBy(desc(payments.paidOn), desc(paymentBatches.period), asc(payments.id));
-  return rows.map((row) => ({ ...row, amountFen: Number(row.amountFen) }));
+  const rows = await publishedPayments(db, and(eq(payments.idHash, hashes.idHash), eq(payments.nameHash, hashes.nameHash)), [desc(payments.paidOn), desc(paymentBatches.period), asc(payments.id)]);
+  return rows.map(({ itemName, departmentName, villageCode, villageName, period, amountFen, paidOn }) => ({ itemName, departmentName, villageCode, villageName, period, amountFen, paidOn }));
 }
 
 export type LookupOutcome =

@@ -5,9 +5,10 @@
  * and payment date. Never the ID number, its last four characters, the hashes or the importer.
  * Imported and withdrawn batches are not public.
  */
-import { and, asc, desc, eq } from 'drizzle-orm';
-import { livelihoodDepartments, paymentBatches, payments, subsidyItems } from '../../../../db/schema/livelihood.ts';
+import { asc, desc, eq } from 'drizzle-orm';
+import { paymentBatches, payments, subsidyItems } from '../../../../db/schema/livelihood.ts';
 import type { DbOrTx } from '../db.ts';
+import { publishedPayments } from './published-payments.ts';
 
 export interface PublicPaymentLine {
   nameMasked: string;
@@ -30,35 +31,18 @@ export interface PublicPaymentGroup {
 /** The village's published payments, grouped by item and period: newest period first, then by item. */
 export async function villageLivelihood(db: DbOrTx, villageCode: string): Promise<PublicPaymentGroup[]> {
   if (!/^[0-9]{12}$/.test(villageCode)) return [];
-  const rows = await db
-    .select({
-      itemId: subsidyItems.id,
-      itemName: subsidyItems.name,
-      legalBasis: subsidyItems.legalBasis,
-      departmentName: livelihoodDepartments.name,
-      period: paymentBatches.period,
-      publishedAt: paymentBatches.publishedAt,
-      nameMasked: payments.nameMasked,
-      amountFen: payments.amountFen,
-      paidOn: payments.paidOn,
-    })
-    .from(payments)
-    .innerJoin(paymentBatches, eq(paymentBatches.id, payments.batchId))
-    .innerJoin(subsidyItems, eq(subsidyItems.id, paymentBatches.itemId))
-    .innerJoin(livelihoodDepartments, eq(livelihoodDepartments.id, subsidyItems.departmentId))
-    .where(and(eq(paymentBatches.villageCode, villageCode), eq(paymentBatches.status, 'published')))
-    .orderBy(desc(paymentBatches.period), asc(subsidyItems.name), asc(paymentBatches.publishedAt), asc(payments.line));
+  const rows = await publishedPayments(db, eq(paymentBatches.villageCode, villageCode), [desc(paymentBatches.period), asc(subsidyItems.name), asc(paymentBatches.publishedAt), asc(payments.line)]);
   const groups = new Map<string, PublicPaymentGroup>();
   for (const row of rows) {
     const key = `${row.itemId}|${row.period}`;
     let group = groups.get(key);
     if (!group) {
-      group = { itemName: row.itemName, departmentName: row.departmentName, legalBasis: row.legalBasis, period: row.period, count: 0, totalFen: 0, publishedAt: row.publishedAt!, lines: [] };
+      group = { itemName: row.itemName, departmentName: row.departmentName, legalBasis: row.legalBasis, period: row.period, count: 0, totalFen: 0, publishedAt: row.publishedAt, lines: [] };
       groups.set(key, group);
     }
     group.count += 1;
-    group.totalFen += Number(row.amountFen);
-    group.lines.push({ nameMasked: row.nameMasked, amountFen: Number(row.amountFen), paidOn: row.paidOn });
+    group.totalFen += row.amountFen;
+    group.lines.push({ nameMasked: row.nameMasked, amountFen: row.amountFen, paidOn: row.paidOn });
   }
   return [...groups.values()];
 }
