@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { disclosures, fundEntries } from '../../../../db/schema/accounts.ts';
 import { complaints } from '../../../../db/schema/complaints.ts';
+import { supervisionActs } from '../../../../db/schema/daily-supervision.ts';
 import { flagAnswers, supervisionOpinions } from '../../../../db/schema/supervision.ts';
 import { actorOf, fileCase } from '../../../../tests/support/complaint-cases.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
@@ -22,9 +23,12 @@ const TODAY = '2026-12-02';
 let test: TestDatabase;
 let shicaoPeriod = 0;
 let majiaPeriod = 0;
+let shicaoDraft = 0;
 
-async function draftWithCash(villageCode: string, amountFen: number): Promise<number> {
-  const [row] = await test.db.insert(disclosures).values({ villageCode, period: '2026-Q3', periodStart: '2026-07-01', periodEnd: '2026-09-30' }).returning({ id: disclosures.id });
+/** A period with a large cash expense on line 5: submitted (its flags are findings), or still the cadre's draft. */
+async function periodWithCash(villageCode: string, amountFen: number, status: 'submitted' | 'draft' = 'submitted', period = '2026-Q3'): Promise<number> {
+  const [start, end] = period === '2026-Q3' ? ['2026-07-01', '2026-09-30'] : ['2026-10-01', '2026-12-31'];
+  const [row] = await test.db.insert(disclosures).values({ villageCode, period, periodStart: start, periodEnd: end, status }).returning({ id: disclosures.id });
   await test.db.insert(fundEntries).values({ disclosureId: row!.id, lineNo: 5, entryDate: '2026-08-12', direction: 'expense', amountFen, subject: '管理费用', summary: '支付村部维修材料款', counterparty: '桑河镇建材门市部', voucherNo: '记-0815', method: 'cash', decisionRef: '2026年8月村民代表会议' });
   return row!.id;
 }
@@ -39,9 +43,11 @@ beforeAll(async () => {
   test = await createTestDatabase();
   for (let n = 1; n <= 7; n++) await concluded(`杏园村反映${n}：村干部优亲厚友`, XINGYUAN, n % 2 ? 'unsubstantiated' : 'unverifiable', n % 3 ? 'assets' : 'conduct');
   await fileCase(test.db, '杏园村反映8：尚在办理', { areaCode: XINGYUAN });
-  shicaoPeriod = await draftWithCash(SHICAO, 350_000);
+  shicaoPeriod = await periodWithCash(SHICAO, 350_000);
+  // 石槽村's current quarter, still the cadre's draft, has the same large cash payment: not a finding yet.
+  shicaoDraft = await periodWithCash(SHICAO, 380_000, 'draft', '2026-Q4');
   await concluded('石槽村反映：机动地承包费去向不明', SHICAO, 'substantiated');
-  majiaPeriod = await draftWithCash(MAJIA, 420_000);
+  majiaPeriod = await periodWithCash(MAJIA, 420_000);
   const [flagged] = (await integrityFigures(test.db, SANGHE, [MAJIA], TODAY)).get(MAJIA)!.points.filter((p) => p.source === 'flag');
   expect(flagged).toBeDefined();
   await test.db.insert(flagAnswers).values({ disclosureId: majiaPeriod, flagKey: 'largeCash:fund-5', role: 'cadre', body: '材料款供货方只收现金，已补开收据。' });
@@ -56,13 +62,49 @@ describe('the ranking score', () => {
       expect.arrayContaining([
         { source: 'flag', points: POINTS.unansweredFlag, period: '2026-Q3', disclosureId: shicaoPeriod, kind: 'largeCash', message: { key: 'flags.message.largeCashExpense', vars: expect.objectContaining({ line: 5 }) } },
         expect.objectContaining({ source: 'finding', points: POINTS.substantiated, finding: 'substantiated', caseNumber: expect.stringMatching(/^桑纪举〔\d{4}〕\d+号$/) }),
-        { source: 'late', points: POINTS.lateDisclosure, period: '2026-Q3', disclosureId: shicaoPeriod, dueOn: '2026-10-20', status: 'draft' },
+        { source: 'late', points: POINTS.lateDisclosure, period: '2026-Q3', disclosureId: shicaoPeriod, dueOn: '2026-10-20', status: 'submitted' },
       ]),
     );
     expect(figures.points).toHaveLength(3);
     expect(figures.score).toBe(3 + 5 + 1);
-    expect(figures.periods).toEqual([{ period: '2026-Q3', disclosureId: shicaoPeriod, status: 'draft', byKind: { largeCash: { total: 1, unanswered: 1 } }, returned: 0 }]);
+    expect(figures.periods).toEqual([
+      { period: '2026-Q4', disclosureId: shicaoDraft, status: 'draft', byKind: {}, returned: 0 },
+      { period: '2026-Q3', disclosureId: shicaoPeriod, status: 'submitted', byKind: { largeCash: { total: 1, unanswered: 1 } }, returned: 0 },
+    ]);
     expect(figures.complaints).toMatchObject({ total: 1, substantiated: 1, byFinding: { substantiated: 1 } });
+  });
+
+  it('scores no flag of a draft: the same cash payment counts once its period is submitted', async () => {
+    const before = (await integrityFigures(test.db, SANGHE, [SHICAO], TODAY)).get(SHICAO)!;
+    expect(before.points.filter((p) => p.source === 'flag' && p.disclosureId === shicaoDraft)).toEqual([]);
+    await test.db.update(disclosures).set({ status: 'submitted' }).where(eq(disclosures.id, shicaoDraft));
+    try {
+      const after = (await integrityFigures(test.db, SANGHE, [SHICAO], TODAY)).get(SHICAO)!;
+      expect(after.points).toContainEqual(expect.objectContaining({ source: 'flag', disclosureId: shicaoDraft, period: '2026-Q4', kind: 'largeCash' }));
+      expect(after.score).toBe(before.score + POINTS.unansweredFlag);
+    } finally {
+      await test.db.update(disclosures).set({ status: 'draft' }).where(eq(disclosures.id, shicaoDraft));
+    }
+  });
+
+  it('counts the reminders and talks of the last year by category, and scores none of them', async () => {
+    const county = await actorOf(test.db, 'sanghe.jw');
+    const base = { commissionCode: SANGHE, conductedBy: '县纪委监委第二监督检查室主任', note: '提醒规范村级财务报账', recordedBy: county.id, kind: 'talk' as const };
+    await test.db.insert(supervisionActs).values([
+      { ...base, id: crypto.randomUUID(), areaCode: MAJIA, heldOn: '2026-11-05', category: 9 },
+      { ...base, id: crypto.randomUUID(), areaCode: MAJIA, heldOn: '2026-06-30', category: 9 },
+      { ...base, id: crypto.randomUUID(), areaCode: MAJIA, heldOn: '2026-03-02', category: 6, kind: 'reminder' },
+      // More than a year ago, and at the township (not the village): neither is counted on the picture.
+      { ...base, id: crypto.randomUUID(), areaCode: MAJIA, heldOn: '2025-11-30', category: 9 },
+      { ...base, id: crypto.randomUUID(), areaCode: '990121002000', heldOn: '2026-11-05', category: 6 },
+    ]);
+    const before = (await integrityFigures(test.db, SANGHE, [MAJIA], TODAY)).get(MAJIA)!;
+    expect(before.talks).toEqual({ total: 3, byCategory: { 9: 2, 6: 1 }, since: '2025-12-02' });
+    expect(before.points.map((p) => p.source)).not.toContain('talk');
+    const without = (await integrityFigures(test.db, SANGHE, [SHICAO], TODAY)).get(SHICAO)!;
+    expect(without.talks).toEqual({ total: 0, byCategory: {}, since: '2025-12-02' });
+    // The score is the sum of the traced points: the talks add nothing to it.
+    expect(before.score).toBe(before.points.reduce((sum, p) => sum + p.points, 0));
   });
 
   it('counts an answered flag as answered and an overdue opinion as +2 with its period', async () => {

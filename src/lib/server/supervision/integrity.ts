@@ -4,7 +4,9 @@
  * point traced to the row it comes from.
  *
  * THE SCORE (the page states it in these words):
- * - +3 for each red flag of the last 4 periods that neither the cadre nor the committee answered;
+ * - +3 for each red flag of the last 4 periods that neither the cadre nor the committee answered
+ *   (a period still in draft — the cadre's own work in progress, or returned to them — has no
+ *   flags yet: only what was submitted is a finding);
  * - +5 for each complaint about the village concluded as substantiated or partly substantiated;
  * - +2 for each supervision opinion unanswered after its due day;
  * - +1 for each of the last 4 periods published after its due day, and +1 when the last finished
@@ -28,6 +30,7 @@ import type { MessageKey } from '../../../i18n/index.ts';
 import { computeFlags, flagKey, type FlagKind } from '../accounts/flags.ts';
 import { listOverdueVillages } from '../accounts/overdue.ts';
 import { parsePeriod } from '../accounts/periods.ts';
+import { addDays } from '../accounts/supervision.ts';
 import { subtreeRange } from '../areas/codes.ts';
 import { caseNumberOf, formatCaseNumber } from '../complaints/case-numbers.ts';
 import { getConfig } from '../config.ts';
@@ -36,6 +39,8 @@ import { todayInShanghai } from '../time.ts';
 
 export const POINTS = { unansweredFlag: 3, substantiated: 5, overdueOpinion: 2, lateDisclosure: 1 } as const;
 export const PERIODS_SHOWN = 4;
+/** The window of reminders and talks counted on the picture: the last year, as the four periods shown. */
+export const TALKS_DAYS = 365;
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 export type Finding = (typeof FINDINGS)[number];
@@ -61,6 +66,13 @@ export interface IntegrityFigures {
   periods: PeriodFlags[];
   opinions: { open: number; overdue: number };
   complaints: { total: number; byCategory: Partial<Record<ComplaintCategory, number>>; byFinding: Partial<Record<Finding, number>>; open: number; substantiated: number };
+  /**
+   * Reminders and talks (提醒谈话, issue 13 §5) recorded for the village in the last TALKS_DAYS days,
+   * by key-personnel category (index into SUBJECT_ROLES). Counts only, never scored: a talk is the
+   * commission's own preventive act, not a finding about the village. Optional: judgements written
+   * before it was added do not have it.
+   */
+  talks?: { total: number; byCategory: Partial<Record<number, number>>; since: string };
   leader: { id: string; name: string } | null;
   designationId: string | null;
   score: number;
@@ -72,6 +84,7 @@ const emptyFigures = (villageCode: string): IntegrityFigures => ({
   periods: [],
   opinions: { open: 0, overdue: 0 },
   complaints: { total: 0, byCategory: {}, byFinding: {}, open: 0, substantiated: 0 },
+  talks: { total: 0, byCategory: {}, since: '' },
   leader: null,
   designationId: null,
   score: 0,
@@ -132,7 +145,8 @@ export async function integrityFigures(db: DbOrTx, scope: string, villageCodes: 
     rows.forEach((row, index) => {
       if (row.rank > PERIODS_SHOWN) return; // the extra, earlier period: read only as the previous one
       const before = index > 0 ? rows[index - 1] : undefined;
-      const flags = computeFlags(
+      // A draft is the cadre's own work in progress (or returned to them): its flags are not findings until it is submitted.
+      const flags = row.status === 'draft' ? [] : computeFlags(
         {
           funds: fundsBy.get(row.id) ?? [],
           assets: assetsBy.get(row.id) ?? [],
@@ -253,7 +267,21 @@ export async function integrityFigures(db: DbOrTx, scope: string, villageCodes: 
     });
   }
 
-  // 5. Who is assigned: the designation in force and its 包联 leader.
+  // 5. Reminders and talks recorded for the village in the last year, by category (counted, not scored).
+  const since = addDays(today, -TALKS_DAYS);
+  const talks = await queryRows<{ area_code: string; category: number; n: number }>(
+    db,
+    sql`select area_code, category, count(*)::int as n from supervision_acts
+         where area_code in (${codeList}) and held_on > ${since}::date group by 1, 2`,
+  );
+  for (const figures of result.values()) figures.talks = { total: 0, byCategory: {}, since };
+  for (const row of talks) {
+    const counted = result.get(row.area_code)!.talks!;
+    counted.total += row.n;
+    counted.byCategory[row.category] = (counted.byCategory[row.category] ?? 0) + row.n;
+  }
+
+  // 6. Who is assigned: the designation in force and its 包联 leader.
   const designations = await db
     .select({ id: escalatedDesignations.id, villageCode: escalatedDesignations.villageCode, leaderId: users.id, leaderName: users.displayName })
     .from(escalatedDesignations)

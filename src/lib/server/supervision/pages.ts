@@ -121,6 +121,8 @@ export type VillagePicturePage =
       zoneTasks: TaskView[];
       mayLead: boolean;
       mayJudge: boolean;
+      /** Whether the viewer may list the village's reminders and talks (/staff/talks?area=). */
+      mayListTalks: boolean;
       quarters: string[];
       posted: Posted | null;
     };
@@ -162,6 +164,7 @@ export async function villagePicturePage(db: Db, actor: Actor, code: string, req
     zoneTasks,
     mayLead: !!designation && can(actor, 'escalated.lead', designationResource(designation)),
     mayJudge,
+    mayListTalks: can(actor, 'talks.view', { scopeCode: code }),
     quarters: judgeableQuarters(todayInShanghai()),
     posted,
   };

@@ -158,7 +158,15 @@ describe('the village picture and its record', () => {
     expect(printed.html).toContain(`河湾村政治生态提级研判意见（${quarter}）`);
     expect(printed.html).toContain(body);
     expect(printed.html).toContain('研判所依据的数据');
-    expect(printed.html).toMatch(/\+1 2026-Q3 missing/);
+    // The stored snapshot keeps its codes ("2026-Q3 missing"); the print names them.
+    expect(judgement!.figures).toMatchObject({ points: expect.arrayContaining([expect.objectContaining({ label: '2026-Q3 missing' })]) });
+    expect(printed.html).toMatch(/\+1 2026-Q3账目逾期未建账/);
+    expect(printed.html).not.toContain('2026-Q3 missing');
+    expect(printed.html).toContain('提醒谈话（');
+    const english = await pages.render(JudgementPrint, `${url}/judgements/${judgement!.id}`, { as: 'sanghe.jw', params: { code: HEWAN, id: String(judgement!.id) }, language: 'en' });
+    expect(english.html).toContain('<li>+1 2025-Q4 accounts published late</li>');
+    expect(english.html).toContain('<li>+1 2026-Q3 accounts missing</li>');
+    expect(english.html).not.toContain('2025-Q4 published');
     expect(printed.html).toContain('print-sheet');
     expect((await pages.render(JudgementPrint, `${url}/judgements/${judgement!.id}`, { as: 'liugang.jgz', params: { code: HEWAN, id: String(judgement!.id) } })).status).toBe(403);
     expect((await pages.render(JudgementPrint, `${url}/judgements/999999`, { as: 'sanghe.jw', params: { code: HEWAN, id: '999999' } })).status).toBe(404);
