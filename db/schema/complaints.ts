@@ -21,10 +21,12 @@ export const SUBJECT_LEVELS = ['village_cadre', 'township_cadre', 'township_lead
 export type SubjectLevel = (typeof SUBJECT_LEVELS)[number];
 /**
  * How a complaint arrived: `online` (the public form or the JSON API, one channel: nothing says
- * which) or `direct_point` (typed by a village liaison for a villager at a direct reporting point,
- * 直报点). A channel in the public statistics; nothing links a complaint to the liaison.
+ * which), `direct_point` (typed by a village liaison for a villager at a direct reporting point,
+ * 直报点; nothing links a complaint to the liaison) or `cross_check` (a case opened on a finding of a
+ * cross-check, 地地交叉检查: the finding names the case, zone_cross_check_findings.complaint_id).
+ * A channel in the public statistics.
  */
-export const COMPLAINT_CHANNELS = ['online', 'direct_point'] as const;
+export const COMPLAINT_CHANNELS = ['online', 'direct_point', 'cross_check'] as const;
 export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
 /**
  * Every kind of case history entry. Citizen steps: received, material, rated, objected (异议;
@@ -164,7 +166,7 @@ export const complaints = pgTable(
     index('complaints_handed_down_idx').on(t.handedDownTo),
     check('complaints_filed_on_is_a_day', sql`${t.filedOn} is not null`),
     check('complaints_rating_range', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
-    check('complaints_channel', sql`${t.channel} in ('online', 'direct_point')`),
+    check('complaints_channel', sql`${t.channel} in ('online', 'direct_point', 'cross_check')`),
   ],
 );
 

@@ -40,6 +40,8 @@ export const supervisionActs = pgTable(
   },
   (t) => [
     index('supervision_acts_commission_idx').on(t.commissionCode, t.heldOn),
+    // The integrity picture counts a village's acts of the last year.
+    index('supervision_acts_area_idx').on(t.areaCode, t.heldOn),
     check('supervision_acts_category_range', sql`${t.category} between 0 and 9`),
     check('supervision_acts_kind', sql`${t.kind} in ('reminder', 'talk', 'letter', 'criticism')`),
     check('supervision_acts_note_length', sql`char_length(${t.note}) between 4 and 300`),

@@ -114,7 +114,11 @@ export const zoneCrossChecks = pgTable(
   ],
 );
 
-/** A finding of a cross-check, with what it led to: a supervision opinion raised, or a note of a case opened. */
+/**
+ * A finding of a cross-check, with what it led to: a supervision opinion (raised with the finding, or
+ * an existing one named), a case opened with it through the one intake (channel `cross_check`), or
+ * a note of a case the commission opened otherwise.
+ */
 export const zoneCrossCheckFindings = pgTable(
   'zone_cross_check_findings',
   {
@@ -126,6 +130,8 @@ export const zoneCrossCheckFindings = pgTable(
     opinionId: integer('opinion_id').references(() => supervisionOpinions.id),
     /** A case opened on the finding, named as the commission files it (its case number or a note). */
     caseNote: text('case_note'),
+    /** The case opened with the finding (channel `cross_check`). */
+    complaintId: text('complaint_id').references(() => complaints.id),
     recordedBy: text('recorded_by').references(() => users.id),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
