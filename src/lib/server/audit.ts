@@ -172,6 +172,8 @@ export const AUDIT_ACTIONS = [
   'livelihood.itemAdded',
   'livelihood.itemChanged',
   'livelihood.batchImported',
+  'livelihood.registryImported',
+  'livelihood.checksRun',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -75,6 +75,8 @@ export type Action =
   | 'zone.work'
   | 'livelihood.items'
   | 'livelihood.import'
+  | 'livelihood.registries'
+  | 'livelihood.hits'
   | 'directPoint.file'
   | 'reminders.view'
   | 'reminders.manage'
@@ -273,11 +275,39 @@ function canOnComplaint(actor: Actor, action: Action, resource: Resource): boole
  * commission supervises these payments (the cross-checks, later): neither defines or imports them.
  */
 function canOnLivelihood(actor: Actor, action: Action, resource: Resource): boolean {
+  if (action === 'livelihood.registries' || action === 'livelihood.hits') return canOnLivelihoodChecks(actor, action, resource);
   if (action !== 'livelihood.items' && action !== 'livelihood.import') return false;
   if (actor.role !== 'department' || !actor.scopeCode) return false;
   if (resource.scopeCode !== undefined && resource.scopeCode !== actor.scopeCode) return false;
   if (resource.departmentId !== undefined && (!actor.departmentId || resource.departmentId !== actor.departmentId)) return false;
   return true;
+}
+
+/**
+ * The cross-checks of livelihood payments (issue 14 item 4):
+ * - livelihood.registries: the county commission of the county (not a township's, not the city's)
+ *   imports its county's registries and reruns its checks; the paying departments never import the
+ *   registries their own payments are checked against. scopeCode: the county.
+ * - livelihood.hits: the hits are read by commissions at county level or above whose area holds the
+ *   county, and by a paying department for its own items only (departmentId; a department asked
+ *   about a county without a department gets no). Nobody else: not administrators, townships,
+ *   villages or liaisons.
+ */
+function canOnLivelihoodChecks(actor: Actor, action: Action, resource: Resource): boolean {
+  if (!actor.scopeCode) return false;
+  const level = levelOfCode(actor.scopeCode);
+  if (action === 'livelihood.registries') {
+    return actor.role === 'commission' && level === 'county' && (resource.scopeCode === undefined || resource.scopeCode === actor.scopeCode);
+  }
+  if (actor.role === 'commission') {
+    return (level === 'county' || level === 'city' || level === 'province') && (resource.scopeCode === undefined || (!!resource.scopeCode && inScope(actor, resource.scopeCode)));
+  }
+  if (actor.role === 'department') {
+    if (resource.scopeCode !== undefined && resource.scopeCode !== actor.scopeCode) return false;
+    if (resource.departmentId !== undefined) return !!actor.departmentId && resource.departmentId === actor.departmentId;
+    return resource.scopeCode === undefined;
+  }
+  return false;
 }
 
 /**

@@ -15,6 +15,7 @@ import { recordAudit } from '../audit.ts';
 import { can } from '../auth/permissions.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
+import { runChecksAfter } from './cross-checks.ts';
 import { departmentOf } from './items.ts';
 
 export interface BatchSummary {
@@ -128,7 +129,7 @@ export async function withdrawBatch(db: Db, actor: Actor, batchId: string, reaso
   const reason = (reasonInput ?? '').trim();
   if (reason.length < 4) return fail({ reason: '请写明撤回的原因（至少4个字），如：名单有误，更正后重新导入' });
   if (reason.length > 300) return fail({ reason: '撤回原因不超过300个字' });
-  return db.transaction(async (tx) => {
+  const withdrawn = await db.transaction(async (tx): Promise<Result> => {
     const locked = await lockOwnBatch(tx, actor, batchId);
     if (!locked.ok) return locked;
     const { batch, itemName } = locked.value;
@@ -137,4 +138,7 @@ export async function withdrawBatch(db: Db, actor: Actor, batchId: string, reaso
     await recordAudit(tx, { actor, action: 'livelihood.batchWithdrawn', subjectType: 'payment_batch', subjectId: batch.id, scopeCode: batch.villageCode, detail: { item: itemName, period: batch.period, from: batch.status, reason } });
     return ok();
   });
+  // A withdrawn batch no longer counts: its hits, and the ones it caused elsewhere (a second village, a shared account), are cleared.
+  if (withdrawn.ok) await runChecksAfter(db, batchId);
+  return withdrawn;
 }

@@ -8,7 +8,9 @@
  * `can('livelihood.import')` for the item's department and county with the account's department
  * re-read inside, re-checks that the item is active and the village is in the county, inserts the
  * batch and its payments, and writes an audit entry that names the item, village, period, count,
- * total and the file's SHA-256 — never a name, ID number or account.
+ * total and the file's SHA-256 — never a name, ID number or account. Once committed, the county's
+ * cross-checks run (cross-checks.ts) in their own transaction; a failing check is logged and the
+ * batch stays.
  */
 import { and, eq } from 'drizzle-orm';
 import { areas } from '../../../../db/schema/areas.ts';
@@ -21,6 +23,7 @@ import type { Db } from '../db.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { departmentOf } from './items.ts';
+import { runChecksAfter } from './cross-checks.ts';
 import { checkPaymentRow, type PaymentRowInput, type StoredPayment } from './payment-row.ts';
 
 /** Most rows one batch takes (a large village's 耕地地力保护补贴 list is a few thousand). */
@@ -87,7 +90,7 @@ export async function importBatch(
     return fail({ fields: { rows: `有 ${issues.length} 处需要修改，整批未导入；改正后请重新上传` }, rows: issues.slice(0, MAX_REPORTED_ISSUES), moreRows: Math.max(0, issues.length - MAX_REPORTED_ISSUES) });
   }
 
-  return db.transaction(async (tx) => {
+  const imported = await db.transaction(async (tx): Promise<Result<{ id: string; count: number; totalFen: number }, BatchErrors>> => {
     const [item] = /^[0-9a-f-]{36}$/.test(input.itemId ?? '')
       ? await tx
           .select({ item: subsidyItems, countyCode: livelihoodDepartments.countyCode })
@@ -119,4 +122,7 @@ export async function importBatch(
     });
     return ok({ id, count: stored.length, totalFen });
   });
+  // The cross-checks run once the batch is in, in a transaction of their own: a failing check never loses the batch.
+  if (imported.ok) await runChecksAfter(db, imported.value.id);
+  return imported;
 }

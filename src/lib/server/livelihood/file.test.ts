@@ -23,8 +23,8 @@ describe('reading a recipient list file', () => {
     expect(result).toEqual({
       ok: true,
       rows: [
-        { name: '王秀兰', idNumber: WANG, amount: '520', paidOn: '2026-11-10', bankAccount: '6217000010001234567' },
-        { name: '李建国', idNumber: id('19630705', 11), amount: '480.50', paidOn: '2026/11/10', bankAccount: '' },
+        { name: '王秀兰', idNumber: WANG, amount: '520', paidOn: '2026-11-10', bankAccount: '6217000010001234567', certifierIdNumber: '' },
+        { name: '李建国', idNumber: id('19630705', 11), amount: '480.50', paidOn: '2026/11/10', bankAccount: '', certifierIdNumber: '' },
       ],
       lines: [2, 4],
     });
@@ -65,10 +65,15 @@ describe('reading a recipient list file', () => {
     expect(result).toMatchObject({ ok: false, problems: [{ row: 3, message: expect.stringMatching(/第3行“身份证号码”被 Excel 存成了数字/) }] });
     sheet.spliceRows(3, 1);
     const fixed = await readPaymentFile(new Uint8Array(await workbook.xlsx.writeBuffer()));
-    expect(fixed).toEqual({ ok: true, rows: [{ name: '王秀兰', idNumber: WANG, amount: '520', paidOn: '2026-11-10', bankAccount: '6217000010001234567' }], lines: [2] });
+    expect(fixed).toEqual({ ok: true, rows: [{ name: '王秀兰', idNumber: WANG, amount: '520', paidOn: '2026-11-10', bankAccount: '6217000010001234567', certifierIdNumber: '' }], lines: [2] });
   });
 
   it('has a CSV template Excel opens as UTF-8, header only', () => {
-    expect(paymentTemplateCsv()).toBe('\uFEFF姓名,身份证号码,金额（元）,发放日期,银行账号\r\n');
+    expect(paymentTemplateCsv()).toBe('\uFEFF姓名,身份证号码,金额（元）,发放日期,银行账号,审核村干部身份证号\r\n');
+  });
+
+  it('reads the optional certifying cadre’s column under its other spellings', async () => {
+    const result = await readPaymentFile(utf8(`姓名,身份证号码,金额,发放日期,审核人身份证号\r\n王秀兰,${WANG},520,2026-11-10,${id('19700101', 15)}\r\n`));
+    expect(result).toMatchObject({ ok: true, rows: [{ name: '王秀兰', certifierIdNumber: id('19700101', 15), bankAccount: '' }] });
   });
 });

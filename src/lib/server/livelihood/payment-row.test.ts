@@ -20,6 +20,7 @@ describe('a payment row', () => {
         amountFen: 52_000,
         paidOn: '2026-11-10',
         bankAccountHash: bankAccountHash(KEY, '6217000010001234567'),
+        certifierIdHash: null,
       },
     });
     expect(JSON.stringify(result)).not.toMatch(/王秀兰|11010519491231002X|6217000010001234567/);
@@ -28,6 +29,13 @@ describe('a payment row', () => {
   it('takes what spreadsheets and people write: a lower-case x, full-width digits, 2026/11/10, a minority name, no account', () => {
     const result = checkPaymentRow(KEY, { name: '阿依古丽・买买提', idNumber: '１１０１０５１９４９１２３１００２x', amount: '1,250.50', paidOn: '2026/11/10' }, TODAY);
     expect(result).toMatchObject({ ok: true, payment: { nameMasked: '阿******提', idLast4: '002X', amountFen: 125_050, paidOn: '2026-11-10', bankAccountHash: null } });
+  });
+
+  it('keeps the certifying cadre’s ID number as its keyed hash only, checked like the recipient’s', () => {
+    const certified = checkPaymentRow(KEY, { ...ROW, certifierIdNumber: '110105194912310038 ' }, TODAY);
+    expect(certified).toMatchObject({ ok: true, payment: { certifierIdHash: idHash(KEY, '110105194912310038') } });
+    expect(JSON.stringify(certified)).not.toContain('110105194912310038');
+    expect(checkPaymentRow(KEY, { ...ROW, certifierIdNumber: '110105194912310039' }, TODAY)).toEqual({ ok: false, errors: { certifierIdNumber: '审核村干部的身份证号码第18位校验码不对，请核对' } });
   });
 
   it('says in Chinese what is wrong with each field', () => {

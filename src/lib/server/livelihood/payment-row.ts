@@ -1,7 +1,8 @@
 /**
- * One recipient row of a payment batch (姓名, 身份证号码, 金额, 发放日期, 银行账号), checked and
+ * One recipient row of a payment batch (姓名, 身份证号码, 金额, 发放日期, 银行账号, 审核村干部身份证号), checked and
  * turned into what is stored (db/schema/livelihood.ts `payments`): the name only masked and keyed-
- * hashed, the ID number only keyed-hashed plus its last four characters, the account only hashed.
+ * hashed, the ID number only keyed-hashed plus its last four characters, the account only hashed,
+ * the certifying cadre's ID number only keyed-hashed (the same hash, so the registries match it).
  * The batch import (next) runs every row through this and imports nothing when any row fails.
  *
  * Messages say what is wrong and never repeat the name, the ID number or the account: they are
@@ -17,6 +18,8 @@ export interface PaymentRowInput {
   amount: string;
   paidOn: string;
   bankAccount?: string;
+  /** The ID number of the village cadre who certified the application (审核村干部), optional. */
+  certifierIdNumber?: string;
 }
 
 export interface StoredPayment {
@@ -27,6 +30,7 @@ export interface StoredPayment {
   amountFen: number;
   paidOn: string;
   bankAccountHash: string | null;
+  certifierIdHash: string | null;
 }
 
 export type PaymentRowResult = { ok: true; payment: StoredPayment } | { ok: false; errors: Partial<Record<keyof PaymentRowInput, string>> };
@@ -52,6 +56,9 @@ export function checkPaymentRow(key: Buffer, input: PaymentRowInput, today: stri
   else if (paidOn > today) errors.paidOn = '发放日期晚于今天，请核对';
   const account = (input.bankAccount ?? '').normalize('NFKC').replace(/[\s-]/g, '');
   if (account && !/^\d{12,30}$/.test(account)) errors.bankAccount = '银行账号应为12至30位数字，没有的请留空';
+  const certifier = normaliseIdNumber(input.certifierIdNumber);
+  const certifierProblem = certifier === '' ? null : idNumberProblem(certifier, today);
+  if (certifierProblem) errors.certifierIdNumber = certifierProblem.replace(/^身份证号码/, '审核村干部的身份证号码');
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -63,6 +70,7 @@ export function checkPaymentRow(key: Buffer, input: PaymentRowInput, today: stri
       amountFen: amountFen!,
       paidOn,
       bankAccountHash: account ? bankAccountHash(key, account) : null,
+      certifierIdHash: certifier ? idHash(key, certifier) : null,
     },
   };
 }
