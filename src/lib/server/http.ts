@@ -34,6 +34,13 @@ export function publicJson(data: unknown, init: { status?: number } = {}): Respo
   return new Response(JSON.stringify(data), { status: init.status ?? 200, headers });
 }
 
+/** A CSV download for the open-data API: public, cacheable, CORS-readable, saved under `filename`. */
+export function publicCsv(body: string, filename: string): Response {
+  const headers = new Headers({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"`, 'Access-Control-Allow-Origin': '*' });
+  markPublic(headers);
+  return new Response(body, { headers });
+}
+
 /** JSON about one request (a filing, a receipt's status, an error): never kept by any cache. */
 export function noStoreJson(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(data), {

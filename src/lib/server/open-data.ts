@@ -11,6 +11,7 @@ import { complaintCategoryKey, type ComplaintCategory } from './complaints/label
 import type { ComplaintStatistics, Figures } from './complaints/statistics.ts';
 import { translator } from '../../i18n/index.ts';
 import { toCsv, type CsvColumn } from './spreadsheet.ts';
+import type { CountyLivelihoodStatistics, ItemPeriodStatistics, LivelihoodItemInfo, PaymentFigures } from './livelihood/statistics.ts';
 
 export const API_VERSION = 1;
 
@@ -162,4 +163,73 @@ export function statisticsCsv(stats: ComplaintStatistics): string {
     ]),
   ];
   return toCsv(rows, STATISTICS_CSV_COLUMNS);
+}
+
+/** GET /api/v1/statistics/{county}/livelihood: the county's items with their periods and latest figures (amounts in fen, masks as on the page). */
+export function livelihoodStatisticsJson(stats: CountyLivelihoodStatistics) {
+  return {
+    apiVersion: API_VERSION,
+    county: stats.county,
+    unit: 'fen',
+    items: stats.items.map((entry) => ({ ...livelihoodItemJson(entry.item), periods: entry.periods, latest: entry.latest })),
+  };
+}
+
+/** GET /api/v1/statistics/{county}/livelihood/{item}?period=…: one item and period by township and village. */
+export function livelihoodItemStatisticsJson(stats: ItemPeriodStatistics) {
+  return {
+    apiVersion: API_VERSION,
+    county: stats.county,
+    unit: 'fen',
+    item: livelihoodItemJson(stats.item),
+    period: stats.period,
+    periods: stats.periods,
+    totals: stats.totals,
+    byTownship: stats.byTownship,
+  };
+}
+
+function livelihoodItemJson(item: LivelihoodItemInfo) {
+  return { id: item.id, name: item.name, department: item.departmentName, standardText: item.standardText, legalBasis: item.legalBasis };
+}
+
+type LivelihoodCsvRow = { table: string; item: LivelihoodItemInfo; period: string; code: string; place: string; township: string; villages?: number; figures: PaymentFigures };
+
+/** Amounts as yuan with two decimals ("*" when withheld): a text column, so the masks stay as published. */
+const yuanOrMask = (figures: PaymentFigures): string => (typeof figures.amountFen === 'number' ? (figures.amountFen / 100).toFixed(2) : figures.amountFen);
+
+const LIVELIHOOD_CSV_COLUMNS: CsvColumn<LivelihoodCsvRow>[] = [
+  { header: '表', value: (row) => row.table },
+  { header: '补贴项目', value: (row) => row.item.name },
+  { header: '发放部门', value: (row) => row.item.departmentName },
+  { header: '发放期间', value: (row) => row.period },
+  { header: '地区代码', value: (row) => row.code },
+  { header: '地区', value: (row) => row.place },
+  { header: '所属乡镇', value: (row) => row.township },
+  { header: '发放村数', value: (row) => row.villages, numeric: true },
+  { header: '发放人数', value: (row) => row.figures.recipients },
+  { header: '发放金额（元）', value: (row) => yuanOrMask(row.figures) },
+];
+
+/** The county overview as CSV: one row per item, its latest period's county figures. */
+export function livelihoodStatisticsCsv(stats: CountyLivelihoodStatistics): string {
+  return toCsv(
+    stats.items.map((entry) => ({ table: '最近一期全县合计', item: entry.item, period: entry.latest.period, code: stats.county.code, place: stats.county.name, township: '', villages: entry.latest.villages, figures: entry.latest.totals })),
+    LIVELIHOOD_CSV_COLUMNS,
+  );
+}
+
+/** One item and period as CSV (long format): the county, each township, each village. */
+export function livelihoodItemStatisticsCsv(stats: ItemPeriodStatistics): string {
+  const at = (table: string, code: string, place: string, township: string, figures: PaymentFigures): LivelihoodCsvRow => ({ table, item: stats.item, period: stats.period, code, place, township, figures });
+  return toCsv(
+    [
+      at('全县合计', stats.county.code, stats.county.name, '', stats.totals),
+      ...stats.byTownship.flatMap((township) => [
+        at('按乡镇', township.code, township.name, township.name, township.figures),
+        ...township.villages.map((village) => at('按村', village.code, village.name, township.name, village.figures)),
+      ]),
+    ],
+    LIVELIHOOD_CSV_COLUMNS,
+  );
 }
