@@ -61,6 +61,8 @@ import LivelihoodItems from './livelihood/index.astro';
 import LivelihoodBatches from './livelihood/batches/index.astro';
 import LivelihoodBatch from './livelihood/batches/[id].astro';
 import * as LivelihoodTemplate from './livelihood/template.ts';
+import LivelihoodRegistries from './livelihood/registries/index.astro';
+import LivelihoodHits from './livelihood/hits/index.astro';
 import { importBatch } from '../../lib/server/livelihood/batches.ts';
 import { checkCharacter } from '../../lib/server/livelihood/id-number.ts';
 import { addItem } from '../../lib/server/livelihood/items.ts';
@@ -142,6 +144,10 @@ const ROUTES: RouteCase[] = [
   // Payment batches: the paying department imports, publishes and withdraws its own; nobody else touches them.
   { file: 'livelihood/batches/index.astro', url: () => '/staff/livelihood/batches', params: () => ({}), page: LivelihoodBatches, allowed: ['department'], post: 'period=' },
   { file: 'livelihood/batches/[id].astro', url: () => `/staff/livelihood/batches/${livelihoodBatchId}`, params: () => ({ id: livelihoodBatchId }), page: LivelihoodBatch, allowed: ['department'], post: 'action=none' },
+  // Registries for the cross-checks: the county commission of each county imports its own (柳岗县's for 柳岗县); nobody else.
+  { file: 'livelihood/registries/index.astro', url: () => '/staff/livelihood/registries', params: () => ({}), page: LivelihoodRegistries, allowed: ['sanghe', 'liugang'], post: 'action=import' },
+  // Cross-check hits: the commissions of the county or above and the paying department (its own items); not townships, villages or administrators.
+  { file: 'livelihood/hits/index.astro', url: () => '/staff/livelihood/hits', params: () => ({}), page: LivelihoodHits, allowed: ['sanghe', 'liugang', 'department'] },
   // 前营村 (桑河镇, 桑河县): its people, its township agency, its township and county commissions, and
   // administrators may look; only the supervisor may countersign a submitted period.
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
@@ -189,7 +195,7 @@ const PARTIALS: RouteCase[] = [
   { file: 'ledgers/[id]/entries/[line].astro', url: () => `/partials/staff/ledgers/${draftId}/entries/1`, params: () => ({ id: String(draftId), line: '1' }), page: LedgerEntryPartial, allowed: ['cadre'], post: 'summary=' },
 ];
 /** Routes outside the matrix, each tested on its own below. */
-const SPECIAL = ['talks/export.ts', 'sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts', 'livelihood/template.ts'];
+const SPECIAL = ['talks/export.ts', 'sign-in.astro', 'sign-out.ts', 'ledgers/template.ts', 'ledgers/[id]/vouchers/[attachment].ts', 'complaints/[id]/attachments/[attachment].ts', 'complaints/export.ts', 'complaints/export.xlsx.ts', 'livelihood/template.ts', 'livelihood/registries/template.ts'];
 let voucherId = '';
 let judgementId = '';
 /** An anonymous complaint about 前营村, routed to the 桑河县 commission. */

@@ -151,7 +151,7 @@ describe('the cross-check rules', () => {
     const first = await batch(mzj, dibao, [row(both), row(twoPeriods)], LIUGANG_CUN, '2026-10');
     const second = await batch(mzj, dibao, [row(both)], LUWEIYING, '2026-10');
     const third = await batch(mzj, dibao, [row(twoPeriods)], BEIJIE, '2026-09');
-    const [[, , detail]] = (await hitsOf(second)) as unknown as Array<[string, number, { otherPaymentIds: number[]; villages: number }]>;
+    const detail = (await hitsOf(second))[0]?.[2] as { otherPaymentIds: number[]; villages: number } | undefined;
     expect(await rulesOf(first)).toEqual([['two_villages', 2]]);
     expect(await rulesOf(second)).toEqual([['two_villages', 2]]);
     expect(detail!.villages).toBe(2);

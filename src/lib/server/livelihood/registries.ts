@@ -36,7 +36,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
 import { runCrossChecks, type CrossCheckRun } from './cross-checks.ts';
-import type { ColumnSpec } from './file.ts';
+import { readColumnFile, templateCsv, templateXlsx, type ColumnFileResult, type ColumnSpec } from './file.ts';
 import { idHash, idNumberProblem, normaliseIdNumber } from './id-number.ts';
 import { describeError, logger } from '../logger.ts';
 
@@ -304,4 +304,24 @@ export async function listRegistryImports(db: DbOrTx, countyCode: string): Promi
     .leftJoin(users, eq(users.id, registryImports.importedBy))
     .where(eq(registryImports.countyCode, countyCode))
     .orderBy(desc(registryImports.importedAt), desc(registryImports.id));
+}
+
+/** A registry file read with its kind's columns (file.ts readColumnFile): the rows by column, or what is wrong with the file. */
+export function readRegistryFile(bytes: Uint8Array, kind: RegistryKind): Promise<ColumnFileResult<string>> {
+  return readColumnFile(bytes, REGISTRY_SPECS[kind]);
+}
+
+/** A row problem as one sentence: 第5行“死亡日期”：…  (the message never holds the cell's content). */
+export function registryRowProblem(issue: RegistryRowIssue): string {
+  return `第${issue.line}行“${issue.column}”：${issue.message}`;
+}
+
+/** The kind's template as CSV: the header only. */
+export function registryTemplateCsv(kind: RegistryKind): string {
+  return templateCsv(REGISTRY_SPECS[kind].columns);
+}
+
+/** The kind's template as a workbook, the ID number columns formatted as text. */
+export function registryTemplateXlsx(kind: RegistryKind): Promise<Uint8Array> {
+  return templateXlsx(REGISTRY_SPECS[kind], REGISTRY_NAMES[kind]);
 }
