@@ -19,3 +19,4 @@ export * from './zones.ts';
 export * from './escalated.ts';
 export * from './direct-report.ts';
 export * from './daily-supervision.ts';
+export * from './livelihood-suspects.ts';
