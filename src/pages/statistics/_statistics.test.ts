@@ -106,7 +106,7 @@ describe('open data', () => {
 
       // Page = JSON.
       expect(table(html, '按问题类别').map((row) => row.slice(1))).toEqual(json.byCategory.map((entry) => shown(entry.figures)));
-      expect(table(html, '按反映渠道').map((row) => row[0])).toEqual(['网上举报（网页、开放接口）', '村直报点代为反映']);
+      expect(table(html, '按反映渠道').map((row) => row[0])).toEqual(['网上举报（网页、开放接口）', '村直报点代为反映', '交叉检查发现立案']);
       expect(table(html, '按反映渠道').map((row) => row.slice(1))).toEqual(json.byChannel.map((entry) => shown(entry.figures)));
       const places = code === SANGHE ? [...json.byTownship.map((entry) => entry.figures), json.ownLevel!] : json.byCounty.map((entry) => entry.figures);
       expect(table(html, code === SANGHE ? '按乡镇' : '按县（市、区）').map((row) => row.slice(1))).toEqual(places.map(shown));

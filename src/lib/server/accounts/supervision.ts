@@ -56,10 +56,11 @@ export interface OpinionView {
 /**
  * A commission raises an opinion on a period (any status: supervision does not wait for
  * publication) or on one of its entries. The period's row lock orders it with the period's own
- * steps, so the entry it names is the one the period has at that moment.
+ * steps, so the entry it names is the one the period has at that moment. Given a transaction (a
+ * cross-check finding raising it, zones/cross-checks.ts), it runs as a savepoint of it.
  */
 export async function raiseOpinion(
-  db: Db,
+  db: DbOrTx,
   actor: Actor | null,
   input: { disclosureId: number; lineNo?: number | null; body: string; dueOn: string },
   today = todayInShanghai(),

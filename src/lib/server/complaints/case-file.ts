@@ -15,9 +15,10 @@ import { complaintEvents, DISPOSALS, type ComplaintRow } from '../../../../db/sc
 import { ancestorCodes, isWithin } from '../areas/codes.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { readForm } from '../forms.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 import type { Actor } from '../result.ts';
 import { caseNumberOf, type CaseNumber } from './case-numbers.ts';
-import type { Disposal } from './labels.ts';
+import { disposalKey, type Disposal } from './labels.ts';
 import { revealIdentity } from './proposals.ts';
 
 /** The sheets a case prints (the page's `[sheet]`): 检举控告登记表 and 问题线索处置审批表. */
@@ -36,6 +37,18 @@ export interface CaseFile {
   disposal: (ComplaintProposalRow & { disposal: Disposal | null; proposerName: string; approverName: string | null }) | null;
   /** Whether the actor holds an approved identity release on this case (then the sheet may name the reporter on request). */
   mayReveal: boolean;
+}
+
+/** What each printed sheet (components/complaints/*Sheet.astro) is given: the case, its file, and the reporter when revealed. */
+export interface CaseSheetProps {
+  complaint: ComplaintRow;
+  file: CaseFile;
+  identity: { name: string; phone: string } | null;
+}
+
+/** The message key of the proposed disposal both sheets print, or null when the proposal is free text or absent. */
+export function proposedDisposalKey(file: CaseFile): MessageKey | null {
+  return file.disposal?.disposal ? disposalKey(file.disposal.disposal) : null;
 }
 
 export async function loadCaseFile(db: DbOrTx, actor: Actor, complaint: ComplaintRow): Promise<CaseFile> {

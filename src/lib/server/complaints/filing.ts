@@ -27,12 +27,13 @@ import { caseNumberColumns, nextCaseNumber } from './case-numbers.ts';
 import { fail, ok, type Result } from '../result.ts';
 
 /** The receipt, shown once; `repeated` when this form had been filed before (the same receipt again). */
-export type Filed = { receipt: string; repeated: boolean };
+/** The receipt (shown once to who filed), and the case's id for a caller that links it (a cross-check finding). */
+export type Filed = { receipt: string; repeated: boolean; complaintId: string };
 
-async function existingSubmission(db: DbOrTx, idempotencyKey: string): Promise<string | null> {
+async function existingSubmission(db: DbOrTx, idempotencyKey: string): Promise<{ receipt: string; complaintId: string } | null> {
   const { keyHash, sealKey } = submissionKeys(idempotencyKey);
   const [row] = await db.select().from(complaintSubmissions).where(eq(complaintSubmissions.keyHash, keyHash));
-  return row ? decryptJson<string>(sealKey, row.receiptCiphertext) : null;
+  return row ? { receipt: decryptJson<string>(sealKey, row.receiptCiphertext), complaintId: row.complaintId } : null;
 }
 
 export const MAX_COMPLAINT_FILES = 5;
@@ -44,14 +45,14 @@ export interface ComplaintUpload {
 }
 
 export async function fileComplaint(
-  db: Db,
+  db: DbOrTx,
   raw: unknown,
   options: { idempotencyKey?: string; today?: string; files?: ComplaintUpload[]; keepMetadata?: boolean; channel?: ComplaintChannel } = {},
 ): Promise<Result<Filed>> {
   const idempotencyKey = options.idempotencyKey && /^[A-Za-z0-9_-]{16,64}$/.test(options.idempotencyKey) ? options.idempotencyKey : undefined;
   if (idempotencyKey) {
-    const receipt = await existingSubmission(db, idempotencyKey);
-    if (receipt) return ok({ receipt, repeated: true });
+    const existing = await existingSubmission(db, idempotencyKey);
+    if (existing) return ok({ ...existing, repeated: true });
   }
   const parsed = ComplaintInputSchema.safeParse(raw);
   if (!parsed.success) return fail(fieldErrors(parsed.error));
@@ -140,10 +141,10 @@ export async function fileComplaint(
   } catch (error) {
     // Two submissions of the same form raced: the other one committed first, so answer with its receipt.
     if (idempotencyKey) {
-      const receiptOfWinner = await existingSubmission(db, idempotencyKey);
-      if (receiptOfWinner) return ok({ receipt: receiptOfWinner, repeated: true });
+      const winner = await existingSubmission(db, idempotencyKey);
+      if (winner) return ok({ ...winner, repeated: true });
     }
     throw error;
   }
-  return ok({ receipt, repeated: false });
+  return ok({ receipt, repeated: false, complaintId: id });
 }

@@ -12,11 +12,13 @@
  * A direct reporting point (直报点, src/lib/server/direct-report/) comes through here too: a signed-in
  * liaison types what a villager reported. There is no honeypot and no proof of work (the account is
  * known); its limit is per account and per day (`directPointThrottle`), and the complaint records
- * its channel, nothing about the liaison.
+ * its channel, nothing about the liaison. So does a case opened on a finding of a cross-check
+ * (地地交叉检查, zones/cross-checks.ts): channel `cross_check`, by a signed-in commission account inside
+ * the finding's transaction, with the same per-account daily limit as a direct point.
  */
 import type { Translate } from '../../../i18n/index.ts';
 import { formatWait } from '../auth/throttle.ts';
-import type { Db } from '../db.ts';
+import type { DbOrTx } from '../db.ts';
 import { jsonError, noStoreJson } from '../http.ts';
 import { describeError, logger } from '../logger.ts';
 import { fail, ok, type FieldErrors, type Result } from '../result.ts';
@@ -25,8 +27,8 @@ import { acceptPow, powEnabled } from './pow.ts';
 import { directPointThrottle, filingThrottle, rateLimited } from './throttles.ts';
 
 export interface IntakeRequest {
-  channel: 'form' | 'api' | 'direct_point';
-  /** The client's rotating keyed hash (`clientKeyOf`), for the limit only; a direct point's account id. */
+  channel: 'form' | 'api' | 'direct_point' | 'cross_check';
+  /** The client's rotating keyed hash (`clientKeyOf`), for the limit only; a direct point's or a cross-check's account id. */
   client: string;
   /** The form's field people never see. */
   honeypot?: string;
@@ -46,10 +48,13 @@ export type IntakeRefusal =
   /** The database failed mid-way: nothing was committed, no receipt exists. */
   | { code: 'unavailable' };
 
-export async function intakeComplaint(db: Db, request: IntakeRequest): Promise<Result<Filed, IntakeRefusal>> {
+/** The stored channel of a door: the form and the API are one (`online`); the signed-in doors keep theirs. */
+const STORED_CHANNEL = { form: 'online', api: 'online', direct_point: 'direct_point', cross_check: 'cross_check' } as const;
+
+export async function intakeComplaint(db: DbOrTx, request: IntakeRequest): Promise<Result<Filed, IntakeRefusal>> {
   // The honeypot: bots get a plain refusal, nothing is stored.
   if (request.honeypot) return fail({ code: 'refused' }, 400);
-  const throttle = request.channel === 'direct_point' ? directPointThrottle : filingThrottle;
+  const throttle = request.channel === 'direct_point' || request.channel === 'cross_check' ? directPointThrottle : filingThrottle;
   const wait = throttle.retryAfter('client', request.client);
   if (wait > 0) return { ...fail({ code: 'rate_limited', waitMs: wait }, 429), retryAfterMs: wait };
   let body: Awaited<ReturnType<IntakeRequest['read']>>;
@@ -62,7 +67,7 @@ export async function intakeComplaint(db: Db, request: IntakeRequest): Promise<R
   if (powEnabled() && mustProve && !(await acceptPow(body.pow))) return fail({ code: 'pow_required' }, 400);
   let filed: Awaited<ReturnType<typeof fileComplaint>>;
   try {
-    filed = await fileComplaint(db, body.input, { idempotencyKey: request.idempotencyKey, files: request.files, keepMetadata: request.keepMetadata, channel: request.channel === 'direct_point' ? 'direct_point' : 'online' });
+    filed = await fileComplaint(db, body.input, { idempotencyKey: request.idempotencyKey, files: request.files, keepMetadata: request.keepMetadata, channel: STORED_CHANNEL[request.channel] });
   } catch (error) {
     // Nothing was committed, so no receipt is shown; a retry reuses the same key and files once.
     logger.error(describeError(error), 'complaint filing failed');

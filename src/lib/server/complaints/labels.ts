@@ -4,7 +4,7 @@
  * that are Chinese documents translate with `translator('zh-CN')` and say so where they do.
  */
 import type { PROPOSAL_KINDS } from '../../../../db/schema/complaint-casework.ts';
-import type { COMPLAINT_CATEGORIES, ComplaintEventKind, DISPOSALS, FINDINGS, MEASURES, SubjectLevel } from '../../../../db/schema/complaints.ts';
+import type { COMPLAINT_CATEGORIES, ComplaintChannel, ComplaintEventKind, DISPOSALS, FINDINGS, MEASURES, SubjectLevel } from '../../../../db/schema/complaints.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
@@ -26,6 +26,11 @@ export function proposalKindKey(kind: (typeof PROPOSAL_KINDS)[number]): MessageK
 
 export function disposalKey(disposal: Disposal): MessageKey {
   return `complaint.disposal.${disposal}`;
+}
+
+/** How a case arrived, as the registration sheet names it. */
+export function complaintChannelKey(channel: ComplaintChannel): MessageKey {
+  return channel === 'direct_point' ? 'casefile.channelDirectPoint' : channel === 'cross_check' ? 'casefile.channelCrossCheck' : 'casefile.channelOnline';
 }
 
 export function findingKey(finding: (typeof FINDINGS)[number]): MessageKey {

@@ -318,11 +318,12 @@ describe('by channel (online or a village direct reporting point)', () => {
     const sanghe = (await complaintStatistics(test.db, SANGHE, { month: '2026-10', today: TODAY }))!;
     const city = (await complaintStatistics(test.db, BEIYUAN, { month: '2026-10', today: TODAY }))!;
     for (const page of [sanghe, city]) {
-      expect(page.byChannel.map((entry) => entry.channel)).toEqual(['online', 'direct_point']);
-      const [online, direct] = page.byChannel.map((entry) => entry.figures.received);
+      // A case opened on a cross-check finding (地地交叉检查) is a channel of its own, none here.
+      expect(page.byChannel.map((entry) => entry.channel)).toEqual(['online', 'direct_point', 'cross_check']);
+      const [online, direct, crossCheck] = page.byChannel.map((entry) => entry.figures.received);
       expect(direct, page.scope.name).toBe('<5');
-      // The small channel cannot be worked out from the total and the other channel.
-      expect(findExposures([page.totals.received, online!, direct!], [{ total: 0, parts: [1, 2] }]), page.scope.name).toEqual([]);
+      // The small channel cannot be worked out from the total and the other channels.
+      expect(findExposures([page.totals.received, online!, direct!, crossCheck!], [{ total: 0, parts: [1, 2, 3] }]), page.scope.name).toEqual([]);
     }
     // Every figure a page shows for a cell is the same wherever the cell appears (city and county pages).
     expect(city.byCounty.find((entry) => entry.code === SANGHE)!.figures).toEqual(sanghe.totals);

@@ -9,13 +9,14 @@
 import { levelOfCode } from '../areas/codes.ts';
 import { getCounty, listChildren } from '../areas/index.ts';
 import { can } from '../auth/permissions.ts';
+import { caseResource } from '../complaints/cases.ts';
 import { zoneFigures, type ZoneFigures } from '../complaints/zones.ts';
 import type { Db } from '../db.ts';
 import { readForm } from '../forms.ts';
 import type { Actor, FieldErrors, Result } from '../result.ts';
 import { todayInShanghai } from '../time.ts';
 import { assessment, periodRange, recordShares, setTargets, type Assessment } from './assessment.ts';
-import { listCrossChecks, recordFinding, scheduleCrossCheck, type CrossCheckView } from './cross-checks.ts';
+import { findingChoices, listCrossChecks, recordFinding, scheduleCrossCheck, type CrossCheckView } from './cross-checks.ts';
 import { createZone, eligibleMembers, listZonesWithMembers, updateZone, zoneHistory, type EligibleAccount, type ZoneChange, type ZoneWithMembers } from './members.ts';
 import { assignTask, CASE_NOT_FOUND, caseByNumber, countyTasks, myZoneTasks, recordTaskResult, type TaskView } from './tasks.ts';
 
@@ -161,7 +162,14 @@ export type CrossChecksPage =
       manages: boolean;
       zones: ZoneWithMembers[];
       townships: Area[];
-      checks: (CrossCheckView & { mine: boolean })[];
+      /**
+       * Each check with whether the viewer records for it; for those, what the finding form offers
+       * (places and periods of the inspected township) and whether the viewer may raise an opinion
+       * there (the permission module: a county account may, another township's commission may not).
+       */
+      checks: (CrossCheckView & { mine: boolean; choices: Awaited<ReturnType<typeof findingChoices>> | null; mayRaise: boolean })[];
+      /** The cases findings opened that this viewer may open (the permission module decides). */
+      linkable: Set<string>;
       findingFor: string | null;
       values: Record<string, string>;
       errors: FieldErrors;
@@ -182,7 +190,24 @@ export async function crossChecksPage(db: Db, actor: Actor, request: Request, ur
     let result: Result<unknown>;
     if (fields.action === 'finding') {
       findingFor = fields.check ?? '';
-      result = await recordFinding(db, actor, { crossCheckId: findingFor, body: fields.body ?? '', opinionId: fields.opinionId ?? '', caseNote: fields.caseNote ?? '' });
+      result = await recordFinding(
+        db,
+        actor,
+        {
+          crossCheckId: findingFor,
+          body: fields.body ?? '',
+          opinionId: fields.opinionId ?? '',
+          caseNote: fields.caseNote ?? '',
+          opinionDisclosureId: fields.opinionDisclosureId ?? '',
+          opinionBody: fields.opinionBody ?? '',
+          opinionDueOn: fields.opinionDueOn ?? '',
+          caseAreaCode: fields.caseAreaCode ?? '',
+          caseCategory: fields.caseCategory ?? '',
+          caseSubjectLevel: fields.caseSubjectLevel ?? '',
+          caseTitle: fields.caseTitle ?? '',
+        },
+        today,
+      );
     } else {
       if (!manages) return { kind: 'forbidden' };
       result = await scheduleCrossCheck(db, actor, { countyCode: county.code, inspector: fields.inspector ?? '', inspectedTownshipCode: fields.inspectedTownshipCode ?? '', subject: fields.subject ?? '', dueOn: fields.dueOn ?? '' }, today);
@@ -199,7 +224,16 @@ export async function crossChecksPage(db: Db, actor: Actor, request: Request, ur
     listCrossChecks(db, county.code, { actor, today }),
   ]);
   const mineIds = new Set(mine.map((c) => c.check.id));
-  const checks = (all ?? mine).map((c) => ({ ...c, mine: mineIds.has(c.check.id) }));
+  const choices = new Map<string, Awaited<ReturnType<typeof findingChoices>>>();
+  for (const township of new Set(mine.map((c) => c.check.inspectedTownshipCode))) choices.set(township, await findingChoices(db, township));
+  const checks = (all ?? mine).map((c) => ({
+    ...c,
+    mine: mineIds.has(c.check.id),
+    choices: mineIds.has(c.check.id) ? (choices.get(c.check.inspectedTownshipCode) ?? null) : null,
+    mayRaise: mineIds.has(c.check.id) && can(actor, 'ledger.supervise', { scopeCode: c.check.inspectedTownshipCode }),
+  }));
+  const linkable = new Set<string>();
+  for (const view of checks) for (const finding of view.findings) if (finding.case && can(actor, 'complaint.handle', caseResource({ ...finding.case, subjectLevel: finding.case.subjectLevel as never }))) linkable.add(finding.case.id);
   return {
     kind: 'page',
     status: request.method === 'POST' ? 400 : 200,
@@ -208,6 +242,7 @@ export async function crossChecksPage(db: Db, actor: Actor, request: Request, ur
     zones: zoneList,
     townships: townships.map((t) => ({ code: t.code, name: t.name })),
     checks,
+    linkable,
     findingFor,
     values,
     errors,

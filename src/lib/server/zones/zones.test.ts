@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { auditEvents } from '../../../../db/schema/audit.ts';
-import { complaints, zones } from '../../../../db/schema/complaints.ts';
-import { zoneChanges, zoneCrossChecks, zoneTasks } from '../../../../db/schema/zones.ts';
+import { disclosures } from '../../../../db/schema/accounts.ts';
+import { complaintIdentities, complaints, zones } from '../../../../db/schema/complaints.ts';
+import { supervisionOpinions } from '../../../../db/schema/supervision.ts';
+import { zoneChanges, zoneCrossCheckFindings, zoneCrossChecks, zoneTasks } from '../../../../db/schema/zones.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { zoneAccount, zonePeople } from '../../../../tests/support/zones.ts';
 import { raceBehindLock } from '../../../../tests/support/race.ts';
@@ -252,5 +254,88 @@ describe('assessment per zone (考核到片)', () => {
     expect(table.totals.points).toBe(table.totals.extraCases);
     expect(await assessment(test.db, COUNTY, '2026Q9')).toBeNull();
     expect((await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'zone.targetsSet'))).length).toBe(1);
+  });
+});
+
+describe('what a cross-check finding leads to: a supervision opinion, a case', () => {
+  const SANDAOHE = '990122003201'; // 三道河村, in the inspected township
+  const LIUGANG = '990122001201'; // 柳岗村, in the zone's own township
+  const TODAY = '2026-11-20';
+  const BODY = '三道河村第三季度公开的村部维修工程款三万五千元以现金支付，无村民代表会议决议';
+  let checkId = '';
+  let periodId = 0;
+  let otherPeriod = 0;
+  const counts = async () => ({
+    findings: (await test.db.select().from(zoneCrossCheckFindings)).length,
+    opinions: (await test.db.select().from(supervisionOpinions)).length,
+    cases: (await test.db.select().from(complaints).where(eq(complaints.channel, 'cross_check'))).length,
+  });
+
+  beforeAll(async () => {
+    const scheduled = await scheduleCrossCheck(test.db, county, { countyCode: COUNTY, inspector: `zone:${firstZone}`, inspectedTownshipCode: T3, subject: '交叉检查村级工程款支付', dueOn: '2026-12-31' }, '2026-11-02');
+    if (!scheduled.ok) throw new Error(JSON.stringify(scheduled.errors));
+    checkId = scheduled.value.id;
+    // A submitted period of each village, the demo's own where it has one.
+    const periodOf = async (villageCode: string) => {
+      const [existing] = await test.db.select({ id: disclosures.id }).from(disclosures).where(eq(disclosures.villageCode, villageCode)).limit(1);
+      if (existing) return existing.id;
+      const [created] = await test.db.insert(disclosures).values({ villageCode, period: '2026-Q3', periodStart: '2026-07-01', periodEnd: '2026-09-30', status: 'submitted' }).returning({ id: disclosures.id });
+      return created!.id;
+    };
+    periodId = await periodOf(SANDAOHE);
+    otherPeriod = await periodOf(LIUGANG);
+  });
+
+  const opinion = () => ({ opinionDisclosureId: String(periodId), opinionBody: '请核实工程款现金支付的原因，补充村民代表会议决议并说明资金去向。', opinionDueOn: '2026-12-05' });
+  const caseFields = { caseTitle: '三道河村工程款现金支付无决议', caseAreaCode: SANDAOHE, caseCategory: 'assets', caseSubjectLevel: 'village_cadre' };
+
+  it('raises the opinion through supervision and opens the case through the one intake, in one step', async () => {
+    const done = await recordFinding(test.db, people.head, { crossCheckId: checkId, body: BODY, ...opinion(), ...caseFields }, TODAY);
+    if (!done.ok) throw new Error(JSON.stringify(done.errors));
+    const { opinionId, complaintId } = done.value;
+    const [raised] = await test.db.select().from(supervisionOpinions).where(eq(supervisionOpinions.id, opinionId!));
+    expect(raised).toMatchObject({ disclosureId: periodId, villageCode: SANDAOHE, dueOn: '2026-12-05', raisedBy: people.head.id });
+    const [opened] = await test.db.select().from(complaints).where(eq(complaints.id, complaintId!));
+    expect(opened).toMatchObject({ channel: 'cross_check', areaCode: SANDAOHE, villageCode: SANDAOHE, routedScopeCode: COUNTY, content: BODY, anonymous: true, category: 'assets', subjectLevel: 'village_cadre', status: 'received' });
+    expect(await test.db.select().from(complaintIdentities).where(eq(complaintIdentities.complaintId, complaintId!))).toEqual([]);
+    const [row] = await test.db.select().from(zoneCrossCheckFindings).where(eq(zoneCrossCheckFindings.id, done.value.id));
+    expect(row).toMatchObject({ opinionId, complaintId, body: BODY });
+    const audited = await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'disclosure.opinionRaised'));
+    expect(audited.map((event) => event.detail)).toContainEqual(expect.objectContaining({ opinion: opinionId }));
+    // The list names the case by its number, for the page to link for those who may open it.
+    const [view] = (await listCrossChecks(test.db, COUNTY, { actor: people.head, today: TODAY })).filter((c) => c.check.id === checkId);
+    expect(view!.findings.map((f) => [f.opinionId, f.case?.id, f.case?.number])).toEqual([[opinionId, complaintId, expect.stringMatching(/〔2026〕\d+号$/)]]);
+    expect(view!.findings[0]!.case).toMatchObject({ routedScopeCode: COUNTY, areaCode: SANDAOHE });
+  });
+
+  it('writes nothing when any part is refused: the opinion is rolled back with a refused case', async () => {
+    const before = await counts();
+    const refused = async (input: object, actor: Actor = people.head) => recordFinding(test.db, actor, { crossCheckId: checkId, body: `${BODY}（复查）`, ...input }, TODAY);
+    expect(await refused({ ...opinion(), ...caseFields, caseTitle: '工程' })).toMatchObject({ ok: false, errors: { caseTitle: expect.stringContaining('标题') } });
+    expect(await refused({ ...caseFields, caseAreaCode: LIUGANG })).toEqual({ ok: false, errors: { caseAreaCode: '请选择被检查乡镇或它的村' } });
+    expect(await refused({ ...caseFields, caseCategory: 'weather' })).toEqual({ ok: false, errors: { caseCategory: '请选择问题类别' } });
+    expect(await refused({ ...caseFields, caseSubjectLevel: '' })).toEqual({ ok: false, errors: { caseSubjectLevel: '请选择被反映人的层级' } });
+    expect(await recordFinding(test.db, people.head, { crossCheckId: checkId, body: '工程款现金支付', ...caseFields }, TODAY)).toMatchObject({ ok: false, errors: { body: expect.stringMatching(/^立案时/) } });
+    expect(await refused({ ...opinion(), opinionDisclosureId: String(otherPeriod) })).toEqual({ ok: false, errors: { opinionDisclosureId: '请选择被检查乡镇的村和账期' } });
+    expect(await refused({ ...opinion(), opinionDueOn: '2026-11-19' })).toMatchObject({ ok: false, errors: { opinionDueOn: expect.stringContaining('答复期限') } });
+    expect(await refused({ ...opinion(), opinionBody: '请核实' })).toMatchObject({ ok: false, errors: { opinionBody: expect.stringContaining('至少10个字') } });
+    expect(await refused({ ...opinion(), opinionId: '1' })).toEqual({ ok: false, errors: { opinionId: '已填写新的监督意见时，不再填写已有意见的编号' } });
+    // A township commission inspecting another township may record and open a case, but not raise an opinion there.
+    expect(await refused(opinion(), people.deputy)).toEqual({ ok: false, errors: { opinionBody: expect.stringContaining('由县纪委监委提出') } });
+    // Not on the inspecting side: refused before anything.
+    expect(await refused(caseFields, await zoneAccount(test.db, T3))).toMatchObject({ ok: false, status: 403 });
+    // The same finding again: a second click opens no second case.
+    expect(await recordFinding(test.db, people.head, { crossCheckId: checkId, body: BODY, ...caseFields }, TODAY)).toEqual({ ok: false, status: 409, errors: { body: '这条检查发现已经记录过了' } });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('lets a township member of the zone open the case; the county holds it', async () => {
+    const before = await counts();
+    const done = await recordFinding(test.db, people.deputy, { crossCheckId: checkId, body: '河西村机动地发包未经村民代表会议，承包费收入未入账', ...caseFields, caseAreaCode: '990122003202', caseTitle: '河西村机动地发包费未入账' }, TODAY);
+    if (!done.ok) throw new Error(JSON.stringify(done.errors));
+    expect(done.value.opinionId).toBeNull();
+    const [opened] = await test.db.select().from(complaints).where(eq(complaints.id, done.value.complaintId!));
+    expect(opened).toMatchObject({ channel: 'cross_check', routedScopeCode: COUNTY, areaCode: '990122003202' });
+    expect(await counts()).toEqual({ ...before, findings: before.findings + 1, cases: before.cases + 1 });
   });
 });

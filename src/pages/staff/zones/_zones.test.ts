@@ -84,6 +84,28 @@ describe('cross-checks page', () => {
     expect(recorded.status).toBe(303);
     expect((await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghe.jw' })).html).toContain('西沟村第三季度公开缺少工程款明细；已报县纪委监委');
   });
+
+  it('opens a case with a finding: a refused case keeps what was typed; the county links the case, the township member sees only that one was opened', async () => {
+    const member = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghezhen.jw' });
+    const checkId = /name="check" value="([^"]+)"/.exec(member.html)![1]!;
+    // A township commission of the zone may not raise an opinion in another township: the form says so.
+    expect(member.html).toContain('本账号不能对被检查乡镇提出监督意见');
+    expect(member.html).toContain('<option value="990121003201">');
+    const body = '白杨村2026年第三季度以现金支付工程款三笔，无村民代表会议决议';
+    const caseFields = { caseAreaCode: '990121003201', caseCategory: 'assets', caseSubjectLevel: 'village_cadre' };
+    const refused = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghezhen.jw', body: form({ action: 'finding', check: checkId, body, ...caseFields, caseTitle: '现金' }) });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(body);
+    expect(refused.html).toContain('<option value="990121003201" selected>');
+    expect(summaryTargets(refused.html).missing).toEqual([]);
+    const opened = await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghezhen.jw', body: form({ action: 'finding', check: checkId, body, ...caseFields, caseTitle: '白杨村工程款现金支付无决议' }) });
+    expect(opened.status).toBe(303);
+    const county = (await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghe.jw' })).html;
+    expect(county).toMatch(/<a href="\/staff\/complaints\/[^"]+">已立案：[^<]*〔2026〕\d+号<\/a>/);
+    const township = (await pages.render(CrossChecks, '/staff/zones/cross-checks', { as: 'sanghezhen.jw' })).html;
+    expect(township).toContain(`${body}；已立案`);
+    expect(township).not.toContain('已立案：');
+  });
 });
 
 describe('tasks page', () => {
