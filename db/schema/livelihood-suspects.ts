@@ -37,7 +37,7 @@ export const livelihoodSuspects = pgTable(
       .references(() => livelihoodDepartments.id),
     rule: text('rule').$type<HitRule>().notNull(),
     state: text('state', { enum: SUSPECT_STATES }).notNull(),
-    /** The day the department must answer by (set when sent, and again when sent back). */
+    /** The day the department must answer by (set when sent, and again when sent back), or correct by once a confirmed answer is accepted. */
     dueOn: date('due_on', { mode: 'string' }).notNull(),
     /** The department's latest answer. */
     answer: text('answer', { enum: SUSPECT_ANSWERS }),
@@ -78,7 +78,7 @@ export const livelihoodSuspectSteps = pgTable(
     body: text('body'),
     /** The evidence the department names with its answer (documents, their numbers, who was asked). */
     evidence: text('evidence'),
-    /** sent, returned: the deadline set. */
+    /** sent, returned, accepted: the deadline set (to answer, to answer again, to correct). */
     dueOn: date('due_on', { mode: 'string' }),
     /** answered: confirmed or explained. */
     answer: text('answer', { enum: SUSPECT_ANSWERS }),
@@ -90,7 +90,8 @@ export const livelihoodSuspectSteps = pgTable(
   (t) => [
     index('livelihood_suspect_steps_suspect_idx').on(t.suspectId, t.id),
     check('livelihood_suspect_steps_kind', sql`${t.kind} in ('sent', 'answered', 'accepted', 'returned', 'corrected', 'closed')`),
-    check('livelihood_suspect_steps_due', sql`(${t.kind} in ('sent', 'returned')) = (${t.dueOn} is not null)`),
+    // A deadline is set by sending, by sending back, and by accepting a confirmed answer (the day to correct by).
+    check('livelihood_suspect_steps_due', sql`(${t.kind} in ('sent', 'returned', 'accepted')) = (${t.dueOn} is not null)`),
     check('livelihood_suspect_steps_answer', sql`(${t.kind} = 'answered') = (${t.answer} is not null)`),
     check('livelihood_suspect_steps_correction', sql`(${t.kind} = 'corrected') = (${t.paymentStopped} is not null and ${t.toRecoverFen} is not null and ${t.recoveredFen} is not null)`),
   ],

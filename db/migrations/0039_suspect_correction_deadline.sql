@@ -1,0 +1,2 @@
+ALTER TABLE "livelihood_suspect_steps" DROP CONSTRAINT "livelihood_suspect_steps_due";--> statement-breakpoint
+ALTER TABLE "livelihood_suspect_steps" ADD CONSTRAINT "livelihood_suspect_steps_due" CHECK (("livelihood_suspect_steps"."kind" in ('sent', 'returned', 'accepted')) = ("livelihood_suspect_steps"."due_on" is not null));
