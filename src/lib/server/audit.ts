@@ -70,6 +70,8 @@ export async function listAuditEvents(
     visible.push(and(eq(auditEvents.subjectType, 'complaint'), exists(handled))!);
   }
   const conditions: SQL[] = [or(...visible)!];
+  // The suspect workflow's entries: only for those who may read the hits (not administrators).
+  if (!can(viewer, 'livelihood.hits')) conditions.push(sql`${auditEvents.action} not like 'livelihood.suspect%'`);
   if (filters.scopeCode) {
     const { from, to } = subtreeRange(filters.scopeCode);
     conditions.push(gte(auditEvents.scopeCode, from), lt(auditEvents.scopeCode, to));
@@ -174,6 +176,10 @@ export const AUDIT_ACTIONS = [
   'livelihood.batchImported',
   'livelihood.registryImported',
   'livelihood.checksRun',
+  'livelihood.suspectSent',
+  'livelihood.suspectAnswered',
+  'livelihood.suspectReviewed',
+  'livelihood.suspectCorrected',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -238,6 +238,19 @@ describe('county departments (livelihood funds)', () => {
     }
   });
 
+  it('answer and correct suspects of their own items only; the county commission of the county sends and reviews them', () => {
+    const liugangCounty: Actor = { id: 'l', role: 'commission', scopeCode: LIUGANG };
+    expect(can(minzheng, 'livelihood.answer', { scopeCode: SANGHE, departmentId: 'dept-mz' })).toBe(true);
+    expect(can(minzheng, 'livelihood.answer', { scopeCode: SANGHE, departmentId: 'dept-ny' })).toBe(false);
+    expect(can(minzheng, 'livelihood.answer', { scopeCode: LIUGANG, departmentId: 'dept-mz' })).toBe(false);
+    expect(can(unknownDepartment, 'livelihood.answer', { scopeCode: SANGHE, departmentId: 'dept-mz' })).toBe(false);
+    for (const actor of [admin, city, county, township, agency, cadre, supervisor]) expect(can(actor, 'livelihood.answer', { scopeCode: SANGHE, departmentId: 'dept-mz' }), actor.role).toBe(false);
+    expect(can(county, 'livelihood.supervise', { scopeCode: SANGHE })).toBe(true);
+    // The city reads the hits and suspects; it does not act on a county's.
+    for (const actor of [admin, city, township, liugangCounty, agency, cadre, supervisor, minzheng]) expect(can(actor, 'livelihood.supervise', { scopeCode: SANGHE }), `${actor.role} ${actor.scopeCode}`).toBe(false);
+    expect(can(city, 'livelihood.hits', { scopeCode: SANGHE })).toBe(true);
+  });
+
   it('are the only ones who do: administrators and commissions supervise, they do not define payments', () => {
     for (const actor of [admin, city, county, township, agency, cadre, supervisor]) {
       expect(can(actor, 'livelihood.items'), actor.role).toBe(false);

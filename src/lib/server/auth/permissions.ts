@@ -77,6 +77,8 @@ export type Action =
   | 'livelihood.import'
   | 'livelihood.registries'
   | 'livelihood.hits'
+  | 'livelihood.supervise'
+  | 'livelihood.answer'
   | 'directPoint.file'
   | 'reminders.view'
   | 'reminders.manage'
@@ -216,12 +218,22 @@ export function complaintReachSql(
  * viewer's reach (the query joins the case: `complaintReachSql`). Everything else follows
  * `audit.view` and the viewer's scope.
  */
+/**
+ * Audit entries of the suspect workflow say that a payment in a village is suspected: like the hits
+ * themselves they are for those who may read hits (the commissions of the county or above), not
+ * for administrators.
+ */
+export function isLivelihoodSuspectAuditEntry(action: string): boolean {
+  return action.startsWith('livelihood.suspect');
+}
+
 export function isComplaintAuditEntry(action: string, subjectType?: string): boolean {
   return action.startsWith('complaint.') || subjectType === 'complaint';
 }
 
 export function mayReadAuditAction(actor: Actor | null | undefined, action: string): boolean {
   if (!can(actor, 'audit.view')) return false;
+  if (isLivelihoodSuspectAuditEntry(action)) return can(actor, 'livelihood.hits');
   return !isComplaintAuditEntry(action) || complaintReach(actor).kind !== 'none';
 }
 
@@ -275,7 +287,7 @@ function canOnComplaint(actor: Actor, action: Action, resource: Resource): boole
  * commission supervises these payments (the cross-checks, later): neither defines or imports them.
  */
 function canOnLivelihood(actor: Actor, action: Action, resource: Resource): boolean {
-  if (action === 'livelihood.registries' || action === 'livelihood.hits') return canOnLivelihoodChecks(actor, action, resource);
+  if (action === 'livelihood.registries' || action === 'livelihood.hits' || action === 'livelihood.supervise' || action === 'livelihood.answer') return canOnLivelihoodChecks(actor, action, resource);
   if (action !== 'livelihood.items' && action !== 'livelihood.import') return false;
   if (actor.role !== 'department' || !actor.scopeCode) return false;
   if (resource.scopeCode !== undefined && resource.scopeCode !== actor.scopeCode) return false;
@@ -292,12 +304,21 @@ function canOnLivelihood(actor: Actor, action: Action, resource: Resource): bool
  *   county, and by a paying department for its own items only (departmentId; a department asked
  *   about a county without a department gets no). Nobody else: not administrators, townships,
  *   villages or liaisons.
+ * - livelihood.supervise: the suspect workflow's commission side (send a hit to the department,
+ *   review its answer and its correction, close): the county commission of the county, as for the
+ *   registries — the city reads, the county acts. scopeCode: the county.
+ * - livelihood.answer: the department side (answer, record the correction): the paying department
+ *   of the hit's item only (departmentId), in its county.
  */
 function canOnLivelihoodChecks(actor: Actor, action: Action, resource: Resource): boolean {
   if (!actor.scopeCode) return false;
   const level = levelOfCode(actor.scopeCode);
-  if (action === 'livelihood.registries') {
+  if (action === 'livelihood.registries' || action === 'livelihood.supervise') {
     return actor.role === 'commission' && level === 'county' && (resource.scopeCode === undefined || resource.scopeCode === actor.scopeCode);
+  }
+  if (action === 'livelihood.answer') {
+    if (actor.role !== 'department' || (resource.scopeCode !== undefined && resource.scopeCode !== actor.scopeCode)) return false;
+    return resource.departmentId === undefined || (!!actor.departmentId && resource.departmentId === actor.departmentId);
   }
   if (actor.role === 'commission') {
     return (level === 'county' || level === 'city' || level === 'province') && (resource.scopeCode === undefined || (!!resource.scopeCode && inScope(actor, resource.scopeCode)));
