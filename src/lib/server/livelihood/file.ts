@@ -15,7 +15,7 @@ import ExcelJS from 'exceljs';
 import { columnLetter } from '../accounts/import/columns.ts';
 import { readCsv } from '../accounts/import/csv.ts';
 import { sniffFormat } from '../accounts/import/sniff.ts';
-import { cellText, FUND_IMPORT_LIMITS, isBlank, isoFromUtcDate, isProblem, type CellData, type TableResult } from '../accounts/import/table.ts';
+import { cellText, FUND_IMPORT_LIMITS, isBlank, isoFromUtcDate, isProblem, type CellData, type TableResult, type TableRow } from '../accounts/import/table.ts';
 import { readXlsx } from '../accounts/import/xlsx.ts';
 import type { PaymentRowInput } from './payment-row.ts';
 
@@ -84,10 +84,49 @@ export type PaymentFileResult = { ok: true; rows: PaymentRowInput[]; lines: numb
 
 const MAX_PROBLEMS = 100;
 
+/** How many rows above the header may be a title or notes (the ledger import allows as many). */
+const MAX_TITLE_ROWS = 5;
+/** 15 or more digits in a row: an ID number or a bank account, which no title or note holds. */
+const LONG_NUMBER = /\d{15,}/;
+
+/**
+ * The file's own header. The ledger readers look for the village ledger's header and, not finding
+ * one, take the first non-blank row; a county's or department's export often has a title row
+ * above the header (“桑河县2026年11月死亡人员登记信息”, “填报单位：县公安局”). So the first of the
+ * first few rows that names every required column of the spec is the header, and the rows above
+ * it are skipped — provided none of them looks like a recipient's or registrant's row (a long
+ * number: an ID number or an account), which would otherwise vanish from an all-or-nothing import
+ * without a word. Without such a row the first row stays the header and its problems are a
+ * header's. (A CSV whose title row has fewer commas than the rows below is refused earlier by the
+ * CSV reader for its column counts; Excel and WPS pad every row of a saved CSV to the same width.)
+ */
+function locateOwnHeader<C extends string>(
+  table: Extract<TableResult, { ok: true }>,
+  spec: ColumnSpec<C>,
+  columnFor: (text: string) => C | undefined,
+): { at: number; header: CellData[]; body: TableRow[] } | { problem: FileProblem } {
+  const rows: TableRow[] = [{ row: table.headerRow, cells: table.header }, ...table.body];
+  const required = spec.columns.filter((column) => !spec.optional.includes(column));
+  const texts = (cells: CellData[]) => cells.map((cell) => cellText(isProblem(cell) ? null : cell));
+  const namesEveryColumn = (cells: CellData[]) => {
+    const named = new Set(texts(cells).map((text) => columnFor(text)));
+    return required.every((column) => named.has(column));
+  };
+  const index = rows.slice(0, MAX_TITLE_ROWS + 1).findIndex(({ cells }) => namesEveryColumn(cells));
+  if (index <= 0) return { at: table.headerRow, header: table.header, body: table.body };
+  const header = rows[index]!;
+  const dataLike = rows.slice(0, index).find(({ cells }) => texts(cells).some((text) => LONG_NUMBER.test(text.replace(/\s/g, ''))) || cells.some((cell) => typeof cell === 'number' && cell >= 1e14));
+  if (dataLike) {
+    return { problem: { row: dataLike.row, message: `第${dataLike.row}行在表头（第${header.row}行）上方，却像是一行数据（有身份证号码或账号那样的长数字）。表头上方只能是标题或说明：请把这一行移到表头下方，或删除后再上传。` } };
+  }
+  return { at: header.row, header: header.cells, body: rows.slice(index + 1) };
+}
+
 /**
  * A file of named columns read into rows of text by column (with each row's number as the
  * spreadsheet shows it), or what is wrong with the file: its format, an unknown, doubled or
- * missing column, a cell that cannot be read, a number column Excel turned into a number.
+ * missing column, a cell that cannot be read, a number column Excel turned into a number. A title
+ * or note row above the header is skipped (locateOwnHeader).
  */
 export async function readColumnFile<C extends string>(bytes: Uint8Array, spec: ColumnSpec<C>): Promise<ColumnFileResult<C>> {
   const refuse = (message: string, row: number | null = null): ColumnFileResult<C> => ({ ok: false, problems: [{ row, message }] });
@@ -102,11 +141,13 @@ export async function readColumnFile<C extends string>(bytes: Uint8Array, spec: 
   if (!table.ok) return { ok: false, problems: table.errors.slice(0, MAX_PROBLEMS).map((issue) => ({ row: issue.row, message: issue.message })) };
 
   const columnFor = columnLookup(spec);
-  const at = table.headerRow;
+  const located = locateOwnHeader(table, spec, columnFor);
+  if ('problem' in located) return refuse(located.problem.message, located.problem.row);
+  const { at, header, body } = located;
   const columns = new Map<C, number>();
   const problems: FileProblem[] = [];
   const optionalNote = spec.optional.length > 0 ? `（${spec.optional.join('、')}可不填）` : '';
-  table.header.forEach((cell, index) => {
+  header.forEach((cell, index) => {
     const text = cellText(isProblem(cell) ? null : cell);
     if (text === '' || IGNORED.has(normaliseHeader(text)) || spec.ignored?.includes(normaliseHeader(text))) return;
     const column = columnFor(text);
@@ -121,7 +162,7 @@ export async function readColumnFile<C extends string>(bytes: Uint8Array, spec: 
 
   const rows: Array<Record<C, string>> = [];
   const lines: number[] = [];
-  for (const { row, cells } of table.body) {
+  for (const { row, cells } of body) {
     if (cells.every((cell) => isBlank(cell))) continue;
     const read = (column: C): string => {
       const index = columns.get(column);
