@@ -192,7 +192,7 @@ describe('filing a complaint', () => {
     const again = await fileComplaint(test.db, { ...anonymous, title: '村道硬化工程偷工减料' }, { idempotencyKey: key });
     expect(first.ok && again.ok).toBe(true);
     if (!first.ok || !again.ok) return;
-    expect(again).toEqual({ ok: true, value: { receipt: first.value.receipt, repeated: true } });
+    expect(again).toEqual({ ok: true, value: { receipt: first.value.receipt, repeated: true, complaintId: first.value.complaintId } });
     expect(await test.db.select().from(complaints).where(eq(complaints.title, '村道硬化工程偷工减料'))).toHaveLength(1);
     const [sealed] = await test.db.select().from(complaintSubmissions);
     expect(sealed!.receiptCiphertext).not.toContain(first.value.receipt);

@@ -90,7 +90,7 @@ describe('the intake of a filing', () => {
     const once = await intakeComplaint(test.db, request({ idempotencyKey: 'intake-test-key-0000000001', title: '重复：同一表单' }));
     filingThrottle.record('client', CLIENT, FILINGS_PER_HOUR - 3); // 2 (no proof of work) + 27 = 29 of 30
     const again = await intakeComplaint(test.db, request({ idempotencyKey: 'intake-test-key-0000000001', title: '重复：同一表单' }));
-    expect(once.ok && again.ok && again.value).toEqual({ receipt: once.ok ? once.value.receipt : '', repeated: true });
+    expect(once.ok && again.ok && again.value).toEqual({ receipt: once.ok ? once.value.receipt : '', repeated: true, complaintId: once.ok ? once.value.complaintId : '' });
     expect(filingThrottle.retryAfter('client', CLIENT)).toBe(0);
     expect(await filed('重复：同一表单')).toBe(1);
   });
