@@ -1814,10 +1814,10 @@ export const zhCN = {
   'audit.livelihood.suspectAnswered': '部门答复疑点核查',
   'audit.livelihood.suspectReviewed': '审核疑点核查答复或整改',
   'audit.livelihood.suspectCorrected': '部门报告疑点整改',
+  'staff.waiting.suspects': '补贴疑点核查待办 {n} 条',
+  'staff.waiting.suspectsOverdue': '补贴疑点核查已逾期 {n} 条',
   'livelihood.suspects.nav': '疑点核查',
   'livelihood.suspects.door': '比对疑点交部门核查、答复、整改到办结的全过程',
-  'livelihood.suspects.doorWaiting': '{waiting} 条待办',
-  'livelihood.suspects.doorOverdue': '其中 {overdue} 条已逾期',
   'livelihood.suspects.title': '{area}惠民惠农补贴疑点核查',
   'livelihood.suspects.titleDepartment': '交本部门核查的疑点',
   'livelihood.suspects.lead': '县纪委监委把比对疑点交发放部门核查；部门在期限内答复（属实或有合理解释，并列明佐证材料）；纪委监委审核；属实的由部门整改（停发、追回）后报告，纪委监委审核后办结。',
@@ -1892,6 +1892,12 @@ export const zhCN = {
   'livelihood.suspects.sendSubmit': '交部门核查',
   'livelihood.suspects.column': '核查',
   'livelihood.suspects.send': '交部门核查',
+  'integrity.hits': '惠民惠农补贴比对线索',
+  'integrity.hitsCount': '本村发放名单尚未排除的比对线索共{total}条（只统计，不计分）。',
+  'integrity.hitsLink': '查看比对线索',
+  'integrity.hitsByRule': '按比对规则',
+  'integrity.hitsRule': '惠民惠农补贴的比对线索是比对规则发现的疑点，发放部门核实之前不是查实的问题，因此只统计条数、不计分；已排除（登记更新或批次撤回后不再成立）的线索不统计。',
+  'integrity.hitsColumn': '比对线索',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

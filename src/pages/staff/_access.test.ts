@@ -63,6 +63,12 @@ import LivelihoodBatch from './livelihood/batches/[id].astro';
 import * as LivelihoodTemplate from './livelihood/template.ts';
 import LivelihoodRegistries from './livelihood/registries/index.astro';
 import LivelihoodHits from './livelihood/hits/index.astro';
+import LivelihoodSuspects from './livelihood/suspects/index.astro';
+import LivelihoodSuspectNew from './livelihood/suspects/new.astro';
+import LivelihoodSuspect from './livelihood/suspects/[id].astro';
+import { livelihoodHits } from '../../../db/schema/livelihood-checks.ts';
+import { importRegistry } from '../../lib/server/livelihood/registries.ts';
+import { sendSuspect } from '../../lib/server/livelihood/suspects.ts';
 import { importBatch } from '../../lib/server/livelihood/batches.ts';
 import { checkCharacter } from '../../lib/server/livelihood/id-number.ts';
 import { addItem } from '../../lib/server/livelihood/items.ts';
@@ -148,6 +154,10 @@ const ROUTES: RouteCase[] = [
   { file: 'livelihood/registries/index.astro', url: () => '/staff/livelihood/registries', params: () => ({}), page: LivelihoodRegistries, allowed: ['sanghe', 'liugang'], post: 'action=import' },
   // Cross-check hits: the commissions of the county or above and the paying department (its own items); not townships, villages or administrators.
   { file: 'livelihood/hits/index.astro', url: () => '/staff/livelihood/hits', params: () => ({}), page: LivelihoodHits, allowed: ['sanghe', 'liugang', 'department'] },
+  // Suspects (疑点核查): read as the hits are; the county commission of the hit's county sends and reviews, the paying department answers and corrects.
+  { file: 'livelihood/suspects/index.astro', url: () => '/staff/livelihood/suspects', params: () => ({}), page: LivelihoodSuspects, allowed: ['sanghe', 'liugang', 'department'] },
+  { file: 'livelihood/suspects/new.astro', url: () => `/staff/livelihood/suspects/new?hit=${livelihoodHitId}`, params: () => ({}), page: LivelihoodSuspectNew, allowed: ['sanghe'], post: 'body=' },
+  { file: 'livelihood/suspects/[id].astro', url: () => `/staff/livelihood/suspects/${livelihoodSuspectId}`, params: () => ({ id: livelihoodSuspectId }), page: LivelihoodSuspect, allowed: ['sanghe', 'department'], post: 'form=answer', postAllowed: ['department'] },
   // 前营村 (桑河镇, 桑河县): its people, its township agency, its township and county commissions, and
   // administrators may look; only the supervisor may countersign a submitted period.
   { file: 'ledgers/[id]/index.astro', url: () => `/staff/ledgers/${submittedId}`, params: () => ({ id: String(submittedId) }), page: LedgerWorkspace, allowed: ['admin', 'sanghe', 'township', 'agency', 'cadre', 'supervisor'], post: 'action=countersign', postAllowed: ['supervisor'] },
@@ -204,6 +214,9 @@ let complaintId = '';
 let sentReferralId = '';
 /** A payment batch of 桑河县民政局 for 前营村 (imported, not published). */
 let livelihoodBatchId = '';
+/** Its hit (王秀兰 recorded deceased) and the suspect 桑河县 sent to 桑河县民政局. */
+let livelihoodHitId = '';
+let livelihoodSuspectId = '';
 
 let test: TestDatabase;
 let container: AstroContainer;
@@ -294,9 +307,18 @@ beforeAll(async () => {
   const livelihoodItem = await addItem(test.db, actors.get('department')!, { name: '最低生活保障金', standardText: '农村低保标准每人每月520元', legalBasis: '《社会救助暂行办法》（国务院令第649号）' });
   if (!livelihoodItem.ok) throw new Error(JSON.stringify(livelihoodItem.errors));
   const first17 = '43112119560312024';
-  const livelihoodBatch = await importBatch(test.db, actors.get('department')!, { itemId: livelihoodItem.value.id, villageCode: '990121001201', period: '2026-11', sourceSha256: 'a'.repeat(64), rows: [{ name: '王秀兰', idNumber: first17 + checkCharacter(first17), amount: '520', paidOn: '2026-11-10' }] }, { key: Buffer.alloc(32, 3), today: '2026-12-02' });
+  const livelihoodKey = { key: Buffer.alloc(32, 3), today: '2026-12-02' };
+  // 王秀兰 is recorded as deceased before the payment: the batch leaves a hit, sent on as a suspect.
+  const deaths = await importRegistry(test.db, actors.get('sanghe')!, { kind: 'deaths', sourceSha256: 'c'.repeat(64), rows: [{ 身份证号码: first17 + checkCharacter(first17), 死亡日期: '2026-10-01' }] }, livelihoodKey);
+  if (!deaths.ok) throw new Error(JSON.stringify(deaths.errors));
+  const livelihoodBatch = await importBatch(test.db, actors.get('department')!, { itemId: livelihoodItem.value.id, villageCode: '990121001201', period: '2026-11', sourceSha256: 'a'.repeat(64), rows: [{ name: '王秀兰', idNumber: first17 + checkCharacter(first17), amount: '520', paidOn: '2026-11-10' }] }, livelihoodKey);
   if (!livelihoodBatch.ok) throw new Error(JSON.stringify(livelihoodBatch.errors));
   livelihoodBatchId = livelihoodBatch.value.id;
+  const [hit] = await test.db.select({ id: livelihoodHits.id }).from(livelihoodHits).where(eq(livelihoodHits.batchId, livelihoodBatchId));
+  livelihoodHitId = String(hit!.id);
+  const suspect = await sendSuspect(test.db, actors.get('sanghe')!, { hitId: hit!.id, body: '请核实王秀兰是否已于10月1日死亡，死亡后的低保金是否应停发。', dueOn: addDays(todayInShanghai(), 15) });
+  if (!suspect.ok) throw new Error(JSON.stringify(suspect.errors));
+  livelihoodSuspectId = suspect.value.id;
   const designated = await designate(test.db, actors.get('sanghe')!, { villageCode: '990121001204', reason: '城郊村，征地补偿款数额大', startsOn: '2026-10-01', reviewOn: '2027-03-31' });
   if (!designated.ok) throw new Error(JSON.stringify(designated.errors));
   const led = await assignLeader(test.db, actors.get('sanghe')!, { designationId: designated.value.id, leaderId: actors.get('township')!.id });

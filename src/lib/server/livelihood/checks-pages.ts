@@ -11,6 +11,9 @@ import type { Db } from '../db.ts';
 import { readForm } from '../forms.ts';
 import type { Actor, FieldErrors } from '../result.ts';
 import { HIT_RULES, hitScopeFor, listHits, rerunCrossChecks, type CrossCheckRun, type HitLine, type HitRule } from './cross-checks.ts';
+import { suspectsOfHits } from './suspects.ts';
+import type { SuspectState } from '../../../../db/schema/livelihood-suspects.ts';
+import { can } from '../auth/permissions.ts';
 import { importRegistry, isRegistryKind, listRegistryImports, readRegistryFile, REGISTRY_KINDS, registryRowProblem, type RegistryImportLine, type RegistryKind } from './registries.ts';
 
 export type RegistriesPage =
@@ -79,7 +82,21 @@ function runQuery(run: CrossCheckRun): string {
 
 export type HitsPage =
   | { kind: 'forbidden' }
-  | { kind: 'page'; areaName: string; scope: 'area' | 'department'; hits: HitLine[]; total: number; page: number; pages: number; rule: HitRule | null; mayRerun: boolean };
+  | {
+      kind: 'page';
+      areaName: string;
+      scope: 'area' | 'department';
+      hits: HitLine[];
+      total: number;
+      page: number;
+      pages: number;
+      rule: HitRule | null;
+      mayRerun: boolean;
+      /** The suspect each sent hit became (suspects.ts), by hit id. */
+      suspects: Map<number, { id: string; state: SuspectState }>;
+      /** Whether this viewer sends hits to the departments (the county commission). */
+      maySend: boolean;
+    };
 
 export async function hitsPage(db: Db, actor: Actor, url: URL): Promise<HitsPage> {
   const scope = await hitScopeFor(db, actor);
@@ -89,5 +106,7 @@ export async function hitsPage(db: Db, actor: Actor, url: URL): Promise<HitsPage
   const pageParam = Number(url.searchParams.get('page') ?? '1');
   const listed = await listHits(db, scope, Number.isInteger(pageParam) ? pageParam : 1, rule ? { rule } : {});
   const area = await getArea(db, scope.kind === 'area' ? scope.areaCode : scope.countyCode);
-  return { kind: 'page', areaName: area?.name ?? '', scope: scope.kind, ...listed, rule, mayRerun: actor.role === 'commission' && area?.level === 'county' };
+  const suspects = await suspectsOfHits(db, listed.hits.map((hit) => hit.id));
+  const maySend = scope.kind === 'area' && can(actor, 'livelihood.supervise', { scopeCode: scope.areaCode });
+  return { kind: 'page', areaName: area?.name ?? '', scope: scope.kind, ...listed, rule, mayRerun: actor.role === 'commission' && area?.level === 'county', suspects, maySend };
 }

@@ -152,11 +152,12 @@ export async function listHits(
   db: DbOrTx,
   scope: HitScope,
   page = 1,
-  options: { includeCleared?: boolean; rule?: HitRule } = {},
+  options: { includeCleared?: boolean; rule?: HitRule; hitId?: number } = {},
 ): Promise<{ hits: HitLine[]; total: number; page: number; pages: number }> {
   const conditions = [scopeCondition(scope)];
   if (!options.includeCleared) conditions.push(isNull(livelihoodHits.clearedAt));
   if (options.rule) conditions.push(eq(livelihoodHits.rule, options.rule));
+  if (options.hitId !== undefined) conditions.push(eq(livelihoodHits.id, options.hitId));
   const where = and(...conditions);
   const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(livelihoodHits).where(where);
   const pages = Math.max(1, Math.ceil(Number(total) / HITS_PAGE_SIZE));

@@ -369,6 +369,8 @@ export interface SuspectStepView {
 export interface SuspectView {
   suspect: SuspectLine & { countyCode: string; departmentId: string; hitClearedAt: Date | null; hitDetail: Record<string, unknown>; paidOn: string };
   steps: SuspectStepView[];
+  /** Who the viewer is to this suspect: the paying department, the county commission that acts, or a reader (a city commission). */
+  side: 'department' | 'commission' | 'reader';
   /** What this viewer may do now. */
   mayAnswer: boolean;
   mayCorrect: boolean;
@@ -414,6 +416,7 @@ export async function getSuspect(db: DbOrTx, actor: Actor, id: string, today = t
       toRecoverFen: step.toRecoverFen === null ? null : Number(step.toRecoverFen),
       recoveredFen: step.recoveredFen === null ? null : Number(step.recoveredFen),
     })),
+    side: department ? 'department' : commission ? 'commission' : 'reader',
     mayAnswer: department && (row.state === 'sent' || row.state === 'returned'),
     mayCorrect: department && row.state === 'correcting',
     mayReview: commission && COMMISSION_OWES.includes(row.state),
