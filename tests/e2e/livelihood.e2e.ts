@@ -4,10 +4,17 @@
  * the village page lists it with masked names and no ID number; the recipient finds the payment
  * by ID number and name, and a wrong name finds nothing (the same answer an unknown number gets).
  * The upload page is usable at 360 px.
+ *
+ * Then the suspect loop (issue 14 "done when"): the department imports a batch paying a person the
+ * demo death registry records as deceased; the village page lists it masked; she is found by ID and
+ * name, a wrong name finds nothing; the cross-check has raised the hit; the county commission sends
+ * it to the department, the department answers that it is true, the commission requires a correction,
+ * the department reports it and the commission closes it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, staffPage } from './browser.ts';
+import { DEMO_DECEASED, DEMO_DECEASED_BATCH, demoDeceasedBatchCsv } from '../../db/seed/demo-livelihood.ts';
 
 const baseUrl = inject('baseUrl');
 const VILLAGE = '990121001203';
@@ -94,6 +101,84 @@ describe('a livelihood payment from the department to the person', () => {
     await submit(visitor, 'form[action="/livelihood/lookup"] button[type="submit"]');
     expect((await visitor.textContent('main'))!.replace(/\s+/g, ' ')).toBe(wrongName);
     await visitor.context().close();
+  });
+
+  it('walks a planted deceased recipient from the import to a closed suspect with a correction', async () => {
+    const item = `${DEMO_DECEASED_BATCH.itemName}${suffix}`;
+    const department = await staffPage(browser, baseUrl, 'sanghe.mzj', 'yidiantong-minzheng-2026');
+    await department.goto(`${baseUrl}/staff/livelihood`);
+    await department.fill('#field-name', item);
+    await department.fill('#field-standardText', DEMO_DECEASED_BATCH.standardText);
+    await department.fill('#field-standardYuan', '520');
+    await department.fill('#field-legalBasis', DEMO_DECEASED_BATCH.legalBasis);
+    await submit(department, 'main form:has(#field-legalBasis) button[type="submit"]');
+    await department.goto(`${baseUrl}/staff/livelihood/batches`);
+    await department.selectOption('#field-itemId', { label: item });
+    await department.selectOption('#field-villageCode', DEMO_DECEASED_BATCH.villageCode);
+    await department.fill('#field-period', DEMO_DECEASED_BATCH.period);
+    await department.setInputFiles('#field-file', { name: '东岭村低保金.csv', mimeType: 'text/csv', buffer: Buffer.from(demoDeceasedBatchCsv(), 'utf8') });
+    await submit(department, 'form[enctype="multipart/form-data"] button[type="submit"]');
+    expect(await department.textContent('body')).toContain('已导入 3 人');
+    await submit(department, 'form:has(input[name="action"][value="publish"]) button[type="submit"]');
+
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`${baseUrl}/villages/${DEMO_DECEASED_BATCH.villageCode}`);
+    expect(await visitor.textContent('.livelihood-public')).toContain('曹*梅');
+    expect(await visitor.content()).not.toContain(DEMO_DECEASED.idNumber);
+    await visitor.goto(`${baseUrl}/livelihood/lookup`);
+    await visitor.fill('#field-idNumber', DEMO_DECEASED.idNumber);
+    await visitor.fill('#field-name', DEMO_DECEASED.name);
+    await submit(visitor, 'form[action="/livelihood/lookup"] button[type="submit"]');
+    expect(await visitor.textContent('#lookup-found')).toContain(`${item} · ${DEMO_DECEASED_BATCH.period}`);
+    await visitor.fill('#field-name', '曹秀英');
+    await submit(visitor, 'form[action="/livelihood/lookup"] button[type="submit"]');
+    expect(await visitor.locator('#lookup-found').count()).toBe(0);
+    await visitor.context().close();
+
+    // The cross-check ran with the import: the commission finds the hit and sends it.
+    const commission = await staffPage(browser, baseUrl, 'sanghe.jw', 'yidiantong-jiwei-2026');
+    await commission.goto(`${baseUrl}/staff/livelihood/hits?rule=deceased`);
+    const row = commission.locator('tr', { hasText: item });
+    expect(await row.textContent()).toContain('曹*梅');
+    await Promise.all([commission.waitForEvent('load'), row.getByRole('link', { name: '交部门核查' }).click()]);
+    await commission.fill('#field-body', '请核实曹秀梅是否已于2026年10月8日死亡，死亡后发放的低保金是否应停发并追回。');
+    await submit(commission, 'main form[method="post"] button[type="submit"]');
+    expect(commission.url()).toMatch(/\/staff\/livelihood\/suspects\/[0-9a-f-]{36}\?done=sent$/);
+    const suspectUrl = commission.url().split('?')[0]!;
+
+    await department.goto(`${baseUrl}/staff/livelihood/suspects?show=department`);
+    await Promise.all([department.waitForEvent('load'), department.locator(`a[href="${new URL(suspectUrl).pathname}"]`).click()]);
+    await department.selectOption('#field-answer', 'confirmed');
+    await department.fill('#field-body', '经入户核查并调取户籍注销记录，曹秀梅已于2026年10月8日死亡，家属未申报，11月多发低保金520元。');
+    await department.fill('#field-evidence', '死亡医学证明（编号X431121-2026-0921），户籍注销证明，入户核查记录');
+    await submit(department, 'form:has(input[name="form"][value="answer"]) button[type="submit"]');
+    expect(await department.textContent('[role="status"]')).toContain('已提交答复');
+
+    await commission.goto(suspectUrl);
+    await commission.selectOption('#field-decision', 'accept');
+    await commission.fill('#field-body', '核查结论属实，请立即停发并追回死亡后发放的低保金。');
+    const due = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await commission.fill('#field-dueOn', due);
+    await submit(commission, 'form:has(input[name="form"][value="review"]) button[type="submit"]');
+    expect(await commission.textContent('main')).toContain('属实，整改中');
+
+    await department.goto(suspectUrl);
+    await department.selectOption('#field-paymentStopped', 'yes');
+    await department.fill('#field-toRecover', '520');
+    await department.fill('#field-recovered', '520');
+    await department.fill('#field-body', '已停发，家属已将多发的520元退回县财政社保资金专户。');
+    await submit(department, 'form:has(input[name="form"][value="correct"]) button[type="submit"]');
+    expect(await department.textContent('main')).toContain('已报整改，待审核');
+
+    await commission.goto(suspectUrl);
+    await commission.selectOption('#field-decision', 'accept');
+    await commission.fill('#field-body', '已停发并全额追回，同意办结。');
+    await submit(commission, 'form:has(input[name="form"][value="review"]) button[type="submit"]');
+    const closed = (await commission.textContent('main'))!;
+    expect(closed).toContain('已办结');
+    expect(closed).toContain('已追回（元） 520.00');
+    await commission.context().close();
+    await department.context().close();
   });
 
   it('has an upload page that fits 360 px', async () => {
