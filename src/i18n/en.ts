@@ -1900,4 +1900,10 @@ export const en: Record<MessageKey, string> = {
   'integrity.hitsByRule': 'By rule',
   'integrity.hitsRule': 'A livelihood subsidy cross-check hit is a rule\'s suspicion about a payment, not a finding until the paying department has checked it, so hits are counted and earn nothing; hits that no longer hold (a registry updated, a batch withdrawn) are not counted.',
   'integrity.hitsColumn': 'Cross-check hits',
+  'livelihoodStats.checks': 'Cross-checks and corrections',
+  'livelihoodStats.checksLead': 'Suspects found by comparing the payment lists with the death, public-employee, vehicle and business registries (a suspect is not a violation), how many the county commission sent to the paying departments to check, and how many were confirmed and closed with a correction, with the amount recovered. Counts of 1 to 4 show as "<5"; the amount recovered is not published while fewer than 5 corrections are closed.',
+  'livelihoodStats.checks.hits': 'Standing cross-check suspects',
+  'livelihoodStats.checks.sent': 'Sent to the departments',
+  'livelihoodStats.checks.corrected': 'Confirmed and corrected',
+  'livelihoodStats.checks.recovered': 'Recovered by corrections (yuan)',
 };

@@ -1898,6 +1898,12 @@ export const zhCN = {
   'integrity.hitsByRule': '按比对规则',
   'integrity.hitsRule': '惠民惠农补贴的比对线索是比对规则发现的疑点，发放部门核实之前不是查实的问题，因此只统计条数、不计分；已排除（登记更新或批次撤回后不再成立）的线索不统计。',
   'integrity.hitsColumn': '比对线索',
+  'livelihoodStats.checks': '补贴比对与整改',
+  'livelihoodStats.checksLead': '发放名单与死亡、公职人员、车辆、市场主体等登记信息比对发现的疑点数（疑点不等于违规），县纪委监委交发放部门核查的数量，核查属实并整改办结的数量和追回金额。1至4件显示为“<5”，整改办结不足5件时不公布追回金额。',
+  'livelihoodStats.checks.hits': '现存比对疑点',
+  'livelihoodStats.checks.sent': '已交部门核查',
+  'livelihoodStats.checks.corrected': '属实并整改办结',
+  'livelihoodStats.checks.recovered': '整改追回金额（元）',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -172,6 +172,7 @@ export function livelihoodStatisticsJson(stats: CountyLivelihoodStatistics) {
     county: stats.county,
     unit: 'fen',
     items: stats.items.map((entry) => ({ ...livelihoodItemJson(entry.item), periods: entry.periods, latest: entry.latest })),
+    crossChecks: stats.crossChecks,
   };
 }
 

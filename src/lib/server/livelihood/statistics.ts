@@ -35,6 +35,7 @@ import { livelihoodDepartments, paymentBatches, payments, subsidyItems } from '.
 import { getArea, listInSubtree } from '../areas/index.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { suppress, WITHHELD, type Published, type Relation } from '../complaints/suppression.ts';
+import { suspectFiguresByCounty } from './suspects.ts';
 
 export interface PaymentFigures {
   /** Distinct recipients: exact, "<5" (1–4) or "*" (5 or more, withheld to protect a "<5"). */
@@ -78,9 +79,28 @@ export interface CountyItemSummary {
   latest: { period: string; villages: number; totals: PaymentFigures };
 }
 
+/**
+ * The county's cross-checks in counts (issue 14 item 6): hits that hold, suspects sent to the
+ * departments, suspects closed with a correction, and the amount recovered by those. Each count is
+ * suppressed on its own (they are not parts of one another): 1–4 is "<5"; the amount recovered is
+ * withheld wherever the corrections count is masked (one correction's amount is one person's).
+ */
+export interface CrossCheckFigures {
+  hits: Published;
+  sent: Published;
+  corrected: Published;
+  recoveredFen: number | typeof WITHHELD;
+}
+
 export interface CountyLivelihoodStatistics {
   county: { code: string; name: string };
   items: CountyItemSummary[];
+  crossChecks: CrossCheckFigures;
+}
+
+function publishedCrossChecks(figures: { hits: number; sent: number; corrected: number; recoveredFen: number }): CrossCheckFigures {
+  const [hits, sent, corrected] = suppress({ values: [figures.hits, figures.sent, figures.corrected], relations: [] }) as [Published, Published, Published];
+  return { hits, sent, corrected, recoveredFen: typeof corrected === 'number' ? figures.recoveredFen : WITHHELD };
 }
 
 const PERIOD = /^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$/;
@@ -223,7 +243,7 @@ async function countyOf(db: DbOrTx, code: string): Promise<{ code: string; name:
 export async function countyLivelihoodStatistics(db: DbOrTx, countyCode: string): Promise<CountyLivelihoodStatistics | undefined> {
   const county = await countyOf(db, countyCode);
   if (!county) return undefined;
-  const items = await publishedItems(db, county.code);
+  const [items, checks] = await Promise.all([publishedItems(db, county.code), suspectFiguresByCounty(db, [county.code])]);
   const facts = await villageFacts(
     db,
     items.map((item) => ({ itemId: item.id, period: item.periods[0]! })),
@@ -235,6 +255,7 @@ export async function countyLivelihoodStatistics(db: DbOrTx, countyCode: string)
       const { totals } = publishTable(own, new Map());
       return { item, periods, latest: { period: periods[0]!, villages: own.length, totals } };
     }),
+    crossChecks: publishedCrossChecks(checks.get(county.code)!),
   };
 }
 

@@ -55,7 +55,7 @@ const Evidence = visibleText({ label: '佐证材料', min: 4, max: 1000, minMess
 const ReviewNote = visibleText({ label: '审核意见', min: 10, max: 1000, minMessage: '请写明审核意见（至少10个字）' });
 const CorrectionNote = visibleText({ label: '整改情况', min: 10, max: 1000, minMessage: '请写明整改情况（至少10个字）：停发、追回的经过和凭证' });
 
-const SuspectId = z.string().trim().uuid('没有找到该疑点');
+const SuspectId = z.uuid({ message: '没有找到该疑点' });
 
 function dueProblem(dueOn: string, today: string): string | null {
   if (!isIsoDate(dueOn)) return '期限应为日期，例如 2026-12-20';
