@@ -12,6 +12,7 @@ import { supervisionActs } from '../../../../db/schema/daily-supervision.ts';
 import { flagAnswers, supervisionOpinions } from '../../../../db/schema/supervision.ts';
 import { actorOf, fileCase } from '../../../../tests/support/complaint-cases.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
+import { craftHits } from '../../../../tests/support/livelihood-hits.ts';
 import { assignLeader, designate } from './escalated.ts';
 import { integrityFigures, POINTS, rankVillages, villagePicture } from './integrity.ts';
 
@@ -142,5 +143,46 @@ describe('the ranking score', () => {
     expect(picture?.village.name).toBe('杏园村');
     expect(picture?.figures).toMatchObject({ designationId: done.value.id, leader: { id: town.id, name: '桑河镇纪委（演示）' } });
     expect(await villagePicture(test.db, '990121001000', TODAY)).toBeUndefined();
+  });
+});
+
+describe('the livelihood cross-check hits on the picture', () => {
+  const HEWAN = '990121001203'; // no hits of its own: the other village
+  let before = new Map<string, number>();
+  let order: string[] = [];
+  beforeAll(async () => {
+    before = new Map([...(await integrityFigures(test.db, SANGHE, [SHICAO, MAJIA, HEWAN], TODAY))].map(([code, figures]) => [code, figures.score]));
+    order = (await rankVillages(test.db, SANGHE, TODAY)).map((row) => row.village.code);
+    const { flagged, redoDeaths } = await craftHits(test.db, [
+      { villageCode: SHICAO, deceased: 2, official: 1, aboveStandard: 1 },
+      { villageCode: MAJIA, aboveStandard: 2 },
+    ]);
+    // A new death registry without one of 石槽村's two: that hit is cleared, the other stands.
+    await redoDeaths(flagged.get(SHICAO)!.deceased.slice(0, 1));
+  });
+
+  it('counts the standing hits by rule, leaves out cleared hits and other villages’ hits, and scores none of them', async () => {
+    const figures = await integrityFigures(test.db, SANGHE, [SHICAO, MAJIA, HEWAN, XINGYUAN], TODAY);
+    expect(figures.get(SHICAO)!.hits).toEqual({ total: 3, byRule: { deceased: 1, official: 1, above_standard: 1 } });
+    expect(figures.get(MAJIA)!.hits).toEqual({ total: 2, byRule: { above_standard: 2 } });
+    expect(figures.get(HEWAN)!.hits).toEqual({ total: 0, byRule: {} });
+    for (const code of [SHICAO, MAJIA, HEWAN]) {
+      const village = figures.get(code)!;
+      expect(village.score, code).toBe(before.get(code));
+      expect(village.points.map((p) => p.source as string)).not.toContain('hit');
+      expect(village.score).toBe(village.points.reduce((sum, p) => sum + p.points, 0));
+    }
+  });
+
+  it('does not move a village up the ranked list, which carries the counts', async () => {
+    const ranked = await rankVillages(test.db, SANGHE, TODAY);
+    const majia = ranked.find((row) => row.village.code === MAJIA)!;
+    expect(majia.figures.hits).toEqual({ total: 2, byRule: { above_standard: 2 } });
+    // The same order as before the hits were planted: 石槽村 with three hits and 马家村 with two moved nowhere.
+    expect(ranked.map((row) => row.village.code)).toEqual(order);
+    // 东岭村 and 白杨村 have the demo's hits; each village's hits are its own.
+    const total = ranked.reduce((sum, row) => sum + (row.figures.hits?.total ?? 0), 0);
+    expect(total).toBeGreaterThanOrEqual(5);
+    expect(ranked.find((row) => row.village.code === SHICAO)!.figures.hits!.total).toBe(3);
   });
 });

@@ -13,6 +13,19 @@
  *   period is missing or unpublished after its due day.
  * The number of complaints earns nothing: a village is not worse because people complained
  * (FixMyStreet's maintainers refuse league tables on raw report counts); what was found counts.
+ * For the same reason the livelihood-fund cross-check hits standing for the village's payments
+ * (livelihood/cross-checks.ts hitCountsByVillage; a cleared hit is gone) are shown by rule and
+ * earn nothing: a hit is a rule's suspicion about a payment that the paying department has not
+ * yet checked — like a complaint before its finding, or the talks, counted and never scored.
+ *
+ * [SUSPECTS — the place for the suspect workflow, livelihood/suspects.ts, not built here] Once a
+ * hit is sent to the paying department and the department confirms it (the commission accepting
+ * the answer), that confirmed suspect is a finding and belongs in the score as its own source
+ * (`source: 'suspect'`, as many points as a substantiated complaint, traced to the suspect and its
+ * hit), and a suspect the department leaves unanswered after its due day is an unanswered flag
+ * (as an overdue opinion). Read both for all villages at once next to step 5b below; an
+ * explained (not confirmed) suspect earns nothing. suspects.ts's confirmedSuspectsByVillage gives
+ * counts only; a point here needs its source row (the suspect's id, its hit's rule and period).
  *
  * Every figure is read for all villages at once (`integrityFigures`: a few grouped queries over
  * indexed columns, then the flags computed in memory from the lines those queries loaded), so
@@ -36,6 +49,7 @@ import { caseNumberOf, formatCaseNumber } from '../complaints/case-numbers.ts';
 import { getConfig } from '../config.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
+import { hitCountsByVillage, type HitRule } from '../livelihood/cross-checks.ts';
 
 export const POINTS = { unansweredFlag: 3, substantiated: 5, overdueOpinion: 2, lateDisclosure: 1 } as const;
 export const PERIODS_SHOWN = 4;
@@ -73,6 +87,12 @@ export interface IntegrityFigures {
    * before it was added do not have it.
    */
   talks?: { total: number; byCategory: Partial<Record<number, number>>; since: string };
+  /**
+   * The livelihood-fund cross-check hits standing for the village's payments (issue 13 §2, issue 14
+   * item 4), by rule. Counts only, never scored: a hit is not a finding until the paying department
+   * has checked it (see [SUSPECTS] above). Optional: judgements written before it was added do not have it.
+   */
+  hits?: { total: number; byRule: Partial<Record<HitRule, number>> };
   leader: { id: string; name: string } | null;
   designationId: string | null;
   score: number;
@@ -85,6 +105,7 @@ const emptyFigures = (villageCode: string): IntegrityFigures => ({
   opinions: { open: 0, overdue: 0 },
   complaints: { total: 0, byCategory: {}, byFinding: {}, open: 0, substantiated: 0 },
   talks: { total: 0, byCategory: {}, since: '' },
+  hits: { total: 0, byRule: {} },
   leader: null,
   designationId: null,
   score: 0,
@@ -279,6 +300,14 @@ export async function integrityFigures(db: DbOrTx, scope: string, villageCodes: 
     const counted = result.get(row.area_code)!.talks!;
     counted.total += row.n;
     counted.byCategory[row.category] = (counted.byCategory[row.category] ?? 0) + row.n;
+  }
+
+  // 5b. The livelihood-fund cross-check hits still standing, by rule (counted, not scored), from the
+  //     cross-checks module: one grouped query over livelihood_hits by village.
+  for (const [villageCode, counted] of await hitCountsByVillage(db, codes)) {
+    const { total, ...byRule } = counted;
+    const figures = result.get(villageCode);
+    if (figures) figures.hits = { total, byRule };
   }
 
   // 6. Who is assigned: the designation in force and its 包联 leader.

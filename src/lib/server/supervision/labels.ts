@@ -3,6 +3,7 @@ import type { EscalatedEventKind } from '../../../../db/schema/escalated.ts';
 import { FINDINGS } from '../../../../db/schema/complaints.ts';
 import type { MessageKey, Translate } from '../../../i18n/index.ts';
 import type { FlagKind } from '../accounts/flags.ts';
+import { HIT_RULES, type HitRule } from '../../../../db/schema/livelihood-checks.ts';
 import { findingKey } from '../complaints/labels.ts';
 
 export function flagKindKey(kind: FlagKind): MessageKey {
@@ -18,6 +19,20 @@ type LateStatus = 'published' | 'missing' | 'draft' | 'submitted' | 'countersign
 /** A late period: published late, missing, or still unpublished after its due day. */
 export function lateStatusKey(status: LateStatus): MessageKey {
   return status === 'published' ? 'integrity.late.published' : status === 'missing' ? 'integrity.late.missing' : 'integrity.late.unpublished';
+}
+
+/** A livelihood cross-check rule (the hits on the picture; a judgement's snapshot may hold a rule named later, hence the guard). */
+export function hitRuleKey(rule: string): MessageKey | null {
+  return (HIT_RULES as readonly string[]).includes(rule) ? (`livelihood.rule.${rule as HitRule}` as const) : null;
+}
+
+/** Counts by rule in the rules' documented order (a rule this version does not know comes last). */
+export function inHitRuleOrder<T>(counts: Partial<Record<string, T>>): Array<[string, T]> {
+  const rank = (rule: string) => {
+    const index = (HIT_RULES as readonly string[]).indexOf(rule);
+    return index < 0 ? HIT_RULES.length : index;
+  };
+  return (Object.entries(counts) as Array<[string, T]>).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** One of the ten key-personnel categories (SUBJECT_ROLES, by index) in the page's language. */
