@@ -19,6 +19,7 @@ import { addItem } from '../../lib/server/livelihood/items.ts';
 import NotFound from '../404.astro';
 import Village from '../villages/[code]/index.astro';
 import VillagePrint from '../villages/[code]/print.astro';
+import { groupsForSheet, periodSpan } from '../../lib/server/livelihood/public-list.ts';
 import * as Api from '../api/v1/villages/[code]/livelihood.ts';
 import Lookup from './lookup.astro';
 
@@ -78,12 +79,29 @@ describe('the village’s public list', () => {
     expect(other.html).toContain('本村还没有公示的补贴发放名单');
   });
 
-  it('is on the notice-board print sheet', async () => {
+  it('is on the notice-board print sheet of the latest period (November is later than any published period), not on an earlier period’s', async () => {
     const { status, html } = await get(VillagePrint, `/villages/${QIANYING}/print?period=2026-Q2`, { code: QIANYING });
     expect(status).toBe(200);
     expect(html).toContain('惠民惠农补贴公示');
     expect(html).toContain('王*兰');
     for (const secret of secrets) expect(html).not.toContain(secret);
+    const earlier = await get(VillagePrint, `/villages/${QIANYING}/print?period=2026-Q1`, { code: QIANYING });
+    expect(earlier.status).toBe(200);
+    expect(earlier.html).not.toContain('王*兰');
+  });
+
+  it('matches payment periods to a sheet by the days they cover', () => {
+    expect(['2026', '2026-H2', '2026-Q4', '2026-11', '2026-02', 'x'].map(periodSpan)).toEqual([
+      { from: '2026-01-01', to: '2026-12-31' },
+      { from: '2026-07-01', to: '2026-12-31' },
+      { from: '2026-10-01', to: '2026-12-31' },
+      { from: '2026-11-01', to: '2026-11-30' },
+      { from: '2026-02-01', to: '2026-02-28' },
+      null,
+    ]);
+    const groups = ['2026', '2026-H1', '2026-Q3', '2026-09', '2026-10', '2025-12'].map((period) => ({ period }));
+    expect(groupsForSheet(groups, { from: '2026-07-01', to: '2026-09-30' }).map((g) => g.period)).toEqual(['2026', '2026-Q3', '2026-09']);
+    expect(groupsForSheet(groups, { from: '2026-07-01', to: null }).map((g) => g.period)).toEqual(['2026', '2026-Q3', '2026-09', '2026-10']);
   });
 
   it('is in the open data API as totals and counts, without recipients', async () => {

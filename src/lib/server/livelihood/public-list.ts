@@ -47,6 +47,30 @@ export async function villageLivelihood(db: DbOrTx, villageCode: string): Promis
   return [...groups.values()];
 }
 
+/** The first and last day a payment period covers (YYYY, YYYY-H1/H2, YYYY-Q1…Q4, YYYY-MM); null for anything else. */
+export function periodSpan(period: string): { from: string; to: string } | null {
+  const match = /^([0-9]{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?$/.exec(period);
+  if (!match) return null;
+  const [, year, half, quarter, month] = match;
+  const [first, last] = half ? [Number(half) * 6 - 5, Number(half) * 6] : quarter ? [Number(quarter) * 3 - 2, Number(quarter) * 3] : month ? [Number(month), Number(month)] : [1, 12];
+  const lastDay = new Date(Date.UTC(Number(year), last, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { from: `${year}-${pad(first)}-01`, to: `${year}-${pad(last)}-${pad(lastDay)}` };
+}
+
+/**
+ * The groups a notice-board sheet of one accounts period carries: those whose payment period
+ * overlaps it. The sheet of the village's latest published period also carries every later payment
+ * period (`to` null): there is no newer sheet to post them on, and a 公示 must not wait for the next
+ * accounts period. So each sheet stays the length of its period, not of the village's whole history.
+ */
+export function groupsForSheet<G extends { period: string }>(groups: readonly G[], sheet: { from: string; to: string | null }): G[] {
+  return groups.filter((group) => {
+    const span = periodSpan(group.period);
+    return !!span && span.to >= sheet.from && (sheet.to === null || span.from <= sheet.to);
+  });
+}
+
 /**
  * The same groups for the open data API, without the recipients: item, department, period, count
  * and total only. Masked names stay on the village page and the notice board: a machine-readable
