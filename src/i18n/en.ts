@@ -2,6 +2,8 @@ import type { MessageKey } from './zh-CN.ts';
 
 /** English UI strings. Item content itself is published in Chinese by the counties. */
 export const en: Record<MessageKey, string> = {
+  'punct.colon': ': ',
+  'punct.listSeparator': ', ',
   'site.name': 'Yidiantong',
   'site.tagline': 'Grassroots power, in the open',
   'site.skip': 'Skip to content',
@@ -1725,7 +1727,7 @@ export const en: Record<MessageKey, string> = {
   'integrity.scope': 'Area',
   'integrity.scopeAll': 'All',
   'integrity.show': 'Show',
-  'integrity.rule': 'Score: +3 for each red flag of the last 4 periods that neither the bookkeeper nor the committee answered; +5 for each complaint found substantiated or partly substantiated; +2 for each supervision opinion unanswered after its due day; +1 for each period published late, and +1 when the last period is still unpublished after its due day. The number of complaints itself earns nothing: a village does not rank higher because people complained, only for what was found and what was left unanswered. Flags of a period still in draft (not submitted, or returned) are the bookkeeper\'s own work in progress and earn nothing; reminders and talks are counted, not scored.',
+  'integrity.rule': 'Score: +3 for each red flag of the last 4 periods that neither the bookkeeper nor the committee answered; +5 for each complaint found substantiated or partly substantiated; +2 for each supervision opinion unanswered after its due day; +1 for each period published late, and +1 when the last period is still unpublished after its due day; +5 for each livelihood payment suspect the paying department confirmed (and the commission accepted), +2 for each it left unanswered after its due day, nothing for one explained. Cross-check hits themselves are counted, not scored. The number of complaints itself earns nothing: a village does not rank higher because people complained, only for what was found and what was left unanswered. Flags of a period still in draft (not submitted, or returned) are the bookkeeper\'s own work in progress and earn nothing; reminders and talks are counted, not scored.',
   'integrity.rank': 'Rank',
   'integrity.score': 'Score',
   'integrity.unansweredFlags': 'Unanswered flags',
@@ -1740,6 +1742,8 @@ export const en: Record<MessageKey, string> = {
   'integrity.point.findingHidden': '+{points} complaint found {finding} (received {filed})',
   'integrity.point.opinion': '+{points} supervision opinion overdue {period} (due {due})',
   'integrity.point.late': '+{points} {period} accounts {status} (due {due})',
+  'integrity.point.suspectConfirmed': '+{points} livelihood suspect confirmed: {rule} ({period})',
+  'integrity.point.suspectOverdue': '+{points} livelihood suspect unanswered by the department: {rule} ({period}, due {due})',
   'integrity.late.published': 'published late',
   'integrity.late.missing': 'missing',
   'integrity.late.unpublished': 'unpublished after the due day',
@@ -1802,6 +1806,8 @@ export const en: Record<MessageKey, string> = {
   'integrity.snapshot.finding': 'Complaint {finding} {number}',
   'integrity.snapshot.opinion': '{period} supervision opinion no. {id} unanswered after its due day ({due})',
   'integrity.snapshot.late': '{period} accounts {status}',
+  'integrity.snapshot.suspectConfirmed': 'Livelihood suspect confirmed: {rule} ({period})',
+  'integrity.snapshot.suspectOverdue': 'Livelihood suspect unanswered by the department: {rule} ({period})',
   'keyRole.0': 'Township law-enforcement team leader',
   'keyRole.1': 'Head of the township service centre',
   'keyRole.2': 'Head of the veterans service station',

@@ -22,13 +22,13 @@ import { addItem } from './items.ts';
 import { importRegistry } from './registries.ts';
 import {
   answerSuspect,
-  confirmedSuspectsByVillage,
   getSuspect,
   listSuspects,
   recordCorrection,
   reviewSuspect,
   sendSuspect,
   suspectFiguresByCounty,
+  suspectFindingsByVillage,
   suspectsOfHits,
   suspectsWaiting,
 } from './suspects.ts';
@@ -202,7 +202,8 @@ describe('an explained suspect', () => {
     const [row] = await test.db.select().from(livelihoodSuspects).where(eq(livelihoodSuspects.id, suspectId));
     expect(row!.closedAt).toBeInstanceOf(Date);
     expect(row!.toRecoverFen).toBeNull();
-    expect(await confirmedSuspectsByVillage(test.db, [LIUGANG_CUN])).toEqual(new Map([[LIUGANG_CUN, 1]]));
+    // The explained one is no finding; the confirmed one (closed with a correction) is.
+    expect((await suspectFindingsByVillage(test.db, [LIUGANG_CUN], TODAY)).map((finding) => [finding.kind, finding.rule, finding.period])).toEqual([['confirmed', 'deceased', '2026-11']]);
   });
 });
 
@@ -219,6 +220,9 @@ describe('lists and counts', () => {
     expect((await listSuspects(test.db, department, { filter: 'all', today: later })).total).toBe(3);
     expect((await listSuspects(test.db, (await hitScopeFor(test.db, cjl))!, { filter: 'all' })).total).toBe(0);
     expect(await suspectsWaiting(test.db, department, later)).toEqual({ waiting: 1, overdue: 1 });
+    // Unanswered past its day: a point of the integrity picture; on its last day, not yet.
+    expect((await suspectFindingsByVillage(test.db, [LIUGANG_CUN], later)).map((finding) => finding.kind)).toEqual(['confirmed', 'overdue']);
+    expect((await suspectFindingsByVillage(test.db, [LIUGANG_CUN], '2026-12-05')).map((finding) => finding.kind)).toEqual(['confirmed']);
     expect(await suspectsWaiting(test.db, county, later)).toEqual({ waiting: 0, overdue: 0 });
     // A city commission reads its counties' suspects.
     expect((await listSuspects(test.db, (await hitScopeFor(test.db, city))!, { filter: 'all' })).total).toBe(3);

@@ -442,28 +442,39 @@ export async function suspectsWaiting(db: DbOrTx, scope: HitScope, today = today
   return { waiting: Number(row?.waiting ?? 0), overdue: scope.kind === 'department' ? Number(row?.overdue ?? 0) : 0 };
 }
 
+/** A suspect that is a point of the village integrity picture: confirmed (a finding), or unanswered past its due day. */
+export interface SuspectFinding {
+  villageCode: string;
+  suspectId: string;
+  rule: HitRule;
+  period: string;
+  kind: 'confirmed' | 'overdue';
+  dueOn: string;
+}
+
 /**
- * Confirmed suspects per village: the department confirmed the hit and the commission accepted it
- * (a correction opened, reported or closed after one). These are findings, not suspicions: the
- * village integrity picture may score them.
+ * For the integrity picture, per village: the confirmed suspects (the department confirmed the
+ * hit and the commission accepted it: correcting, corrected, or closed after a correction) and the
+ * suspects the department left unanswered after their due day (sent or sent back). An explained
+ * suspect is neither. One grouped query for all the villages asked.
  */
-export async function confirmedSuspectsByVillage(db: DbOrTx, villageCodes: readonly string[]): Promise<Map<string, number>> {
-  const result = new Map<string, number>();
-  if (villageCodes.length === 0) return result;
+export async function suspectFindingsByVillage(db: DbOrTx, villageCodes: readonly string[], today = todayInShanghai()): Promise<SuspectFinding[]> {
+  if (villageCodes.length === 0) return [];
   const rows = await db
-    .select({ villageCode: livelihoodHits.villageCode, n: count() })
+    .select({ villageCode: livelihoodHits.villageCode, suspectId: livelihoodSuspects.id, rule: livelihoodSuspects.rule, period: livelihoodHits.period, state: livelihoodSuspects.state, answer: livelihoodSuspects.answer, toRecoverFen: livelihoodSuspects.toRecoverFen, dueOn: livelihoodSuspects.dueOn })
     .from(livelihoodSuspects)
     .innerJoin(livelihoodHits, eq(livelihoodHits.id, livelihoodSuspects.hitId))
     .where(
       and(
         inArray(livelihoodHits.villageCode, [...villageCodes]),
-        eq(livelihoodSuspects.answer, 'confirmed'),
-        or(inArray(livelihoodSuspects.state, ['correcting', 'corrected']), and(eq(livelihoodSuspects.state, 'closed'), sql`${livelihoodSuspects.toRecoverFen} is not null`)),
+        or(
+          and(eq(livelihoodSuspects.answer, 'confirmed'), or(inArray(livelihoodSuspects.state, ['correcting', 'corrected']), and(eq(livelihoodSuspects.state, 'closed'), sql`${livelihoodSuspects.toRecoverFen} is not null`))),
+          and(inArray(livelihoodSuspects.state, ['sent', 'returned']), lt(livelihoodSuspects.dueOn, today)),
+        ),
       ),
     )
-    .groupBy(livelihoodHits.villageCode);
-  for (const row of rows) result.set(row.villageCode, Number(row.n));
-  return result;
+    .orderBy(asc(livelihoodHits.villageCode), asc(livelihoodSuspects.sentAt), asc(livelihoodSuspects.id));
+  return rows.map((row) => ({ villageCode: row.villageCode, suspectId: row.suspectId, rule: row.rule, period: row.period, kind: row.state === 'sent' || row.state === 'returned' ? 'overdue' : 'confirmed', dueOn: row.dueOn }));
 }
 
 /** Per county of a scope: hits that hold, suspects sent, and corrections closed with the amounts recovered (for the open statistics, suppressed there). */

@@ -10,22 +10,17 @@
  * - +5 for each complaint about the village concluded as substantiated or partly substantiated;
  * - +2 for each supervision opinion unanswered after its due day;
  * - +1 for each of the last 4 periods published after its due day, and +1 when the last finished
- *   period is missing or unpublished after its due day.
+ *   period is missing or unpublished after its due day;
+ * - +5 for each livelihood-fund suspect the paying department confirmed and the commission accepted
+ *   (livelihood/suspects.ts: a hit checked and found true is a finding, as a substantiated
+ *   complaint is), and +2 for each suspect the department left unanswered after its due day (as
+ *   an overdue opinion); an explained suspect earns nothing.
  * The number of complaints earns nothing: a village is not worse because people complained
  * (FixMyStreet's maintainers refuse league tables on raw report counts); what was found counts.
  * For the same reason the livelihood-fund cross-check hits standing for the village's payments
  * (livelihood/cross-checks.ts hitCountsByVillage; a cleared hit is gone) are shown by rule and
  * earn nothing: a hit is a rule's suspicion about a payment that the paying department has not
  * yet checked — like a complaint before its finding, or the talks, counted and never scored.
- *
- * [SUSPECTS — the place for the suspect workflow, livelihood/suspects.ts, not built here] Once a
- * hit is sent to the paying department and the department confirms it (the commission accepting
- * the answer), that confirmed suspect is a finding and belongs in the score as its own source
- * (`source: 'suspect'`, as many points as a substantiated complaint, traced to the suspect and its
- * hit), and a suspect the department leaves unanswered after its due day is an unanswered flag
- * (as an overdue opinion). Read both for all villages at once next to step 5b below; an
- * explained (not confirmed) suspect earns nothing. suspects.ts's confirmedSuspectsByVillage gives
- * counts only; a point here needs its source row (the suspect's id, its hit's rule and period).
  *
  * Every figure is read for all villages at once (`integrityFigures`: a few grouped queries over
  * indexed columns, then the flags computed in memory from the lines those queries loaded), so
@@ -50,8 +45,9 @@ import { getConfig } from '../config.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { hitCountsByVillage, type HitRule } from '../livelihood/cross-checks.ts';
+import { suspectFindingsByVillage } from '../livelihood/suspects.ts';
 
-export const POINTS = { unansweredFlag: 3, substantiated: 5, overdueOpinion: 2, lateDisclosure: 1 } as const;
+export const POINTS = { unansweredFlag: 3, substantiated: 5, overdueOpinion: 2, lateDisclosure: 1, confirmedSuspect: 5, overdueSuspect: 2 } as const;
 export const PERIODS_SHOWN = 4;
 /** The window of reminders and talks counted on the picture: the last year, as the four periods shown. */
 export const TALKS_DAYS = 365;
@@ -64,7 +60,8 @@ export type ScorePoint =
   | { source: 'flag'; points: number; period: string; disclosureId: number; kind: FlagKind; message: { key: MessageKey; vars: Record<string, string | number> } }
   | { source: 'finding'; points: number; complaintId: string; caseNumber: string; finding: Finding; filedOn: string; routedScopeCode: string; assigneeId: string | null; handedDownTo: string | null; subjectLevel: string; areaCode: string }
   | { source: 'opinion'; points: number; opinionId: number; disclosureId: number; period: string; dueOn: string }
-  | { source: 'late'; points: number; period: string; disclosureId: number | null; dueOn: string; status: 'published' | 'missing' | 'draft' | 'submitted' | 'countersigned' };
+  | { source: 'late'; points: number; period: string; disclosureId: number | null; dueOn: string; status: 'published' | 'missing' | 'draft' | 'submitted' | 'countersigned' }
+  | { source: 'suspect'; points: number; suspectId: string; rule: HitRule; period: string; kind: 'confirmed' | 'overdue'; dueOn: string };
 
 export interface PeriodFlags {
   period: string;
@@ -90,7 +87,7 @@ export interface IntegrityFigures {
   /**
    * The livelihood-fund cross-check hits standing for the village's payments (issue 13 §2, issue 14
    * item 4), by rule. Counts only, never scored: a hit is not a finding until the paying department
-   * has checked it (see [SUSPECTS] above). Optional: judgements written before it was added do not have it.
+   * has checked it (a confirmed suspect scores as its own point). Optional: judgements written before it was added do not have it.
    */
   hits?: { total: number; byRule: Partial<Record<HitRule, number>> };
   leader: { id: string; name: string } | null;
@@ -308,6 +305,12 @@ export async function integrityFigures(db: DbOrTx, scope: string, villageCodes: 
     const { total, ...byRule } = counted;
     const figures = result.get(villageCode);
     if (figures) figures.hits = { total, byRule };
+  }
+
+  // 5c. The suspects: confirmed ones are findings, unanswered ones past their day are unanswered flags.
+  for (const suspect of await suspectFindingsByVillage(db, codes, today)) {
+    const points = suspect.kind === 'confirmed' ? POINTS.confirmedSuspect : POINTS.overdueSuspect;
+    result.get(suspect.villageCode)?.points.push({ source: 'suspect', points, suspectId: suspect.suspectId, rule: suspect.rule, period: suspect.period, kind: suspect.kind, dueOn: suspect.dueOn });
   }
 
   // 6. Who is assigned: the designation in force and its 包联 leader.

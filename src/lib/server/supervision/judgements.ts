@@ -42,7 +42,15 @@ function snapshot(figures: IntegrityFigures): JudgementFigures {
       source: point.source,
       points: point.points,
       label:
-        point.source === 'flag' ? `${point.period} ${point.kind}` : point.source === 'finding' ? `${point.caseNumber} ${point.finding}` : point.source === 'opinion' ? `${point.period} 意见#${point.opinionId} ${point.dueOn}` : `${point.period} ${point.status}`,
+        point.source === 'flag'
+          ? `${point.period} ${point.kind}`
+          : point.source === 'finding'
+            ? `${point.caseNumber} ${point.finding}`
+            : point.source === 'opinion'
+              ? `${point.period} 意见#${point.opinionId} ${point.dueOn}`
+              : point.source === 'suspect'
+                ? `${point.period} ${point.rule} ${point.kind}`
+                : `${point.period} ${point.status}`,
     })),
   };
 }

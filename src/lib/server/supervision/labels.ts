@@ -57,5 +57,9 @@ export function snapshotPointLabel(point: { source: string; label: string }, t: 
   const opinion = point.source === 'opinion' ? /^(\S+) 意见#(\d+) (\d{4}-\d{2}-\d{2})$/.exec(point.label) : null;
   if (opinion) return t('integrity.snapshot.opinion', { period: opinion[1]!, id: opinion[2]!, due: opinion[3]! });
   if (point.source === 'late' && parts.length === 2 && isOneOf(LATE_STATUSES, parts[1])) return t('integrity.snapshot.late', { period: parts[0]!, status: t(lateStatusKey(parts[1])) });
+  const ruleKey = point.source === 'suspect' && parts.length === 3 ? hitRuleKey(parts[1]!) : null;
+  if (ruleKey && (parts[2] === 'confirmed' || parts[2] === 'overdue')) {
+    return t(parts[2] === 'confirmed' ? 'integrity.snapshot.suspectConfirmed' : 'integrity.snapshot.suspectOverdue', { period: parts[0]!, rule: t(ruleKey) });
+  }
   return point.label;
 }

@@ -65,7 +65,7 @@ describe('the hits on the village picture', () => {
     const { html } = await pages.render(IntegrityVillage, `/staff/integrity/${SHICAO}`, { as: 'sanghe.jw', params: { code: SHICAO }, language: 'en' });
     expect(html).toContain('<h2 id="h-hits">Livelihood subsidy cross-check hits</h2>');
     expect(html).toMatch(/3 standing cross-check hits on this village(&#39;|')s payments \(counted, not scored\)\. <a href="\/staff\/livelihood\/hits">See the hits<\/a>/);
-    expect(html).toContain('By rule：Paid after the recipient’s recorded death 1，Recipient is a public employee or village cadre 1，Amount above the item’s standard 1');
+    expect(html).toContain('By rule: Paid after the recipient’s recorded death 1, Recipient is a public employee or village cadre 1, Amount above the item’s standard 1');
     expect(html).toContain('so hits are counted and earn nothing');
     expect(html).not.toContain('惠民惠农补贴比对线索');
   });
