@@ -38,6 +38,12 @@ describe('the reminders and talks page', () => {
     expect((await pages.render(Talks, '/staff/talks?category=2', { as: 'sanghezhen.jw' })).html).not.toContain('便民服务中心办理低保申请超过时限');
     expect((await pages.render(Talks, '/staff/talks', { as: 'sanghe.jw' })).html).toContain('便民服务中心办理低保申请超过时限');
   });
+
+  it('names the ten categories in English on the English page', async () => {
+    const { html } = await pages.render(Talks, '/staff/talks?category=1', { as: 'sanghezhen.jw', language: 'en' });
+    expect(html).toContain('Township law-enforcement team leader');
+    expect(html).not.toContain('乡镇行政综合执法队长');
+  });
 });
 
 describe('the reminders page', () => {
