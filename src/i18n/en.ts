@@ -1025,6 +1025,7 @@ export const en: Record<MessageKey, string> = {
   'audit.zone.taskDone': 'Recorded zone task result',
   'audit.zone.crossCheckScheduled': 'Scheduled cross-check',
   'audit.zone.crossCheckFinding': 'Recorded cross-check finding',
+  'audit.complaint.openedOnFinding': 'Opened a case on a cross-check finding',
   'audit.zone.targetsSet': 'Set zone targets',
   'audit.complaint.zoneShares': 'Recorded zone contribution shares',
   'audit.complaint.zoneAssigned': 'Assigned to zone',

@@ -1023,6 +1023,7 @@ export const zhCN = {
   'audit.zone.taskDone': '填报片区任务结果',
   'audit.zone.crossCheckScheduled': '安排交叉检查',
   'audit.zone.crossCheckFinding': '记录交叉检查发现',
+  'audit.complaint.openedOnFinding': '据交叉检查发现立案',
   'audit.zone.targetsSet': '设定片区考核指标',
   'audit.complaint.zoneShares': '记录片区贡献率',
   'audit.complaint.zoneAssigned': '分派片区',

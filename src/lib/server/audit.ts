@@ -165,6 +165,7 @@ export const AUDIT_ACTIONS = [
   'zone.taskDone',
   'zone.crossCheckScheduled',
   'zone.crossCheckFinding',
+  'complaint.openedOnFinding',
   'zone.targetsSet',
   'complaint.zoneShares',
   'areas.imported',

@@ -235,8 +235,14 @@ export async function recordFinding(db: Db, actor: Actor, input: unknown, today 
         subjectType: 'zone',
         subjectId: check.inspectingZoneId ?? check.inspectingTownshipCode!,
         scopeCode: check.countyCode,
-        detail: { crossCheck: check.id, finding: created!.id, opinion: opinionId, raised: raising, complaint: complaintId },
+        detail: { crossCheck: check.id, finding: created!.id, opinion: opinionId, raised: raising },
       });
+      // The case it opened is the complaint log's business: an entry about the complaint, which only
+      // those who may handle the case see (audit.ts), never a complaint id in the zone's entry, which
+      // administrators read (DESIGN.md §2: no trace of a case outside those who handle it).
+      if (complaintId) {
+        await recordAudit(tx, { actor, action: 'complaint.openedOnFinding', subjectType: 'complaint', subjectId: complaintId, scopeCode: check.countyCode, detail: { crossCheck: check.id, finding: created!.id } });
+      }
       return ok({ id: created!.id, opinionId, complaintId });
     });
   } catch (error) {

@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from '../../../../tests/support
 import { zoneAccount, zonePeople } from '../../../../tests/support/zones.ts';
 import { raceBehindLock } from '../../../../tests/support/race.ts';
 import { fileComplaint } from '../complaints/filing.ts';
+import { listAuditEvents } from '../audit.ts';
+import { users } from '../../../../db/schema/auth.ts';
 import type { Actor } from '../result.ts';
 import { assessment, periodLabel, periodRange, recordShares, setTargets } from './assessment.ts';
 import { listCrossChecks, OWN_TOWNSHIP_REFUSED, OWN_ZONE_REFUSED, recordFinding, scheduleCrossCheck } from './cross-checks.ts';
@@ -302,6 +304,16 @@ describe('what a cross-check finding leads to: a supervision opinion, a case', (
     expect(row).toMatchObject({ opinionId, complaintId, body: BODY });
     const audited = await test.db.select().from(auditEvents).where(eq(auditEvents.action, 'disclosure.opinionRaised'));
     expect(audited.map((event) => event.detail)).toContainEqual(expect.objectContaining({ opinion: opinionId }));
+    // The case is in the complaint log, seen by the county that handles it; the zone's entry, which
+    // administrators read, carries no trace of it.
+    const [adminRow] = await test.db.select().from(users).where(eq(users.username, 'demo.admin'));
+    const admin = { id: adminRow!.id, username: adminRow!.username, role: adminRow!.role, scopeCode: adminRow!.scopeCode };
+    const adminLog = JSON.stringify((await listAuditEvents(test.db, admin, {})).rows);
+    expect(adminLog).toContain('zone.crossCheckFinding');
+    expect(adminLog).not.toContain(complaintId!);
+    expect(adminLog).not.toContain('complaint.openedOnFinding');
+    const countyLog = (await listAuditEvents(test.db, people.head, { action: 'complaint.openedOnFinding' })).rows;
+    expect(countyLog.map((row) => row.subjectId)).toEqual([complaintId]);
     // The list names the case by its number, for the page to link for those who may open it.
     const [view] = (await listCrossChecks(test.db, COUNTY, { actor: people.head, today: TODAY })).filter((c) => c.check.id === checkId);
     expect(view!.findings.map((f) => [f.opinionId, f.case?.id, f.case?.number])).toEqual([[opinionId, complaintId, expect.stringMatching(/〔2026〕\d+号$/)]]);
