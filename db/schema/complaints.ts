@@ -245,3 +245,32 @@ export const complaintCaseCounters = pgTable(
 export type ComplaintRow = typeof complaints.$inferSelect;
 export type ZoneRow = typeof zones.$inferSelect;
 export type ComplaintEventRow = typeof complaintEvents.$inferSelect;
+
+/** What the public complaint statistics count (complaints/statistics.ts). */
+export const FLOW_MEASURES = ['received', 'accepted', 'concluded'] as const;
+
+/**
+ * The public statistics' monthly counts, kept as they happen by triggers on complaints and
+ * complaint_events (migration 0040, which says exactly what is counted and why triggers): a page
+ * reads a city's cells for twelve months instead of adding up every complaint and event of the
+ * city. `place` is the first nine digits of the area code, a township or a county itself ("…000"):
+ * nothing finer is ever published. `days` adds up, over the cases counted, the days from filing to
+ * the month's last acceptance or conclusion. The key leads with the month so that a city's twelve
+ * months are twelve index ranges on (month, place).
+ */
+export const complaintFlowCounts = pgTable(
+  'complaint_flow_counts',
+  {
+    month: text('month').notNull(),
+    place: text('place').notNull(),
+    category: text('category', { enum: COMPLAINT_CATEGORIES }).notNull(),
+    channel: text('channel', { enum: COMPLAINT_CHANNELS }).notNull(),
+    measure: text('measure', { enum: FLOW_MEASURES }).notNull(),
+    count: integer('count').notNull(),
+    days: bigint('days', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.month, t.place, t.category, t.channel, t.measure] }),
+    check('complaint_flow_counts_measure', sql`${t.measure} in ('received', 'accepted', 'concluded')`),
+  ],
+);

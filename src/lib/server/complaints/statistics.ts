@@ -29,7 +29,7 @@ import { sql } from 'drizzle-orm';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, type ComplaintChannel } from '../../../../db/schema/complaints.ts';
 import type { AreaLevel } from '../../../../db/schema/areas.ts';
 import { getArea, listInSubtree } from '../areas/index.ts';
-import { subtreeRange } from '../areas/codes.ts';
+import { levelOfCode, subtreeRange } from '../areas/codes.ts';
 import { queryRows, type DbOrTx } from '../db.ts';
 import { todayInShanghai } from '../time.ts';
 import { SMALL, suppress, WITHHELD, type Published, type Relation } from './suppression.ts';
@@ -205,33 +205,49 @@ export async function complaintStatistics(
   };
 }
 
-/** The unmasked monthly counts of a subtree (a city) from `firstMonth` to `lastMonth`: what suppression starts from. */
+/** Months named one by one in the query up to this many (see countMonthlyFlows). */
+const MONTHS_LISTED = 36;
+
+/**
+ * The unmasked monthly counts of a subtree (a city) from `firstMonth` to `lastMonth`: what
+ * suppression starts from. Read from complaint_flow_counts, which triggers keep as complaints are
+ * filed, accepted and concluded (migration 0040 says what is counted: one per complaint, month and
+ * measure, so a case accepted twice in a month counts once; for conclusions, the days from filing
+ * to the month's last conclusion). Adding them up here from complaints and events meant reading
+ * every case of the city on each request. The months are named one by one: with the key on
+ * (month, place, …) each is one index range over the subtree's places.
+ *
+ * Places are townships (nine digits), so the subtree is a township or above; a village's own
+ * counts are not kept (nothing below the township is ever published).
+ */
 export async function countMonthlyFlows(db: DbOrTx, subtreeCode: string, firstMonth: string, lastMonth: string): Promise<MonthlyFlow[]> {
+  if (levelOfCode(subtreeCode) === 'village') throw new RangeError(`flows are kept per township, not for a village: ${subtreeCode}`);
   const { from, to } = subtreeRange(subtreeCode);
-  const first = `${firstMonth}-01`;
-  const last = lastDayOf(lastMonth);
-  // One row per complaint, month and measure (a case accepted twice in a month counts once); for
-  // conclusions, the days from filing to the month's last conclusion.
-  const rows = await queryRows<{ month: string; place: string; category: ComplaintCategory; channel: ComplaintChannel; measure: Measure; count: number; days: number }>(
+  // A code of the subtree lies in [from, to) exactly when its place (first nine digits) lies in
+  // [from's, to's): both bounds end in "000" below the township. The province's upper bound is
+  // thirteen nines, above every place.
+  const placeFrom = from.slice(0, 9);
+  const placeTo = to.length > 12 ? to : to.slice(0, 9);
+  const months: string[] = [];
+  for (let month = firstMonth; month <= lastMonth && months.length <= MONTHS_LISTED; month = addMonths(month, 1)) months.push(month);
+  if (months.length === 0) return [];
+  // A long span (no page asks for one) is one range over the months instead.
+  const inMonths =
+    months.length > MONTHS_LISTED
+      ? sql`month >= ${firstMonth} and month <= ${lastMonth}`
+      : sql`month in (${sql.join(
+          months.map((month) => sql`${month}`),
+          sql`, `,
+        )})`;
+  // A cell emptied by a deletion or a move (tests, repairs) stays as a 0: the old query had no such row.
+  const rows = await queryRows<MonthlyFlow>(
     db,
     sql`
-      with facts as (
-        select c.area_code, c.category, c.channel, to_char(c.filed_on, 'YYYY-MM') as month, 'received' as measure, 0 as days
-          from complaints c
-         where c.area_code >= ${from} and c.area_code < ${to}
-           and c.filed_on >= ${first}::date and c.filed_on <= ${last}::date
-        union all
-        select c.area_code, c.category, c.channel, to_char(e."on", 'YYYY-MM') as month, e.kind as measure, max(e."on" - c.filed_on) as days
-          from complaints c
-          join complaint_events e on e.complaint_id = c.id
-         where c.area_code >= ${from} and c.area_code < ${to}
-           and e.kind in ('accepted', 'concluded')
-           and e."on" >= ${first}::date and e."on" <= ${last}::date
-         group by c.id, c.area_code, c.category, c.channel, to_char(e."on", 'YYYY-MM'), e.kind
-      )
-      select month, left(area_code, 9) as place, category, channel, measure, count(*)::int as count, sum(days)::int as days
-        from facts
-       group by month, left(area_code, 9), category, channel, measure
+      select month, place, category, channel, measure, count, days
+        from complaint_flow_counts
+       where ${inMonths}
+         and place >= ${placeFrom} and place < ${placeTo}
+         and count > 0
        order by month, place, category, channel, measure
     `,
   );
