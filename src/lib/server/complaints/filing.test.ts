@@ -118,7 +118,7 @@ describe('filing a complaint', () => {
 
     // The sweep saw the filing's writes (and no audit row: a citizen's actions are not logged); the
     // objection tells the handler in the inbox (staff_notices), which must be as timeless as the rest.
-    expect([...touched.keys()].sort()).toEqual(['attachments', 'complaint_case_counters', 'complaint_events', 'complaint_identities', 'complaint_objections', 'complaint_submissions', 'complaints', 'staff_notices']);
+    expect([...touched.keys()].sort()).toEqual(['attachments', 'complaint_case_counters', 'complaint_events', 'complaint_flow_counts', 'complaint_identities', 'complaint_objections', 'complaint_submissions', 'complaints', 'staff_notices']);
     const columns = await queryRows<{ table_name: string; column_name: string; data_type: string; is_identity: string; column_default: string | null }>(
       test.db,
       sql`select table_name, column_name, data_type, is_identity, column_default from information_schema.columns

@@ -143,7 +143,7 @@ describe('filing at a direct reporting point', () => {
       const rows = await queryRows<{ row: string }>(test.db, sql`select row_to_json(t)::text as row from ${sql.identifier(table.name)} t where t.xmin::text::bigint > ${xid}::bigint`);
       if (rows.length) touched.set(table.name, rows.map((r) => r.row));
     }
-    expect([...touched.keys()].sort()).toEqual(['complaint_case_counters', 'complaint_events', 'complaint_identities', 'complaint_submissions', 'complaints']);
+    expect([...touched.keys()].sort()).toEqual(['complaint_case_counters', 'complaint_events', 'complaint_flow_counts', 'complaint_identities', 'complaint_submissions', 'complaints']);
     for (const [table, rows] of touched) {
       for (const row of rows) {
         expect(row, table).not.toMatch(/\d{2}:\d{2}/);
