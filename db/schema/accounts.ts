@@ -62,6 +62,8 @@ export const disclosures = pgTable(
     unique('disclosures_village_chain').on(t.villageCode, t.chainSeq),
     index('disclosures_status_village_idx').on(t.status, t.villageCode),
     index('disclosures_village_end_idx').on(t.villageCode, t.periodEnd),
+    // The home page's latest published periods across all villages: newest first, stopping at the limit.
+    index('disclosures_status_published_idx').on(t.status, t.publishedAt),
     check('disclosures_period_format', sql`${t.period} ~ '^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2])$'`),
     check(
       'disclosures_published_hash',

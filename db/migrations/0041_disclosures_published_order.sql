@@ -1,0 +1,1 @@
+CREATE INDEX "disclosures_status_published_idx" ON "disclosures" USING btree ("status","published_at");
