@@ -133,16 +133,48 @@ export interface MonthlyFlow {
   days: number;
 }
 
-/** Counts in one month: per place (see MonthlyFlow), category and measure. */
-type MonthFacts = Map<string, { n: number; days: number }>;
-const factKey = (place: string, category: string, measure: Measure) => `${place}|${category}|${measure}`;
-const channelKey = (place: string, channel: ComplaintChannel, measure: Measure) => `${place}|channel:${channel}|${measure}`;
+/**
+ * One place's counts in one month for one measure: by category (index into COMPLAINT_CATEGORIES),
+ * by channel (index into COMPLAINT_CHANNELS) and their total. Kept as arrays, looked up once per
+ * place: a city's layout reads every township for every cell, month and measure, and building a
+ * string key per lookup was most of a statistics page's time once its suppression was memoised.
+ */
+interface PlaceFacts {
+  n: number[];
+  days: number[];
+  channelN: number[];
+  channelDays: number[];
+  totalN: number;
+  totalDays: number;
+}
+/** Counts in one month: per measure, then per place (see MonthlyFlow). */
+type MonthFacts = Map<Measure, Map<string, PlaceFacts>>;
+const CATEGORY_INDEX = new Map<string, number>(COMPLAINT_CATEGORIES.map((category, index) => [category, index]));
+const CHANNEL_INDEX = new Map<string, number>(COMPLAINT_CHANNELS.map((channel, index) => [channel, index]));
 
 /** Adds a flow to a month's facts, by category and, separately, by channel. */
 function addFact(facts: MonthFacts, flow: MonthlyFlow): void {
-  for (const key of [factKey(flow.place, flow.category, flow.measure), channelKey(flow.place, flow.channel, flow.measure)]) {
-    const fact = facts.get(key) ?? { n: 0, days: 0 };
-    facts.set(key, { n: fact.n + flow.count, days: fact.days + flow.days });
+  let places = facts.get(flow.measure);
+  if (!places) {
+    places = new Map();
+    facts.set(flow.measure, places);
+  }
+  let fact = places.get(flow.place);
+  if (!fact) {
+    fact = { n: COMPLAINT_CATEGORIES.map(() => 0), days: COMPLAINT_CATEGORIES.map(() => 0), channelN: COMPLAINT_CHANNELS.map(() => 0), channelDays: COMPLAINT_CHANNELS.map(() => 0), totalN: 0, totalDays: 0 };
+    places.set(flow.place, fact);
+  }
+  const category = CATEGORY_INDEX.get(flow.category);
+  if (category !== undefined) {
+    fact.n[category]! += flow.count;
+    fact.days[category]! += flow.days;
+    fact.totalN += flow.count;
+    fact.totalDays += flow.days;
+  }
+  const channel = CHANNEL_INDEX.get(flow.channel);
+  if (channel !== undefined) {
+    fact.channelN[channel]! += flow.count;
+    fact.channelDays[channel]! += flow.days;
   }
 }
 
@@ -168,7 +200,7 @@ export async function complaintStatistics(
   const months = Array.from({ length: MONTHS_SHOWN }, (_, index) => addMonths(month, index - (MONTHS_SHOWN - 1)));
   const facts = new Map<string, MonthFacts>();
   for (const flow of await countMonthlyFlows(db, cityCode, months[0]!, month)) {
-    const monthFacts = facts.get(flow.month) ?? new Map();
+    const monthFacts: MonthFacts = facts.get(flow.month) ?? new Map();
     facts.set(flow.month, monthFacts);
     addFact(monthFacts, flow);
   }
@@ -177,7 +209,7 @@ export async function complaintStatistics(
     counties.map((county) => county.code),
     townships.map((township) => township.code),
   );
-  const published = months.map((each) => publishMonth(family, facts.get(each) ?? new Map()));
+  const published = months.map((each) => publishMonth(family, facts.get(each) ?? new Map<Measure, Map<string, PlaceFacts>>()));
 
   const figuresOf = (monthIndex: number, cell: number) => published[monthIndex]!(cell);
   const categoriesOf = (monthIndex: number, cells: readonly number[]) =>
@@ -341,13 +373,12 @@ function publishMonth(family: FamilyLayout, facts: MonthFacts): (cell: number) =
   for (const measure of MEASURES) {
     const values = new Array<number>(family.size).fill(0);
     const days = new Array<number>(family.size).fill(0);
+    const byPlace = facts.get(measure) ?? new Map<string, PlaceFacts>();
     const put = (cell: number, place: string, categoryIndex?: number) => {
-      for (const [index, category] of COMPLAINT_CATEGORIES.entries()) {
-        if (categoryIndex !== undefined && index !== categoryIndex) continue;
-        const fact = facts.get(factKey(place, category, measure));
-        values[cell]! += fact?.n ?? 0;
-        days[cell]! += fact?.days ?? 0;
-      }
+      const fact = byPlace.get(place);
+      if (!fact) return;
+      values[cell]! += categoryIndex === undefined ? fact.totalN : fact.n[categoryIndex]!;
+      days[cell]! += categoryIndex === undefined ? fact.totalDays : fact.days[categoryIndex]!;
     };
     for (const row of family.rows) {
       for (const place of row.places) {
@@ -357,16 +388,16 @@ function publishMonth(family: FamilyLayout, facts: MonthFacts): (cell: number) =
     }
     family.categoryTotals.forEach((cell, index) => family.rows.forEach((row) => row.places.forEach((place) => put(cell, place, index))));
     family.rows.forEach((row) => row.places.forEach((place) => put(family.grand, place)));
-    const putChannel = (cell: number, places: readonly string[], channel: ComplaintChannel) => {
+    const putChannel = (cell: number, places: readonly string[], channelIndex: number) => {
       for (const place of places) {
-        const fact = facts.get(channelKey(place, channel, measure));
-        values[cell]! += fact?.n ?? 0;
-        days[cell]! += fact?.days ?? 0;
+        const fact = byPlace.get(place);
+        values[cell]! += fact?.channelN[channelIndex] ?? 0;
+        days[cell]! += fact?.channelDays[channelIndex] ?? 0;
       }
     };
-    COMPLAINT_CHANNELS.forEach((channel, index) => {
-      family.rows.forEach((row) => putChannel(row.channels[index]!, row.places, channel));
-      putChannel(family.channelTotals[index]!, family.rows.flatMap((row) => row.places), channel);
+    COMPLAINT_CHANNELS.forEach((_channel, index) => {
+      family.rows.forEach((row) => putChannel(row.channels[index]!, row.places, index));
+      putChannel(family.channelTotals[index]!, family.rows.flatMap((row) => row.places), index);
     });
     for (const township of family.townships) put(township.cell, township.code.slice(0, 9));
     for (const [county, cell] of family.countyOwn) put(cell, county.slice(0, 9));
