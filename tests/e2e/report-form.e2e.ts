@@ -85,6 +85,23 @@ describe('a complaint sent without the place', () => {
 });
 
 describe('"query this line" on a public ledger', () => {
+  it('shows the keyboard focus on selects and text areas, as on inputs and buttons', async () => {
+    const page = await (await browser().newContext({ viewport: { width: 360, height: 800 } })).newPage();
+    await page.goto(`${baseUrl}/report?village=${HOUYING}`);
+    const outlineOf = (selector: string) => page.locator(selector).evaluate((element) => getComputedStyle(element).outlineStyle + ' ' + getComputedStyle(element).outlineWidth);
+    for (const selector of ['#field-category', '#field-content', '#field-title']) {
+      // Reach each field by keyboard: focus the one before it, then Tab.
+      await page.locator(selector).evaluate((element) => {
+        const fields = [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')].filter((each) => !each.hasAttribute('disabled') && each.offsetParent !== null);
+        fields[fields.indexOf(element as HTMLElement) - 1]!.focus();
+      });
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(selector.slice(1));
+      expect(await outlineOf(selector), selector).toBe('solid 3px');
+    }
+    await page.context().close();
+  });
+
   it('names the period, row and voucher number the citizen saw', async () => {
     const page = await (await browser().newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${baseUrl}/villages/${HOUYING}`);
