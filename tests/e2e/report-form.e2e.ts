@@ -85,6 +85,24 @@ describe('a complaint sent without the place', () => {
 });
 
 describe('"query this line" on a public ledger', () => {
+  it('names the period, row and voucher number the citizen saw', async () => {
+    const page = await (await browser().newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${baseUrl}/villages/${HOUYING}`);
+    const period = (await page.locator('.period-tabs [aria-current]').textContent())!.trim();
+    const row = page.locator('section[aria-labelledby="h-funds"] tbody tr').nth(1);
+    const lineNo = (await row.locator('td').nth(0).textContent())!.trim();
+    const voucher = (await row.locator('td').nth(8).textContent())!.trim();
+    await Promise.all([page.waitForEvent('load'), row.locator('a[href^="/report"]').click()]);
+    const notice = (await page.locator('#field-fundEntryId').textContent())!;
+    expect(notice).toContain(period);
+    expect(notice).toContain(`第${lineNo}行`);
+    expect(notice).toContain(voucher);
+    expect(notice).not.toMatch(/号分录/);
+    await page.context().close();
+  });
+});
+
+describe('the keyboard focus', () => {
   it('shows the keyboard focus on selects and text areas, as on inputs and buttons', async () => {
     const page = await (await browser().newContext({ viewport: { width: 360, height: 800 } })).newPage();
     await page.goto(`${baseUrl}/report?village=${HOUYING}`);
@@ -99,22 +117,6 @@ describe('"query this line" on a public ledger', () => {
       expect(await page.evaluate(() => document.activeElement?.id)).toBe(selector.slice(1));
       expect(await outlineOf(selector), selector).toBe('solid 3px');
     }
-    await page.context().close();
-  });
-
-  it('names the period, row and voucher number the citizen saw', async () => {
-    const page = await (await browser().newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${baseUrl}/villages/${HOUYING}`);
-    const period = (await page.locator('.period-tabs [aria-current]').textContent())!.trim();
-    const row = page.locator('section[aria-labelledby="h-funds"] tbody tr').nth(1);
-    const lineNo = (await row.locator('td').nth(0).textContent())!.trim();
-    const voucher = (await row.locator('td').nth(8).textContent())!.trim();
-    await Promise.all([page.waitForEvent('load'), row.locator('a[href^="/report"]').click()]);
-    const notice = (await page.locator('#field-fundEntryId').textContent())!;
-    expect(notice).toContain(period);
-    expect(notice).toContain(`第${lineNo}行`);
-    expect(notice).toContain(voucher);
-    expect(notice).not.toMatch(/号分录/);
     await page.context().close();
   });
 });
