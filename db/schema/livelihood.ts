@@ -53,6 +53,12 @@ export const subsidyItems = pgTable(
     catalogCode: text('catalog_code').references(() => catalogItems.code),
     forbidsVehicle: boolean('forbids_vehicle').notNull().default(false),
     forbidsBusiness: boolean('forbids_business').notNull().default(false),
+    /**
+     * Whether public employees and village cadres may lawfully receive the item (耕地地力保护补贴 on
+     * land they farm, 高龄津贴 for an official's parent is not theirs …): when true, the `official`
+     * cross-check passes over it. False by default: most assistance (低保, 特困供养) excludes them.
+     */
+    officialsMayReceive: boolean('officials_may_receive').notNull().default(false),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),

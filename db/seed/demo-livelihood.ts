@@ -175,6 +175,8 @@ interface DemoItem {
   standardFen: number | null;
   forbidsVehicle: boolean;
   forbidsBusiness: boolean;
+  /** Officials and village cadres may lawfully receive it (the official rule passes over it); absent: they may not. */
+  officialsMayReceive?: boolean;
   legalBasis: string;
   batches: DemoBatch[];
 }
@@ -243,6 +245,8 @@ const DEPARTMENTS: Array<{ name: string; items: DemoItem[] }> = [
         standardFen: null,
         forbidsVehicle: false,
         forbidsBusiness: false,
+        // Paid on contracted farmland, whoever farms it: an official's own land is no hit.
+        officialsMayReceive: true,
         legalBasis: '《财政部 农业部关于全面推开农业“三项补贴”改革工作的通知》（财农〔2016〕26号）',
         batches: [
           {

@@ -125,6 +125,12 @@ describe('the cross-check rules', () => {
       ['official', 2, { officialKind: 'village_cadre', employer: '柳岗村民委员会' }],
       ['official', 4, { officialKind: 'public_employee', employer: '柳岗县水利局' }],
     ]);
+    // Near-miss: the same two paid an item officials may lawfully receive (the farmland subsidy on their contracted land).
+    const gengdi = await addItem(test.db, mzj, { name: '耕地地力保护补贴', standardText: '按确权承包地面积每亩每年112.5元', legalBasis: '财农〔2016〕26号', officials: 'allowed' });
+    if (!gengdi.ok) throw new Error(JSON.stringify(gengdi.errors));
+    expect(await hitsOf(await batch(mzj, gengdi.value.id, [row(cadre), row(clerk)]))).toEqual([]);
+    // A department refused a value the form does not offer.
+    expect(await addItem(test.db, mzj, { name: '高龄津贴', standardText: '80周岁以上每人每月50元', legalBasis: '桑政办发〔2024〕12号', officials: 'sometimes' })).toMatchObject({ ok: false, errors: { officials: '请选择公职人员、村干部能否享受该项补贴' } });
   });
 
   it('(c) finds a close relative of the cadre who certified the application, and a cadre certifying their own; not a relative certified by another cadre', async () => {

@@ -36,6 +36,7 @@ function formValues(item: SubsidyItemRow): Record<string, string> {
     catalogCode: item.catalogCode ?? '',
     forbidsVehicle: item.forbidsVehicle ? 'on' : '',
     forbidsBusiness: item.forbidsBusiness ? 'on' : '',
+    officials: item.officialsMayReceive ? 'allowed' : 'forbidden',
     active: item.active ? 'yes' : 'no',
   };
 }
@@ -59,6 +60,7 @@ export async function itemsPage(db: Db, actor: Actor, request: Request, url: URL
       catalogCode: fields.catalogCode ?? '',
       forbidsVehicle: fields.forbidsVehicle ?? '',
       forbidsBusiness: fields.forbidsBusiness ?? '',
+      officials: fields.officials ?? '',
       ...(editing ? { active: fields.active ?? 'yes' } : {}),
     };
     const result = editing ? await updateItem(db, actor, editing.id, input) : await addItem(db, actor, input);

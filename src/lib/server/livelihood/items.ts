@@ -53,6 +53,12 @@ const ItemSchema = z.object({
   catalogCode: z.string().optional().default(''),
   forbidsVehicle: checkbox,
   forbidsBusiness: checkbox,
+  /** 'allowed' when officials and village cadres may lawfully receive it; absent means not. */
+  officials: z
+    .string()
+    .optional()
+    .default('')
+    .refine((value) => value === '' || value === 'forbidden' || value === 'allowed', '请选择公职人员、村干部能否享受该项补贴'),
   active: z.union([z.boolean(), z.string()]).optional(),
 });
 
@@ -66,6 +72,7 @@ interface ItemFields {
   catalogCode: string | null;
   forbidsVehicle: boolean;
   forbidsBusiness: boolean;
+  officialsMayReceive: boolean;
 }
 
 /** The form checked and converted; the catalog code must name a real catalog item. */
@@ -84,8 +91,8 @@ async function itemFields(db: DbOrTx, input: ItemInput): Promise<Result<ItemFiel
     if (!found) errors.catalogCode = `事项目录中没有编码为 ${catalogCode.slice(0, 12)} 的事项，请核对（如：FW-01），没有对应事项的请留空`;
   }
   if (!parsed.success || Object.keys(errors).length > 0) return fail(errors);
-  const { name, standardText, legalBasis, forbidsVehicle, forbidsBusiness } = parsed.data;
-  return ok({ name, standardText, standardFen, legalBasis, catalogCode, forbidsVehicle, forbidsBusiness });
+  const { name, standardText, legalBasis, forbidsVehicle, forbidsBusiness, officials } = parsed.data;
+  return ok({ name, standardText, standardFen, legalBasis, catalogCode, forbidsVehicle, forbidsBusiness, officialsMayReceive: officials === 'allowed' });
 }
 
 /**

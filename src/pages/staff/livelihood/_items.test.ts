@@ -35,6 +35,19 @@ beforeAll(async () => {
 afterAll(async () => pages?.test.dispose());
 
 describe('the subsidy items page', () => {
+  it('asks whether officials may receive an item (not, unless chosen) and lists the answer', async () => {
+    const blank = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.rsj' });
+    expect(blank.html).toContain('<option value="forbidden" selected>不得享受（与公职人员、村干部登记比对）</option>');
+    const saved = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.rsj', body: form({ name: '耕地地力保护补贴', standardText: '按确权承包地面积每亩每年112.5元', legalBasis: '财农〔2016〕26号', officials: 'allowed' }) });
+    expect(saved.status).toBe(303);
+    const listed = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.rsj' });
+    expect(listed.html).toContain('可以依法享受（不比对）');
+    const refused = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.rsj', body: form({ name: '城乡居民养老保险补贴', standardText: '按缴费档次补贴', legalBasis: '国发〔2014〕8号', officials: 'maybe' }) });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('请选择公职人员、村干部能否享受该项补贴');
+    expect(refused.html).toContain('城乡居民养老保险补贴');
+  });
+
   it('greets a department with no items, an empty form and the catalog to link to; the staff home links it and not the ledgers', async () => {
     const { status, html } = await pages.render(Items, '/staff/livelihood', { as: 'sanghe.mzj' });
     expect(status).toBe(200);
