@@ -13,7 +13,7 @@
  * server where it may create and drop a database). Exits 1 at the first failed step.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,15 +133,17 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ydt-nginx-'));
   cleanups.push(() => {
     // On failure, nginx's own account of it is the first thing to read.
-    if (process.exitCode) process.stderr.write(readFileSync(path.join(dir, 'error.log'), 'utf8').slice(-2000));
+    // nginx's own log, when it got as far as starting (a failure before that has none).
+    if (process.exitCode && existsSync(path.join(dir, 'error.log'))) process.stderr.write(readFileSync(path.join(dir, 'error.log'), 'utf8').slice(-2000));
     rmSync(dir, { recursive: true, force: true });
   });
   const certificate = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
   if (certificate.status !== 0) fail('openssl could not make a test certificate');
   const shipped = readFileSync(path.join(ROOT, 'deploy/nginx.conf'), 'utf8');
   const site = shipped
-    .replace('server 127.0.0.1:4321', `server 127.0.0.1:${portA}`)
-    .replace('server 127.0.0.1:4322', `server 127.0.0.1:${portB}`)
+    // Whole port numbers only: a free port A such as 43225 begins with 4322, B's line in the file.
+    .replace(/server 127\.0\.0\.1:4321\b/, `server 127.0.0.1:${portA}`)
+    .replace(/server 127\.0\.0\.1:4322\b/, `server 127.0.0.1:${portB}`)
     .replace(/server \{\n    listen 80;[\s\S]*?\n\}\n/, '')
     .replace(/    listen \[::\]:443 ssl http2;\n/, '')
     .replace('listen 443 ssl http2;', `listen 127.0.0.1:${portNginx} ssl http2;`)
