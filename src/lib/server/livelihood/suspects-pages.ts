@@ -15,8 +15,6 @@ import { todayInShanghai } from '../time.ts';
 import { hitScopeFor, listHits, type HitLine } from './cross-checks.ts';
 import { answerSuspect, getSuspect, listSuspects, recordCorrection, reviewSuspect, sendSuspect, SUSPECT_DUE_DAYS, SUSPECT_FILTERS, suspectsOfHits, type SuspectFilter, type SuspectLine, type SuspectView } from './suspects.ts';
 
-type Who = Actor & { username: string };
-
 export type SuspectsListPage =
   | { kind: 'forbidden' }
   | { kind: 'page'; areaName: string; scope: 'area' | 'department'; suspects: SuspectLine[]; total: number; page: number; pages: number; filter: SuspectFilter };
@@ -39,7 +37,7 @@ export type SendSuspectPage =
   | { kind: 'page'; status: number; hit: HitLine; values: Record<string, string>; errors: FieldErrors };
 
 /** The county commission sends one standing hit of its county; an unknown, cleared or already sent hit is not offered. */
-export async function sendSuspectPage(db: Db, actor: Who, request: Request, url: URL, today = todayInShanghai()): Promise<SendSuspectPage> {
+export async function sendSuspectPage(db: Db, actor: Actor, request: Request, url: URL, today = todayInShanghai()): Promise<SendSuspectPage> {
   const scope = await hitScopeFor(db, actor);
   if (!scope || scope.kind !== 'area' || !can(actor, 'livelihood.supervise', { scopeCode: scope.areaCode })) return { kind: 'forbidden' };
   const hitId = Number(url.searchParams.get('hit') ?? '');
@@ -68,7 +66,7 @@ export type SuspectPage =
   | { kind: 'page'; status: number; view: SuspectView; form: 'answer' | 'correct' | 'review' | null; values: Record<string, string>; errors: FieldErrors };
 
 /** One suspect; a POST is the form its viewer may fill in the suspect's state (answer, correction or review). */
-export async function suspectPage(db: Db, actor: Who, request: Request, id: string, today = todayInShanghai()): Promise<SuspectPage> {
+export async function suspectPage(db: Db, actor: Actor, request: Request, id: string, today = todayInShanghai()): Promise<SuspectPage> {
   const view = await getSuspect(db, actor, id, today);
   if (!view) return { kind: 'notFound' };
   let values: Record<string, string> = {};

@@ -34,7 +34,7 @@ import { can, type Actor as PermissionActor } from '../auth/permissions.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
-import { visibleText } from '../validation.ts';
+import { fieldErrors, visibleText } from '../validation.ts';
 import type { HitRule, HitScope } from './cross-checks.ts';
 import { departmentOf } from './items.ts';
 
@@ -63,16 +63,6 @@ function dueProblem(dueOn: string, today: string): string | null {
   return null;
 }
 
-/** Field errors of a zod parse, keyed by the top-level field. */
-function problems(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
-
 /** The actor with its department read in the transaction (the session does not carry it). */
 async function withDepartment(tx: DbOrTx, actor: Actor): Promise<PermissionActor> {
   if (actor.role !== 'department') return actor;
@@ -82,7 +72,7 @@ async function withDepartment(tx: DbOrTx, actor: Actor): Promise<PermissionActor
 async function appendStep(
   tx: DbOrTx,
   suspect: Pick<LivelihoodSuspectRow, 'id' | 'countyCode' | 'rule'>,
-  actor: Actor & { username: string },
+  actor: Actor,
   step: { kind: SuspectStepKind; body: string; evidence?: string; dueOn?: string; answer?: SuspectAnswer; correction?: { paymentStopped: boolean; toRecoverFen: number; recoveredFen: number } },
   state: SuspectState,
   action: 'livelihood.suspectSent' | 'livelihood.suspectAnswered' | 'livelihood.suspectReviewed' | 'livelihood.suspectCorrected',
@@ -113,7 +103,7 @@ async function appendStep(
 /** The county commission sends a standing hit to the paying department to check. A hit is sent once. */
 export async function sendSuspect(
   db: Db,
-  actor: Actor & { username: string },
+  actor: Actor,
   input: { hitId: unknown; body: unknown; dueOn: unknown },
   today = todayInShanghai(),
 ): Promise<Result<{ id: string }>> {
@@ -140,7 +130,7 @@ export async function sendSuspect(
   });
 }
 
-/** Locks a suspect and answers who the actor is to it: the department that owes, or the commission that acts. */
+/** Locks a suspect row: each step re-checks the state under this lock, so two steps at once give one step and a refusal. */
 async function lockSuspect(tx: DbOrTx, id: string): Promise<LivelihoodSuspectRow | undefined> {
   const [row] = await tx.select().from(livelihoodSuspects).where(eq(livelihoodSuspects.id, id)).for('update');
   return row;
@@ -151,13 +141,13 @@ const AnswerInput = z.object({ answer: z.enum(SUSPECT_ANSWERS, { message: '请�
 /** The paying department answers a suspect it was sent (or sent back): confirmed or explained, with its evidence. */
 export async function answerSuspect(
   db: Db,
-  actor: Actor & { username: string },
+  actor: Actor,
   input: { suspectId: unknown; answer: unknown; body: unknown; evidence: unknown },
 ): Promise<Result<null>> {
   const id = SuspectId.safeParse(input.suspectId);
   if (!id.success) return fail({ form: '没有找到该疑点' }, 404);
   const parsed = AnswerInput.safeParse({ answer: input.answer, body: String(input.body ?? ''), evidence: String(input.evidence ?? '') });
-  if (!parsed.success) return fail(problems(parsed.error));
+  if (!parsed.success) return fail(fieldErrors(parsed.error));
   const { answer, body, evidence } = parsed.data;
   return db.transaction(async (tx) => {
     const suspect = await lockSuspect(tx, id.data);
@@ -178,7 +168,7 @@ export async function answerSuspect(
  */
 export async function reviewSuspect(
   db: Db,
-  actor: Actor & { username: string },
+  actor: Actor,
   input: { suspectId: unknown; decision: unknown; body: unknown; dueOn?: unknown },
   today = todayInShanghai(),
 ): Promise<Result<{ state: SuspectState }>> {
@@ -228,7 +218,7 @@ export async function reviewSuspect(
 /** The department reports its correction of a confirmed suspect: payment stopped or not, the amount to recover and recovered so far (yuan). */
 export async function recordCorrection(
   db: Db,
-  actor: Actor & { username: string },
+  actor: Actor,
   input: { suspectId: unknown; paymentStopped: unknown; toRecover: unknown; recovered: unknown; body: unknown },
 ): Promise<Result<null>> {
   const id = SuspectId.safeParse(input.suspectId);
