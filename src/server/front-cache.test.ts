@@ -7,7 +7,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FrontCache, type NodeHandler } from './front-cache.ts';
+import { brotliWindowBits, FrontCache, type NodeHandler } from './front-cache.ts';
 
 let clock = 0;
 let rendered = 0;
@@ -186,5 +186,42 @@ describe('the front cache', () => {
     await get('/huge?big=1');
     await settled();
     expect((await get('/huge?big=1')).headers['x-front-cache']).toBe('miss');
+  });
+
+  it('compresses at most four misses at once: a burst of distinct pages is answered, only four are kept', async () => {
+    // Hold every request until all twelve have arrived, then end them in one go: the compressions
+    // run on the thread pool, so none can finish before the last response has ended.
+    const burst = Array.from({ length: 12 }, (_, n) => `/villages/9901210012${String(n).padStart(2, '0')}?period=2026-Q2`);
+    let arrived = 0;
+    let releaseAll!: () => void;
+    const allArrived = new Promise<void>((resolve) => (releaseAll = resolve));
+    const held: NodeHandler = async (req, res) => {
+      arrived += 1;
+      if (arrived === burst.length) releaseAll();
+      await allArrived;
+      await app(req, res);
+    };
+    const burstServer = createServer((req, res) => void cache.handler(held)(req, res));
+    await new Promise<void>((resolve) => burstServer.listen(0, '127.0.0.1', resolve));
+    const burstBase = `http://127.0.0.1:${(burstServer.address() as AddressInfo).port}`;
+    try {
+      const answers = await Promise.all(burst.map((path) => fetch(`${burstBase}${path}`)));
+      expect(answers.map((answer) => answer.status)).toEqual(burst.map(() => 200));
+      await settled();
+      expect(cache.size).toBe(4);
+      expect(cache.stats.stored).toBe(4);
+      expect(cache.stats.misses).toBe(12);
+    } finally {
+      burstServer.closeAllConnections();
+      await new Promise((resolve) => burstServer.close(resolve));
+    }
+  });
+
+  it('sizes the brotli window to the body, within brotli\'s bounds', () => {
+    expect(brotliWindowBits(0)).toBe(16);
+    expect(brotliWindowBits(30_000)).toBe(16);
+    expect(brotliWindowBits(200_000)).toBe(18);
+    expect(brotliWindowBits(2 * 1024 * 1024)).toBe(22);
+    expect(brotliWindowBits(64 * 1024 * 1024)).toBe(24);
   });
 });

@@ -40,6 +40,13 @@ export interface FrontCacheOptions {
   now?: () => number;
 }
 
+/**
+ * Compressions running at once. Each brotli stream holds its window and tables in native memory
+ * (several MB at the default window), so a burst of misses on distinct pages — random villages at
+ * province scale — would hold dozens at once; a miss beyond this is answered but not kept.
+ */
+const MAX_CONCURRENT_STORES = 4;
+
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?ydt_session=/;
 const LANG_COOKIE = /(?:^|;\s*)lang=en(?:;|$)/;
 const NEVER_PUBLIC = /^\/(?:staff|partials\/staff|report|track|api\/v1\/complaints|healthz)(?:[/?]|$)/;
@@ -167,7 +174,7 @@ export class FrontCache {
       keep(chunk, rest[0]);
       const result = end(chunk, ...rest);
       const headers = { ...lowerCased(written), ...res.getHeaders() };
-      if (!tooBig && generation === this.generation && isStorable(res.req?.method, status, headers)) {
+      if (!tooBig && generation === this.generation && this.storing.size < MAX_CONCURRENT_STORES && isStorable(res.req?.method, status, headers)) {
         const storing = this.store(key, status, headers, Buffer.concat(chunks), generation).finally(() => this.storing.delete(storing));
         this.storing.add(storing);
       }
@@ -182,7 +189,9 @@ export class FrontCache {
     }
     kept.vary = 'Accept-Encoding, Cookie';
     const [br, gz] = await Promise.all([
-      brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+      brotli(identity, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length, [zlib.BROTLI_PARAM_LGWIN]: brotliWindowBits(identity.length) },
+      }),
       gzipAsync(identity, { level: 6 }),
     ]);
     // Published while compressing: this body may already be stale.
@@ -212,6 +221,11 @@ export class FrontCache {
     this.entries.delete(key);
     this.bytes -= entry.bytes;
   }
+}
+
+/** A window just large enough for the body: the same output, a fraction of the default 4 MB window's memory. */
+export function brotliWindowBits(bytes: number): number {
+  return Math.min(zlib.BROTLI_MAX_WINDOW_BITS, Math.max(16, Math.ceil(Math.log2(bytes + 1))));
 }
 
 function isStorable(method: string | undefined, status: number, headers: OutgoingHttpHeaders): boolean {

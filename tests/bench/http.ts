@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { SERVER_NODE_FLAGS } from '../../src/server/node-flags.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -145,7 +146,7 @@ async function startApp(port: number, frontCache: 'on' | 'off'): Promise<{ child
     TRUSTED_PROXIES: '127.0.0.1',
   };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
-  const child = spawn(process.execPath, ['src/server/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'src/server/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitFor(`http://127.0.0.1:${port}/healthz`, child);
   return { child, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startMailCatcher } from '../support/mail.ts';
+import { SERVER_NODE_FLAGS } from '../../src/server/node-flags.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,7 +55,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     NOTIFY_DIGEST_SECONDS: '2',
   };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['src/server/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'src/server/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Everything the server prints goes to a file the tests can read (e.g. to prove no sender data is logged).
   const logPath = path.join(dataDir, 'server.log');
   let output = '';
