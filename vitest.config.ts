@@ -24,7 +24,7 @@ export default getViteConfig(
       testTimeout: 30_000,
       hookTimeout: 60_000,
       // Fixed test keys: nothing is written to DATA_DIR during tests.
-      env: { APP_ENV: 'test', LOG_LEVEL: 'warn', COMPLAINT_KEY: 'dGVzdC1jb21wbGFpbnQta2V5LTMyLWJ5dGVzLWxvbmc=', RECEIPT_KEY: 'dGVzdC1yZWNlaXB0LWtleS0zMi1ieXRlcy1sb25nISE=', LIVELIHOOD_ID_KEY: 'dGVzdC1saXZlbGlob29kLWlkLWtleS0zMmJ5dGVzISE=' },
+      env: { APP_ENV: 'test', LOG_LEVEL: 'warn', COMPLAINT_KEY: 'dGVzdC1jb21wbGFpbnQta2V5LTMyLWJ5dGVzLWxvbmc=', RECEIPT_KEY: 'dGVzdC1yZWNlaXB0LWtleS0zMi1ieXRlcy1sb25nISE=', LIVELIHOOD_ID_KEY: 'dGVzdC1saXZlbGlob29kLWlkLWtleS0zMmJ5dGVzISE=', CHECKPOINT_SIGNING_KEY: 'dGVzdC1jaGVja3BvaW50LXNpZ25pbmcta2V5LTMyYiE=' },
     },
   },
   { logLevel: 'error' },

@@ -19,7 +19,7 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   const target = inject('dbTarget');
-  const base = { APP_ENV: 'development', DEMO_SEED: 'off', LOG_LEVEL: 'error', COMPLAINT_KEY: process.env.COMPLAINT_KEY!, RECEIPT_KEY: process.env.RECEIPT_KEY!, LIVELIHOOD_ID_KEY: process.env.LIVELIHOOD_ID_KEY! };
+  const base = { APP_ENV: 'development', DEMO_SEED: 'off', LOG_LEVEL: 'error', COMPLAINT_KEY: process.env.COMPLAINT_KEY!, RECEIPT_KEY: process.env.RECEIPT_KEY!, LIVELIHOOD_ID_KEY: process.env.LIVELIHOOD_ID_KEY!, CHECKPOINT_SIGNING_KEY: process.env.CHECKPOINT_SIGNING_KEY! };
   if (target.driver === 'pglite') {
     // PGlite is one process at a time: the CLI and the test take turns on one data directory.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ydt-user-create-'));

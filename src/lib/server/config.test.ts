@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, logLevelOf, parseConfig } from './config.ts';
 
-const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64'), LIVELIHOOD_ID_KEY: randomBytes(32).toString('base64') };
+const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64'), LIVELIHOOD_ID_KEY: randomBytes(32).toString('base64'), CHECKPOINT_SIGNING_KEY: randomBytes(32).toString('base64') };
 const PROD = { APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'https://ydt.example.gov.cn', ...KEYS };
 
 describe('configuration', () => {
@@ -56,6 +56,19 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: PROD.RECEIPT_KEY })).toThrow(/LIVELIHOOD_ID_KEY must differ/);
     expect(() => parseConfig({ ...PROD, LIVELIHOOD_ID_KEY: PROD.COMPLAINT_KEY })).toThrow(/LIVELIHOOD_ID_KEY must differ/);
     expect(parseConfig(PROD).livelihoodIdKey).toEqual(Buffer.from(KEYS.LIVELIHOOD_ID_KEY, 'base64'));
+  });
+
+  it('demands a real, separate key for signing ledger checkpoints in production (CHECKPOINT_SIGNING_KEY), and a usable log name', () => {
+    expect(() => parseConfig({ ...PROD, CHECKPOINT_SIGNING_KEY: undefined })).toThrow(/APP_ENV=production requires CHECKPOINT_SIGNING_KEY \(openssl rand -base64 32\)/);
+    expect(() => parseConfig({ ...PROD, CHECKPOINT_SIGNING_KEY: Buffer.alloc(31, 7).toString('base64') })).toThrow(/32 random bytes/);
+    expect(() => parseConfig({ ...PROD, CHECKPOINT_SIGNING_KEY: Buffer.from('yidiantong-checkpoint-signing-26').toString('base64') })).toThrow(/does not look random/);
+    expect(() => parseConfig({ ...PROD, CHECKPOINT_SIGNING_KEY: PROD.COMPLAINT_KEY })).toThrow(/CHECKPOINT_SIGNING_KEY must differ/);
+    expect(() => parseConfig({ ...PROD, CHECKPOINT_SIGNING_KEY: PROD.LIVELIHOOD_ID_KEY })).toThrow(/CHECKPOINT_SIGNING_KEY must differ/);
+    const config = parseConfig(PROD);
+    expect(config.checkpoint).toEqual({ origin: 'ydt.example.gov.cn/ledgers', signingSeed: Buffer.from(KEYS.CHECKPOINT_SIGNING_KEY, 'base64') });
+    expect(parseConfig({ ...PROD, CHECKPOINT_ORIGIN: 'sanjian.example.gov.cn/province-ledgers' }).checkpoint.origin).toBe('sanjian.example.gov.cn/province-ledgers');
+    expect(parseConfig(KEYS).checkpoint.origin).toBe('localhost/ledgers');
+    for (const bad of ['ydt.example.gov.cn/三资 公开', 'ydt.example.gov.cn/a+b']) expect(() => parseConfig({ ...KEYS, CHECKPOINT_ORIGIN: bad })).toThrow(/CHECKPOINT_ORIGIN/);
   });
 
   it('refuses keys in production that were typed or patterned rather than generated', () => {

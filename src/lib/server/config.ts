@@ -66,6 +66,13 @@ const EnvSchema = z.object({
   NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   /** Test-only: a digest round every N seconds instead (the browser tests wait for a real message); refused in production. */
   NOTIFY_DIGEST_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
+  /**
+   * 32 random bytes, base64: the Ed25519 seed (private key) that signs the ledger log's daily
+   * checkpoints (ledger-log/checkpoints.ts). Witnesses pin its public key.
+   */
+  CHECKPOINT_SIGNING_KEY: optionalString,
+  /** The ledger log's name, the checkpoints' first line and their key's name; by default the public origin's host + /ledgers. */
+  CHECKPOINT_ORIGIN: optionalString,
   /** The origin citizens and staff use (https://…), when a proxy sits in front of the app. */
   PUBLIC_ORIGIN: optionalString.pipe(z.url({ message: 'PUBLIC_ORIGIN must be a URL such as https://ydt.example.gov.cn' }).optional()),
 });
@@ -101,6 +108,8 @@ export interface AppConfig {
   receiptKey: Buffer;
   /** Keys the hash of ID numbers (livelihood/id-number.ts): without it a stored hash cannot be matched, with it the numbers can be tried, so it is kept like the others. */
   livelihoodIdKey: Buffer;
+  /** The ledger log (ledger-log/checkpoints.ts): its name and the seed of the key that signs its checkpoints. Secret inside: never log. */
+  checkpoint: { origin: string; signingSeed: Buffer };
   complaintConcludeDays: number;
   proofOfWork: boolean;
   /** Proxies whose X-Forwarded-For is believed (see client-address.ts); empty = none. */
@@ -148,8 +157,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     // ID-number hashes are shared with registry imports; they must not open complaints or receipts.
     throw new ConfigError('LIVELIHOOD_ID_KEY must differ from COMPLAINT_KEY and RECEIPT_KEY (generate it with openssl rand -base64 32).');
   }
+  const checkpoint = checkpointOf(e, isProduction, [complaintKey, receiptKey, livelihoodIdKey]);
   return {
     env: e.APP_ENV,
+    checkpoint,
     complaintKey,
     receiptKey,
     livelihoodIdKey,
@@ -206,6 +217,25 @@ function notifyOf(e: z.infer<typeof EnvSchema>, isProduction: boolean): AppConfi
     throw new ConfigError('NOTIFY_DIGEST_SECONDS is a test-only switch and is refused when APP_ENV=production.');
   }
   return { smtp, webhook, digestIntervalMs: (e.NOTIFY_DIGEST_SECONDS ?? e.NOTIFY_DIGEST_MINUTES * 60) * 1000 };
+}
+
+/**
+ * The ledger log's name and signing key. The name is what witnesses pin with the public key, so it
+ * must be stable: by default the public origin's host + `/ledgers` (`localhost/ledgers` in
+ * development). The key is a secret like the others, and a separate one: whoever holds it can sign
+ * a checkpoint, and a checkpoint signed over a rewritten history is what the witnesses must catch.
+ */
+function checkpointOf(e: z.infer<typeof EnvSchema>, isProduction: boolean, otherKeys: Buffer[]): AppConfig['checkpoint'] {
+  const origin = e.CHECKPOINT_ORIGIN ?? `${e.PUBLIC_ORIGIN ? new URL(e.PUBLIC_ORIGIN).host : 'localhost'}/ledgers`;
+  // A signed note's key name: no spaces or plus signs (c2sp.org/signed-note), and nothing invisible.
+  if (origin.length > 200 || /[\s+\u0000-\u001f\u007f]/u.test(origin)) {
+    throw new ConfigError('CHECKPOINT_ORIGIN must be a name without spaces or plus signs, such as ydt.example.gov.cn/ledgers.');
+  }
+  const signingSeed = secretKey('CHECKPOINT_SIGNING_KEY', e.CHECKPOINT_SIGNING_KEY, isProduction, dataDirOf(e.DATA_DIR));
+  if (isProduction && otherKeys.some((key) => key.equals(signingSeed))) {
+    throw new ConfigError('CHECKPOINT_SIGNING_KEY must differ from COMPLAINT_KEY, RECEIPT_KEY and LIVELIHOOD_ID_KEY (generate it with openssl rand -base64 32).');
+  }
+  return { origin, signingSeed };
 }
 
 /** The TRUSTED_PROXIES list, each entry checked by the same library that later applies it. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.ts';
 import { notifyChannels } from './channels.ts';
 
-const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64'), LIVELIHOOD_ID_KEY: randomBytes(32).toString('base64') };
+const KEYS = { COMPLAINT_KEY: randomBytes(32).toString('base64'), RECEIPT_KEY: randomBytes(32).toString('base64'), LIVELIHOOD_ID_KEY: randomBytes(32).toString('base64'), CHECKPOINT_SIGNING_KEY: randomBytes(32).toString('base64') };
 const PROD = { APP_ENV: 'production', DATABASE_URL: 'postgres://u@db/x', PUBLIC_ORIGIN: 'https://ydt.example.gov.cn', ...KEYS };
 
 describe('notice channel settings', () => {
