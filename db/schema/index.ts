@@ -20,3 +20,4 @@ export * from './escalated.ts';
 export * from './direct-report.ts';
 export * from './daily-supervision.ts';
 export * from './livelihood-suspects.ts';
+export * from './ledger-log.ts';
