@@ -41,6 +41,13 @@ export function publicCsv(body: string, filename: string): Response {
   return new Response(body, { headers });
 }
 
+/** Plain text for machines (the ledger log's checkpoint and key): public, cacheable, CORS-readable. */
+export function publicText(body: string): Response {
+  const headers = new Headers({ 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
+  markPublic(headers);
+  return new Response(body, { headers });
+}
+
 /** JSON about one request (a filing, a receipt's status, an error): never kept by any cache. */
 export function noStoreJson(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(data), {

@@ -4,6 +4,7 @@
  */
 import { sweepImportPreviews } from './accounts/import/apply.ts';
 import { ensureDailyHead } from './accounts/verify.ts';
+import { recordDailyCheckpointSafely } from './ledger-log/checkpoints.ts';
 import { deleteExpiredSessions } from './auth/sessions.ts';
 import { sweepSignInFailures } from './auth/sign-in-failures.ts';
 import { getConfig } from './config.ts';
@@ -22,7 +23,9 @@ export async function startHourlyJobs(db: Db): Promise<void> {
     Promise.all([deleteExpiredSessions(db), sweepSignInFailures(db), sweepImportPreviews(db)]).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
   // The province-wide head hash is fixed once a day; the first check after midnight records it.
   const recordHead = () => ensureDailyHead(db, todayInShanghai()).catch((error: unknown) => logger.warn(describeError(error), 'head hash failed'));
-  const runAll = () => Promise.all([sweep(), recordHead()]);
+  // The ledger log's signed checkpoint, likewise once a day; witnesses fetch it from /ledgers/checkpoint.
+  const recordCheckpoint = () => recordDailyCheckpointSafely(db, todayInShanghai());
+  const runAll = () => Promise.all([sweep(), recordHead(), recordCheckpoint()]);
   await runAll();
   setInterval(() => void runAll(), HOUR).unref();
   // Staff notice digests: one message per person per round, when a channel is configured.

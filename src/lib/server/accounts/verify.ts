@@ -12,6 +12,7 @@ import { chainHash, disclosureContent, GENESIS_HASH } from './canonical.ts';
 import { getLines, listPublished } from './disclosures.ts';
 
 export interface PeriodCheck {
+  disclosureId: number;
   period: string;
   chainSeq: number;
   storedHash: string;
@@ -41,6 +42,7 @@ export async function verifyVillageChain(db: DbOrTx, villageCode: string): Promi
     else if (prevHash !== expectedPrev) problem = { key: 'verify.problem.chain' };
     else if (recomputed !== disclosure.contentHash) problem = { key: 'verify.problem.content' };
     periods.push({
+      disclosureId: disclosure.id,
       period: disclosure.period,
       chainSeq: disclosure.chainSeq ?? 0,
       storedHash: disclosure.contentHash ?? '',

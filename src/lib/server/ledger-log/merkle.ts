@@ -54,7 +54,7 @@ export class CompactRange {
   }
 
   append(leaf: Uint8Array): void {
-    let node = { hash: Buffer.from(leaf), leaves: 1 };
+    let node: { hash: Buffer; leaves: number } = { hash: Buffer.from(leaf), leaves: 1 };
     // Two perfect subtrees of the same size merge, as carries do when adding one in binary.
     while (this.stack.length > 0 && this.stack.at(-1)!.leaves === node.leaves) {
       const left = this.stack.pop()!;
@@ -140,8 +140,8 @@ export function verifyConsistency(m: number, n: number, oldRoot: Uint8Array, new
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0]!);
-  let sr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
+  let sr: Buffer = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {
