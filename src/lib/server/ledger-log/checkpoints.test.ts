@@ -10,8 +10,8 @@ import { PORTAL, routeFetch } from '../../../../tests/support/ledger-log.ts';
 import { signOff } from '../../../../tests/support/ledgers.ts';
 import { addFundEntry, openDraft } from '../accounts/disclosures.ts';
 import { todayInShanghai } from '../time.ts';
-import { ensureDailyCheckpoint, latestCheckpoint, logVerifierKey, periodLeaf } from './checkpoints.ts';
-import { rootOf, verifyConsistency } from './merkle.ts';
+import { consistencyBetween, ensureDailyCheckpoint, latestCheckpoint, logVerifierKey, periodLeaf, storedLeaves } from './checkpoints.ts';
+import { consistencyProof, rootOf, verifyConsistency } from './merkle.ts';
 import { parseCheckpoint, parseVkey, verifyNote } from './note.ts';
 
 // 北坡村 (白杨乡, 桑河县) has no demo ledgers: the periods this file publishes.
@@ -106,6 +106,17 @@ describe('the ledger log', () => {
     expect(body).toMatchObject({ from: Number(first.tree_size), to: latest.treeSize });
     const proof = body.proof.map((hash) => Buffer.from(hash, 'base64'));
     expect(verifyConsistency(Number(first.tree_size), latest.treeSize, Buffer.from(first.root_hash, 'hex'), Buffer.from(latest.rootHash, 'hex'), proof)).toBe(true);
+  });
+
+  it('computes the proofs from kept chunk roots exactly as from every leaf', async () => {
+    const size = (await latestCheckpoint(test.db))!.treeSize;
+    const leaves = await storedLeaves(test.db, size);
+    for (const chunkSize of [2, 4, 8]) {
+      for (let from = 0; from <= size; from++) {
+        const fast = await consistencyBetween(test.db, from, size, chunkSize);
+        expect(fast.map((hash) => hash.toString('hex')), `${from}→${size} in chunks of ${chunkSize}`).toEqual(consistencyProof(leaves, from, size).map((hash) => hash.toString('hex')));
+      }
+    }
   });
 
   it('lists the leaves, so that anyone can recompute the root from open data', async () => {

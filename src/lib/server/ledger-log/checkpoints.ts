@@ -26,7 +26,7 @@ import { ledgerCheckpoints, ledgerLog, type LedgerCheckpointRow } from '../../..
 import { getConfig, type AppConfig } from '../config.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { describeError, logger } from '../logger.ts';
-import { CompactRange, consistencyProof, leafHash } from './merkle.ts';
+import { chunkedSubtreeRoot, CompactRange, consistencyProofOver, leafHash, rootOf } from './merkle.ts';
 import { ED25519, formatCheckpoint, formatVkey, noteSigner, signedNote, type NoteSigner } from './note.ts';
 
 /** The log's signer: the configured key under the log's name (the origin line of its checkpoints). */
@@ -55,11 +55,20 @@ async function appendPublished(tx: DbOrTx): Promise<void> {
      where d.status = 'published' and not exists (select 1 from ledger_log l where l.disclosure_id = d.id)`);
 }
 
-/** The stored leaf hashes of the first `size` leaves; a log with a hole in it is an error, never a shorter tree. */
-export async function storedLeaves(db: DbOrTx, size: number): Promise<Buffer[]> {
-  const rows = await db.select({ index: ledgerLog.leafIndex, contentHash: ledgerLog.contentHash }).from(ledgerLog).where(lt(ledgerLog.leafIndex, size)).orderBy(asc(ledgerLog.leafIndex));
-  if (rows.length !== size || rows.some((row, i) => row.index !== i)) throw new Error(`the ledger log holds ${rows.length} of the first ${size} leaves`);
+/** The stored leaf hashes of leaves [start, end); a log with a hole in it is an error, never a shorter tree. */
+async function storedLeafRange(db: DbOrTx, start: number, end: number): Promise<Buffer[]> {
+  const rows = await db
+    .select({ index: ledgerLog.leafIndex, contentHash: ledgerLog.contentHash })
+    .from(ledgerLog)
+    .where(and(gte(ledgerLog.leafIndex, start), lt(ledgerLog.leafIndex, end)))
+    .orderBy(asc(ledgerLog.leafIndex));
+  if (rows.length !== end - start || rows.some((row, i) => row.index !== start + i)) throw new Error(`the ledger log holds ${rows.length} of leaves ${start}…${end - 1}`);
   return rows.map((row) => periodLeaf(row.contentHash));
+}
+
+/** The stored leaf hashes of the first `size` leaves. */
+export function storedLeaves(db: DbOrTx, size: number): Promise<Buffer[]> {
+  return storedLeafRange(db, 0, size);
 }
 
 export async function logSize(db: DbOrTx): Promise<number> {
@@ -129,9 +138,52 @@ export function recordDailyCheckpointSafely(db: Db, day: string): Promise<Ledger
   });
 }
 
+/**
+ * Leaves per chunk whose root an instance keeps once it has computed it. A full chunk never changes
+ * (the log only grows), so a proof needs the roots of whole chunks from memory and the leaves of
+ * two or three chunks from the database: milliseconds, where hashing a million leaves anew for each
+ * request would take seconds of a public endpoint's CPU. A kept root that no longer matched the
+ * database (someone rewrote it) can only make a proof fail, never pass: proofs are checked against
+ * the signed roots, and no proof joins two inconsistent trees.
+ */
+const CHUNK_LEAVES = 1024;
+const CHUNKS_PER_READ = 64;
+const chunkCaches = new WeakMap<object, Map<number, Buffer[]>>();
+
+async function fullChunkRoots(db: DbOrTx, chunks: number, chunkSize: number): Promise<Buffer[]> {
+  const byChunkSize = chunkCaches.get(db) ?? new Map<number, Buffer[]>();
+  chunkCaches.set(db, byChunkSize);
+  const roots = byChunkSize.get(chunkSize) ?? [];
+  byChunkSize.set(chunkSize, roots);
+  while (roots.length < chunks) {
+    const first = roots.length;
+    const count = Math.min(chunks - first, CHUNKS_PER_READ);
+    const leaves = await storedLeafRange(db, first * chunkSize, (first + count) * chunkSize);
+    // Another request of this instance may have added the same chunks meanwhile.
+    if (roots.length !== first) continue;
+    for (let c = 0; c < count; c++) roots.push(rootOf(leaves.slice(c * chunkSize, (c + 1) * chunkSize)));
+  }
+  return roots;
+}
+
+const PLACEHOLDER = Buffer.alloc(32);
+
 /** The RFC 6962 consistency proof from the tree of `from` leaves to that of `to`, over the stored leaves. */
-export async function consistencyBetween(db: DbOrTx, from: number, to: number): Promise<Buffer[]> {
-  return consistencyProof(await storedLeaves(db, to), from, to);
+export async function consistencyBetween(db: DbOrTx, from: number, to: number, chunkSize = CHUNK_LEAVES): Promise<Buffer[]> {
+  const roots = await fullChunkRoots(db, Math.floor(to / chunkSize), chunkSize);
+  // A first pass finds which chunks' single leaves the proof needs; the second reads only those.
+  const needed = new Set<number>();
+  const noteNeeded = (index: number) => {
+    needed.add(Math.floor(index / chunkSize));
+    return PLACEHOLDER;
+  };
+  consistencyProofOver(from, to, chunkedSubtreeRoot(chunkSize, (chunk) => roots[chunk]!, noteNeeded));
+  const leaves = new Map<number, Buffer>();
+  for (const chunk of needed) {
+    const start = chunk * chunkSize;
+    for (const [i, leaf] of (await storedLeafRange(db, start, Math.min(start + chunkSize, to))).entries()) leaves.set(start + i, leaf);
+  }
+  return consistencyProofOver(from, to, chunkedSubtreeRoot(chunkSize, (chunk) => roots[chunk]!, (index) => leaves.get(index)!));
 }
 
 export interface LogLeaf {

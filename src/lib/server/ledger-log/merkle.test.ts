@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CompactRange, consistencyProof, EMPTY_ROOT, leafHash, nodeHash, rootOf, verifyConsistency } from './merkle.ts';
+import { chunkedSubtreeRoot, CompactRange, consistencyProof, consistencyProofOver, EMPTY_ROOT, leafHash, nodeHash, rootOf, verifyConsistency } from './merkle.ts';
 
 // The reference inputs of the Certificate Transparency implementation (transparency-dev/merkle
 // testonly): eight leaves and the roots of their first 1…8.
@@ -123,6 +123,31 @@ describe('RFC 6962 Merkle tree', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('gives the same proofs from chunk roots as from every leaf', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n }), fc.constantFrom(2, 4, 8, 16, 64))),
+        ([n, m, chunk]) => {
+          const leaves = leavesOf(n, 'chunked');
+          let leavesRead = 0;
+          const root = chunkedSubtreeRoot(
+            chunk,
+            (c) => rootOf(leaves.slice(c * chunk, (c + 1) * chunk)),
+            (i) => {
+              leavesRead += 1;
+              return leaves[i]!;
+            },
+          );
+          const same = hex(consistencyProofOver(m, n, root)).join() === hex(consistencyProof(leaves, m, n)).join();
+          // Single leaves are read only below the chunk level, near the two edges: never a whole tree's worth.
+          return same && leavesRead <= 4 * chunk * Math.max(1, Math.ceil(Math.log2(n)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(() => chunkedSubtreeRoot(3, () => EMPTY_ROOT, () => EMPTY_ROOT)).toThrow(RangeError);
   });
 
   it('fails the proof once any earlier leaf is changed, whichever way the new tree is built', () => {

@@ -93,29 +93,52 @@ function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number):
  * (nothing to prove: every tree extends the empty one, and a tree is consistent with itself).
  */
 export function consistencyProof(leaves: readonly Uint8Array[], m: number, n: number = leaves.length): Buffer[] {
-  if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || m > n || n > leaves.length) {
-    throw new RangeError(`no consistency proof from ${m} to ${n} over ${leaves.length} leaves`);
-  }
+  if (!Number.isSafeInteger(n) || n > leaves.length) throw new RangeError(`no consistency proof to ${n} over ${leaves.length} leaves`);
+  return consistencyProofOver(m, n, (start, end) => subtreeRoot(leaves, start, end));
+}
+
+/** The same proof, with MTH(D[start:end]) of the tree's nodes from `root` (chunkedSubtreeRoot, or the leaves themselves). */
+export function consistencyProofOver(m: number, n: number, root: (start: number, end: number) => Buffer): Buffer[] {
+  if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || m > n) throw new RangeError(`no consistency proof from ${m} to ${n}`);
   if (m === 0 || m === n) return [];
   const proof: Buffer[] = [];
   // SUBPROOF(m, D[start:end], b): descend towards the old tree's right edge, collecting the siblings on the way back up.
   const walk = (m: number, start: number, end: number, complete: boolean): void => {
     const n = end - start;
     if (m === n) {
-      if (!complete) proof.push(subtreeRoot(leaves, start, end));
+      if (!complete) proof.push(root(start, end));
       return;
     }
     const k = splitPoint(n);
     if (m <= k) {
       walk(m, start, start + k, complete);
-      proof.push(subtreeRoot(leaves, start + k, end));
+      proof.push(root(start + k, end));
     } else {
       walk(m - k, start + k, end, false);
-      proof.push(subtreeRoot(leaves, start, start + k));
+      proof.push(root(start, start + k));
     }
   };
   walk(m, 0, n, true);
   return proof;
+}
+
+/**
+ * MTH(D[start:end]) for the nodes of a tree (those its proofs use), built from the roots of aligned
+ * chunks of `chunkSize` leaves (a power of two) and single leaves below that. Every node of an
+ * RFC 6962 tree off its right edge is a perfect, aligned subtree, so a node costs a few chunk roots
+ * per level and leaves only near its right edge: a proof over a million leaves needs about a
+ * thousand hashes instead of two million, and the leaves of two or three chunks.
+ */
+export function chunkedSubtreeRoot(chunkSize: number, chunkRoot: (chunk: number) => Buffer, leaf: (index: number) => Buffer): (start: number, end: number) => Buffer {
+  if (!isPowerOfTwo(chunkSize)) throw new RangeError('the chunk size is a power of two');
+  const root = (start: number, end: number): Buffer => {
+    const n = end - start;
+    if (n === 1) return leaf(start);
+    if (n === chunkSize && start % chunkSize === 0) return chunkRoot(start / chunkSize);
+    const k = splitPoint(n);
+    return nodeHash(root(start, start + k), root(start + k, end));
+  };
+  return root;
 }
 
 const isOdd = (value: number) => value % 2 === 1;
