@@ -31,9 +31,9 @@ const serverUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.
 
 const cleanups: Array<() => Promise<void> | void> = [];
 const step = (text: string) => console.log(`• ${text}`);
-const fail = (text: string): never => {
+function fail(text: string): never {
   throw new Error(text);
-};
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

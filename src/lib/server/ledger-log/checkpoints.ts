@@ -131,11 +131,13 @@ export async function recordDailyCheckpoint(db: Db, day: string): Promise<Ledger
 }
 
 /** The same, never throwing: a failed checkpoint must not stop the other jobs or a page. */
-export function recordDailyCheckpointSafely(db: Db, day: string): Promise<LedgerCheckpointRow | undefined> {
-  return recordDailyCheckpoint(db, day).catch((error: unknown) => {
+export async function recordDailyCheckpointSafely(db: Db, day: string): Promise<LedgerCheckpointRow | undefined> {
+  try {
+    return await recordDailyCheckpoint(db, day);
+  } catch (error) {
     logger.warn(describeError(error), 'ledger checkpoint failed');
     return undefined;
-  });
+  }
 }
 
 /**
