@@ -232,10 +232,15 @@ export async function runWitness(options: WitnessOptions): Promise<WitnessReport
   }
   const vars = { size: checkpoint.size, root: checkpoint.rootHash.toString('base64'), previous: previous?.size ?? 0 };
   // From here on the checkpoint carries the log's valid signature: a refusal keeps it as evidence.
-  const keepEvidence = async (extra?: string): Promise<string> => {
+  const keepEvidence = async (extra?: string): Promise<string | undefined> => {
     const file = path.join(refusedDir, `${Math.floor(now().getTime() / 1000)}-${padded(checkpoint.size)}.txt`);
-    await writeOnce(file, extra ? `${text}\n${extra}` : text).catch(() => undefined);
-    return file;
+    try {
+      await writeOnce(file, extra ? `${text}\n${extra}` : text);
+      return file;
+    } catch {
+      // The refusal stands without it (the same checkpoint refused twice in one second, a full disk).
+      return undefined;
+    }
   };
   if (checkpoint.origin !== logKey.name) return refused('witness.refused.origin', { origin: checkpoint.origin, expected: logKey.name }, await keepEvidence());
 

@@ -200,6 +200,28 @@ describe('what the witness refuses', () => {
   });
 });
 
+describe('the witness’s set-up', () => {
+  it('pins the portal’s own key when given none, and says to compare it', async () => {
+    const state = path.join(scratch, 'first-use');
+    const run = await witnessRun(state, { logKey: undefined });
+    expect(run.notices).toEqual([{ message: 'witness.notice.pinnedFromPortal', vars: { key: logVerifierKey() } }]);
+    expect(run.outcome.kind).toBe('cosigned');
+  });
+
+  it('keeps one witness key per state directory, and could-not-check is not a refusal', async () => {
+    const state = path.join(scratch, 'one-key');
+    expect((await witnessRun(state)).outcome.kind).toBe('cosigned');
+    const other = noteSigner('chengshi.jiwei.example/witness', randomBytes(32), COSIGNATURE_V1);
+    expect((await witnessRun(state, { signer: other })).outcome).toMatchObject({ kind: 'failed', message: 'witness.failed.otherWitness' });
+    const offline: typeof fetch = async () => {
+      throw new TypeError('fetch failed');
+    };
+    expect((await witnessRun(state, { fetch: offline })).outcome).toMatchObject({ kind: 'failed', message: 'witness.failed.fetch', vars: { what: 'ledgers/checkpoint' } });
+    const proxyPage: typeof fetch = async () => new Response('<html>502 Bad Gateway</html>');
+    expect((await witnessRun(state, { fetch: proxyPage })).outcome).toMatchObject({ kind: 'failed', message: 'witness.failed.notANote' });
+  });
+});
+
 describe('verify-ledgers --witnessed', () => {
   it('fails on a copy it cannot verify, and on a directory with no copies', async () => {
     const state = path.join(scratch, 'for-verify');
