@@ -14,7 +14,8 @@ async function renderError(error: unknown, url = '/villages/990121001201', lang:
     request: new Request(`http://localhost${url}`),
     props: { error },
     partial: false,
-    locals: { lang, t: translator(lang), user: null, sessionId: null },
+    // Cast: the locals the middleware sets grow (text size, …); these are the ones this page reads.
+    locals: { lang, t: translator(lang), user: null, sessionId: null } as App.Locals,
   });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
