@@ -79,6 +79,18 @@ const staffSession = defineMiddleware(async (context, next) => {
   return response;
 });
 
+/**
+ * A database that is away (restarting, unreachable, its disk full) is answered by the 500 page with
+ * Retry-After (src/lib/server/database-errors.ts); Astro forces status 500 on that route whatever
+ * the page sets, so the answer gets the 503 it is here, on its way out. Only the 500 page sends a
+ * 500 with Retry-After.
+ */
+const unavailableStatus = defineMiddleware(async (_context, next) => {
+  const response = await next();
+  if (response.status !== 500 || !response.headers.has('Retry-After')) return response;
+  return new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers: response.headers });
+});
+
 /** Every response class (pages, partials, JSON, errors) gets the same protective headers. */
 const securityHeaders = defineMiddleware(async (_context, next) => {
   const response = await next();
@@ -129,4 +141,4 @@ const edgeValidation = defineMiddleware(async (context, next) => {
   return next('/400');
 });
 
-export const onRequest = sequence(securityHeaders, sameOriginWrites, language, edgeValidation, staffSession, conditionalGet);
+export const onRequest = sequence(unavailableStatus, securityHeaders, sameOriginWrites, language, edgeValidation, staffSession, conditionalGet);

@@ -1,12 +1,20 @@
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { translator, type Lang } from '../i18n/index.ts';
+import { logger } from '../lib/server/logger.ts';
+import { onRequest } from '../middleware.ts';
 import ServerError from './500.astro';
 
 /** The error page as Astro renders it for a page or endpoint that threw `error`. */
 let container: AstroContainer;
+const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 beforeAll(async () => {
   container = await AstroContainer.create();
+});
+afterAll(() => {
+  warn.mockRestore();
+  error.mockRestore();
 });
 
 async function renderError(error: unknown, url = '/villages/990121001201', lang: Lang = 'zh-CN') {
@@ -33,6 +41,8 @@ describe('the 500 page', () => {
     expect(zh.body).toContain(translator('zh-CN')('error.503.title'));
     expect(zh.body).toContain('没有保存任何内容');
     expect(zh.body).not.toContain(translator('zh-CN')('error.500.title'));
+    // A warning, not the error of a bug: an outage is not a defect to chase in the logs.
+    expect(warn).toHaveBeenLastCalledWith(expect.objectContaining({ err: expect.objectContaining({ code: 'ECONNREFUSED' }) }), 'database unavailable');
     const en = await renderError(failedQuery('57P01'), '/catalog', 'en');
     expect(en.status).toBe(503);
     expect(en.body).toContain('nothing was saved');
@@ -61,7 +71,23 @@ describe('the 500 page', () => {
     expect(bug.status).toBe(500);
     expect(bug.headers.get('retry-after')).toBeNull();
     expect(bug.body).toContain(translator('zh-CN')('error.500.title'));
+    expect(error).toHaveBeenLastCalledWith(expect.objectContaining({ err: expect.objectContaining({ name: 'TypeError' }) }), 'unhandled error');
     const constraint = await renderError(failedQuery('23505'), '/api/v1/counties');
     expect(constraint.status).toBe(500);
+  });
+});
+
+describe('the 500 page behind the middleware, as the server renders it', () => {
+  it('goes out as 503 although Astro forces 500 on the /500 route', async () => {
+    const edge = await AstroContainer.create({ manifest: { middleware: async () => ({ onRequest }) } as never });
+    const render = (error: unknown) =>
+      edge.renderToResponse(ServerError, { request: new Request('http://localhost/500'), props: { error }, partial: false, routeType: 'page' });
+    const away = await render(failedQuery('ECONNREFUSED'));
+    expect(away.status).toBe(503);
+    expect(away.headers.get('retry-after')).toBe('10');
+    expect(away.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await away.text()).toContain(translator('zh-CN')('error.503.title'));
+    const bug = await render(new TypeError('x is undefined'));
+    expect(bug.status).toBe(500);
   });
 });
