@@ -28,10 +28,11 @@ export function translator(lang: Lang): Translate {
 export function formatDate(lang: Lang, isoDate: string | Date | null | undefined): string {
   if (!isoDate) return '';
   const date = typeof isoDate === 'string' ? new Date(`${isoDate.slice(0, 10)}T00:00:00+08:00`) : isoDate;
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: lang === 'en' ? 'short' : 'long',
-    day: 'numeric',
-  }).format(date);
+  return DATE_FORMATS[lang].format(date);
 }
+
+// Built once per language: constructing a formatter costs far more than using one.
+const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  'zh-CN': new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' }),
+};

@@ -2,8 +2,12 @@
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
 /** Today's date (YYYY-MM-DD) in Asia/Shanghai. */
+// Formatters are built once: constructing an Intl.DateTimeFormat costs far more than formatting
+// with one, and pages ask for today's date many times per request (1 % of a village page's CPU).
+const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE });
+
 export function todayInShanghai(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE }).format(now);
+  return SHANGHAI_DAY.format(now);
 }
 
 const SHANGHAI_MINUTE = new Intl.DateTimeFormat('en-CA', {
