@@ -60,7 +60,10 @@ const staffSession = defineMiddleware(async (context, next) => {
     response.headers.set('Referrer-Policy', 'no-referrer');
     return response;
   }
-  if (!isStaffPath(context.url.pathname)) return next();
+  // The 500 page of a staff address is rendered through this middleware too: it must not look up
+  // the session, when the database the lookup needs may be what failed (it would fail again, and
+  // Astro would then render the page bare, without the middleware that makes an outage a 503).
+  if (!isStaffPath(context.url.pathname) || context.routePattern === '/500') return next();
   const token = context.cookies.get(sessionCookieName())?.value;
   if (token) {
     const validated = await validateSessionToken(await getDb(), token);

@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import { solveChallenge } from 'altcha-lib';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/test-db.ts';
 import { translator } from '../../../i18n/index.ts';
-import { queryRows } from '../db.ts';
+import net from 'node:net';
+import { openDatabase, queryRows } from '../db.ts';
 import { formRefusal, intakeComplaint, intakeJson, type IntakeRequest } from './intake.ts';
 import { newPowChallenge } from './pow.ts';
 import { FILINGS_PER_HOUR, filingThrottle } from './throttles.ts';
@@ -105,5 +106,26 @@ describe('the intake of a filing', () => {
     expect(formRefusal({ code: 'unavailable' }, t, false)).toEqual({ errors: { form: t('report.failed') }, reattach: false });
     const json = await intakeJson(invalid).json();
     expect(json).toEqual({ error: { code: 'invalid', message: '提交的内容有误', fields: { title: expect.stringMatching(/标题/) } } });
+  });
+
+  it('tells the client when to try again when the database is away, and files nothing', async () => {
+    // A PostgreSQL that is not there: a port bound, then released.
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: bound } = server.address() as net.AddressInfo;
+        server.close(() => resolve(bound));
+      });
+    });
+    const away = await openDatabase({ driver: 'postgres', url: `postgres://postgres@127.0.0.1:${port}/none`, max: 1 });
+    try {
+      const result = await intakeComplaint(away.db, request({ channel: 'api', title: '数据库不在：不应保存', pow: await solvedPow() }));
+      expect(result).toMatchObject({ ok: false, errors: { code: 'unavailable' }, status: 503, retryAfterMs: 10_000 });
+      const response = intakeJson(result);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('Retry-After')).toBe('10');
+      expect(await filed('数据库不在：不应保存')).toBe(0);
+    } finally {
+      await away.close();
+    }
   });
 });

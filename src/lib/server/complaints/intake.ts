@@ -17,7 +17,8 @@
  * the finding's transaction, with the same per-account daily limit as a direct point.
  */
 import type { Translate } from '../../../i18n/index.ts';
-import { formatWait } from '../auth/throttle.ts';
+import { formatWait, retryAfterSeconds } from '../auth/throttle.ts';
+import { RETRY_AFTER_SECONDS, unavailableReason } from '../database-errors.ts';
 import type { DbOrTx } from '../db.ts';
 import { jsonError, noStoreJson } from '../http.ts';
 import { describeError, logger } from '../logger.ts';
@@ -70,8 +71,15 @@ export async function intakeComplaint(db: DbOrTx, request: IntakeRequest): Promi
     filed = await fileComplaint(db, body.input, { idempotencyKey: request.idempotencyKey, files: request.files, keepMetadata: request.keepMetadata, channel: STORED_CHANNEL[request.channel] });
   } catch (error) {
     // Nothing was committed, so no receipt is shown; a retry reuses the same key and files once.
-    logger.error(describeError(error), 'complaint filing failed');
-    return fail({ code: 'unavailable' }, 503);
+    // A database that is away (restarting, its disk full) is an outage, not a bug: a warning, and
+    // the client is told when to try again (database-errors.ts).
+    const reason = unavailableReason(error);
+    if (!reason) {
+      logger.error(describeError(error), 'complaint filing failed');
+      return fail({ code: 'unavailable' }, 503);
+    }
+    logger.warn(describeError(error), 'complaint filing failed: database unavailable');
+    return { ...fail({ code: 'unavailable' }, 503), retryAfterMs: RETRY_AFTER_SECONDS[reason] * 1000 };
   }
   if (!filed.ok) return fail({ code: 'invalid', fields: filed.errors }, 400);
   // Without JavaScript there is no proof of work: such filings count double against the limit.
@@ -112,8 +120,10 @@ export function intakeJson(result: Result<Filed, IntakeRefusal>): Response {
       return jsonError(400, 'pow_required', '缺少或无效的工作量证明：先 GET /api/v1/complaints/challenge 并求解');
     case 'invalid':
       return jsonError(400, 'invalid', '提交的内容有误', { fields: refusal.fields });
-    case 'unavailable':
-      return jsonError(503, 'unavailable', '系统暂时出错，反映没有提交成功（没有生成查询码），请稍后用同一个 Idempotency-Key 重试');
+    case 'unavailable': {
+      const headers = result.retryAfterMs ? { 'Retry-After': retryAfterSeconds(result.retryAfterMs) } : undefined;
+      return jsonError(503, 'unavailable', '系统暂时出错，反映没有提交成功（没有生成查询码），请稍后用同一个 Idempotency-Key 重试', {}, headers);
+    }
     case 'refused':
       return jsonError(400, 'refused', '提交没有成功');
   }
