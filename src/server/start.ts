@@ -3,7 +3,7 @@
  * before the first request can arrive, then starts the built Astro server and shuts both down
  * cleanly on SIGTERM/SIGINT. Runs directly under Node 24 (type stripping), outside the bundle.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/server/config.ts';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { handle } = await bootstrap();
-  await startHourlyJobs(handle.db);
+  const jobs = await startHourlyJobs(handle.db);
 
   const entryUrl = pathToFileURL(path.resolve(process.cwd(), 'dist/server/entry.mjs')).href;
   const entry = (await import(entryUrl)) as AstroNodeEntry;
@@ -47,38 +47,64 @@ async function main(): Promise<void> {
   }
   const files = new StaticFiles(path.resolve(process.cwd(), 'dist/client'));
   const listener: NodeHandler = (req, res) => (files.serve(req, res) ? undefined : pages(req, res));
+  let stopping = false;
+  /**
+   * Requests not yet over: a request is over when its handler has returned and its response is
+   * done or its client gone. Both count, because a handler may still be querying after its client
+   * hung up, and the database must stay open until it has finished.
+   */
+  const inFlight = new Map<ServerResponse, Promise<unknown>>();
   const server = createServer((req, res) => {
-    Promise.resolve(listener(req, res)).catch((error: unknown) => {
+    // Once stopping, every answer closes its connection: keep-alive clients (a load balancer) go
+    // elsewhere instead of keeping this instance busy until the force-exit timer cuts them off.
+    if (stopping) res.setHeader('Connection', 'close');
+    const handled = Promise.resolve(listener(req, res)).catch((error: unknown) => {
       logger.error(describeError(error), 'request failed outside Astro');
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end();
     });
+    const answered = new Promise<void>((resolve) => (res.closed ? resolve() : res.once('close', () => resolve())));
+    const over = Promise.all([handled, answered]).finally(() => inFlight.delete(res));
+    inFlight.set(res, over);
   });
   // Requests Node's parser refuses (e.g. raw Chinese in the address) get a useful answer, not an empty 400.
   installClientErrorPages(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host ?? 'localhost', resolve));
   logger.info({ port: config.port, host: config.host ?? 'localhost', frontCache: config.frontCache.enabled }, 'listening');
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
+  /**
+   * Stop accepting connections, let every request in flight finish, stop the hourly jobs and let a
+   * round in progress finish, and only then close the database: closing it under a running request
+   * fails its queries. Keep-alive connections are told to close with their next answer (they
+   * would otherwise keep the server from ever closing under steady traffic). The force-exit timer
+   * stays, for a request that never ends.
+   */
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // Stop accepting connections, let in-flight requests finish, then close the database.
-    const force = setTimeout(() => process.exit(1), 10_000);
+    logger.info({ signal, requestsInFlight: inFlight.size }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ requestsInFlight: inFlight.size }, 'shutdown timed out: exiting with requests in flight');
+      process.exit(1);
+    }, 10_000);
     force.unref();
-    server.close(() => {
-      closeDatabase()
-        .then(() => process.exit(0))
-        .catch((error: unknown) => {
-          logger.error(describeError(error), 'database close failed');
-          process.exit(1);
-        });
-    });
+    const jobsStopped = jobs.stop();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const res of inFlight.keys()) if (!res.headersSent) res.setHeader('Connection', 'close');
     server.closeIdleConnections();
+    try {
+      await closed;
+      while (inFlight.size > 0) await Promise.all(inFlight.values());
+      await jobsStopped;
+      await closeDatabase();
+    } catch (error) {
+      logger.error(describeError(error), 'shutdown failed');
+      process.exit(1);
+    }
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 // Node would print an uncaught error with all its properties (a failed query's `params`): log it safely.

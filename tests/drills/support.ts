@@ -287,13 +287,12 @@ export const COMPLAINT = {
 
 let client = 0;
 /**
- * Files one complaint through the API, from a forwarded client address of its own (the per-client
- * hourly limit is not what is drilled), with an Idempotency-Key as a careful client sends.
+ * One complaint filing as a careful API client sends it: from a forwarded client address of its
+ * own (the per-client hourly limit is not what is drilled), with an Idempotency-Key.
  */
-export async function fileComplaint(base: string, signal?: AbortSignal): Promise<Response> {
+export function complaintRequest(base: string): { headers: Record<string, string>; body: string } {
   client += 1;
-  return fetch(`${base}/api/v1/complaints`, {
-    method: 'POST',
+  return {
     headers: {
       'Content-Type': 'application/json',
       Origin: base,
@@ -301,8 +300,12 @@ export async function fileComplaint(base: string, signal?: AbortSignal): Promise
       'Idempotency-Key': randomBytes(16).toString('hex'),
     },
     body: JSON.stringify(COMPLAINT),
-    ...(signal ? { signal } : {}),
-  });
+  };
+}
+
+/** Files one complaint through `POST /api/v1/complaints`. */
+export async function fileComplaint(base: string): Promise<Response> {
+  return fetch(`${base}/api/v1/complaints`, { method: 'POST', ...complaintRequest(base) });
 }
 
 /** The stored form of a receipt (complaints.receipt_hmac) under the base64 key the drill gave the server. */

@@ -16,8 +16,22 @@ import { todayInShanghai } from './time.ts';
 
 const HOUR = 60 * 60 * 1000;
 
+export interface HourlyJobs {
+  /**
+   * Starts no further rounds, and resolves when the rounds running now have finished: the server
+   * calls it on SIGTERM and closes the database only after (a round cut off by the closing pool
+   * would log failed queries and could leave its work half done).
+   */
+  stop(): Promise<void>;
+}
+
 /** Runs every job once now (awaited), then every hour; the timer never keeps the process alive. */
-export async function startHourlyJobs(db: Db): Promise<void> {
+export async function startHourlyJobs(db: Db): Promise<HourlyJobs> {
+  const running = new Set<Promise<unknown>>();
+  const tracked = (round: () => Promise<unknown>) => () => {
+    const promise: Promise<unknown> = round().finally(() => running.delete(promise));
+    running.add(promise);
+  };
   // Expired sessions and import previews are refused on use anyway; this only keeps the tables small.
   const sweep = () =>
     Promise.all([deleteExpiredSessions(db), sweepSignInFailures(db), sweepImportPreviews(db)]).catch((error: unknown) => logger.warn(describeError(error), 'session sweep failed'));
@@ -27,12 +41,18 @@ export async function startHourlyJobs(db: Db): Promise<void> {
   const recordCheckpoint = () => recordDailyCheckpointSafely(db, todayInShanghai());
   const runAll = () => Promise.all([sweep(), recordHead(), recordCheckpoint()]);
   await runAll();
-  setInterval(() => void runAll(), HOUR).unref();
+  const timers = [setInterval(tracked(runAll), HOUR).unref()];
   // Staff notice digests: one message per person per round, when a channel is configured.
   const { notify, publicOrigin, port } = getConfig();
   const channels = notifyChannels(notify);
   if (channels.smtp || channels.webhook) {
     const origin = publicOrigin ?? `http://localhost:${port}`;
-    setInterval(() => void runDigestSafely(db, channels, origin), notify.digestIntervalMs).unref();
+    timers.push(setInterval(tracked(() => runDigestSafely(db, channels, origin)), notify.digestIntervalMs).unref());
   }
+  return {
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all([...running]);
+    },
+  };
 }
