@@ -63,6 +63,25 @@ export function visibleText({ label, min = 0, max, minMessage, maxMessage }: Vis
     );
 }
 
+/**
+ * The largest value of a PostgreSQL `integer` column (disclosure ids, line numbers, opinion ids).
+ * A larger number from an address or a form is no row at all, but sent to the database it makes the
+ * query fail (22003, out of range) and the page a 500; so ids are bounded here, before any query.
+ */
+export const PG_INTEGER_MAX = 2_147_483_647;
+
+/** A positive whole number that fits an `integer` column; `message` when it is not one. */
+export function rowNumber(message?: string) {
+  return z.number(message ? { message } : undefined).int(message).positive(message).max(PG_INTEGER_MAX, message);
+}
+
+/** An id or line number as written in an address (digits only, 1 to PG_INTEGER_MAX), else undefined. */
+export function parseRowNumber(text: string | null | undefined): number | undefined {
+  if (!text || !/^[1-9]\d{0,9}$/.test(text)) return undefined;
+  const value = Number(text);
+  return value <= PG_INTEGER_MAX ? value : undefined;
+}
+
 /** The first year any record of this portal can be about (the People's Republic, 1949). */
 export const EARLIEST_YEAR = 1949;
 

@@ -103,7 +103,7 @@ const ACTIONS = {
   'add-entry': {
     permission: () => 'ledger.edit',
     run: async ({ db, actor, disclosure, fields, request }) => {
-      const voucher = await voucherFromForm(await request.formData());
+      const voucher = await voucherFromForm(await request.clone().formData());
       if (!voucher.ok) return voucher;
       return addFundEntry(db, actor, { disclosureId: disclosure.id, entry: fundEntryFromForm(fields), voucher: voucher.value });
     },
@@ -229,7 +229,7 @@ function importRefused(refused: { errors: ImportRefusal; status?: number }, t: T
 
 /** Step 1 of an import: the file and the mode (追加 or 替换) → a preview; nothing is written to the draft. */
 async function previewFile({ db, actor, disclosure, fields, request, t }: Context): Promise<Ran> {
-  const form = await request.formData();
+  const form = await request.clone().formData();
   const file = form.get('file');
   const errors: FieldErrors = {};
   if (!(file instanceof File) || file.size === 0) errors.file = t('ledger.import.noFile');

@@ -38,7 +38,7 @@ import { answeredFlags, unanswered, type SignerRole } from './period-flags.ts';
 import { parsePeriod } from './periods.ts';
 import { can } from '../auth/permissions.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
-import { fieldErrors } from '../validation.ts';
+import { fieldErrors, rowNumber } from '../validation.ts';
 import { insertVoucherRow, type CleanedVoucher } from './voucher-rows.ts';
 
 export interface DisclosureLines {
@@ -231,9 +231,9 @@ class RolledBack extends Error {
   }
 }
 
-const DisclosureRef = z.object({ disclosureId: z.number().int().positive() });
-const LineRef = DisclosureRef.extend({ lineNo: z.number({ message: '没有找到该条目' }).int().positive('没有找到该条目') });
-const OptionalLineRef = DisclosureRef.extend({ lineNo: z.number().int().positive().nullable().optional() });
+const DisclosureRef = z.object({ disclosureId: rowNumber() });
+const LineRef = DisclosureRef.extend({ lineNo: rowNumber('没有找到该条目') });
+const OptionalLineRef = DisclosureRef.extend({ lineNo: rowNumber().nullable().optional() });
 
 function parseRef<S extends z.ZodType>(schema: S, input: unknown): Result<z.infer<S>> {
   const parsed = schema.safeParse(input);
@@ -549,7 +549,7 @@ export const COUNTERSIGN_CHECKLIST = ['vouchers', 'decisions', 'cash', 'contract
 export type ChecklistItem = (typeof COUNTERSIGN_CHECKLIST)[number];
 
 const Countersign = z.object({
-  disclosureId: z.number().int().positive(),
+  disclosureId: rowNumber(),
   checked: z.array(z.string()).default([]),
 });
 

@@ -16,6 +16,7 @@ import { formErrors, fundEntryFromForm } from './form-fields.ts';
 import { formatFen } from './model.ts';
 import { addVoucher, listVouchers, removeVoucher, voucherFromForm, type VoucherInfo } from './vouchers.ts';
 import { loadWorkspace } from './workspace.ts';
+import { parseRowNumber } from '../validation.ts';
 
 type Refusal = { kind: 'forbidden' } | { kind: 'notFound' } | { kind: 'redirect'; location: string };
 
@@ -27,12 +28,12 @@ interface Found {
 
 /** The entry to edit, for someone who may edit the village's ledger; out of scope and missing look alike. */
 async function findEntry(db: Db, actor: Actor, params: { id?: string; line?: string }): Promise<Found | Refusal> {
-  const id = Number.parseInt(params.id ?? '', 10);
-  const lineNo = Number.parseInt(params.line ?? '', 10);
-  const disclosure = Number.isSafeInteger(id) ? await getDisclosure(db, id) : undefined;
+  const id = parseRowNumber(params.id);
+  const lineNo = parseRowNumber(params.line);
+  const disclosure = id ? await getDisclosure(db, id) : undefined;
   if (!disclosure || !can(actor, 'ledger.edit', { scopeCode: disclosure.villageCode })) return { kind: 'forbidden' };
   const entry = (await getLines(db, disclosure.id)).funds.find((line) => line.lineNo === lineNo);
-  return entry ? { disclosure, entry, lineNo } : { kind: 'notFound' };
+  return entry ? { disclosure, entry, lineNo: entry.lineNo } : { kind: 'notFound' };
 }
 
 /** The form's fields as the entry stands (amounts in yuan, as people type them). */
@@ -72,7 +73,8 @@ export async function fundEntryPage(db: Db, actor: Actor, params: { id?: string;
   let errors: FieldErrors = {};
   let voucherErrors: FieldErrors = {};
   if (request.method === 'POST') {
-    const form = await request.formData();
+    // A clone: the body stays unread for the /403 or /404 rewrite a refusal may still need.
+    const form = await request.clone().formData();
     const action = String(form.get('action') ?? 'edit');
     if (action === 'add-voucher' || action === 'remove-voucher') {
       const [file] = action === 'add-voucher' ? await uploadsFromForm(form, 'file') : [];
@@ -122,7 +124,7 @@ export async function fundEntryPartial(db: Db, actor: Actor, params: { id?: stri
     return new URL(request.url).searchParams.get('view') === 'row' ? asRow(found.entry) : { kind: 'form', status: 200, found, values: entryValues(found.entry), errors: {} };
   }
   const { fields } = await readForm(request.clone());
-  const updated = await update(db, actor, found, fields, await request.formData());
+  const updated = await update(db, actor, found, fields, await request.clone().formData());
   if (!updated.ok) return { kind: 'form', status: 400, found, values: fields, errors: formErrors(updated.errors) };
   const workspace = (await loadWorkspace(db, found.disclosure.id, false))!;
   return asRow(workspace.lines.funds.find((entry) => entry.lineNo === found.lineNo) ?? found.entry, workspace.totals);

@@ -21,8 +21,9 @@ import { getConfig } from '../config.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { announcePublicChange } from '../public-changes.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
+import { rowNumber } from '../validation.ts';
 
-const ReportRef = z.object({ disclosureId: z.number().int().positive(), lineNo: z.number().int().positive() });
+const ReportRef = z.object({ disclosureId: rowNumber(), lineNo: rowNumber() });
 
 /** True when an entry is large enough to be a major matter by itself. */
 export function isMajorAmount(amountFen: number): boolean {
@@ -75,7 +76,7 @@ export async function reportMajorMatter(db: Db, actor: Actor | null, input: { di
 
 /** The supervision committee countersigns a pending notice, which publishes it (row lock: one publication). */
 export async function publishMajorMatter(db: Db, actor: Actor | null, input: { noticeId: number }): Promise<Result> {
-  const id = z.number().int().positive().safeParse(input.noticeId);
+  const id = rowNumber().safeParse(input.noticeId);
   if (!id.success) return fail({ form: '没有找到该重大事项' }, 404);
   return db.transaction(async (tx) => {
     const [notice] = await tx.select().from(majorMatters).where(eq(majorMatters.id, id.data)).for('update');

@@ -19,6 +19,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { announcePublicChange } from '../public-changes.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
+import { rowNumber } from '../validation.ts';
 
 /** Days the agency is given to answer, unless the commission sets another day. */
 export const OPINION_ANSWER_DAYS = 15;
@@ -35,8 +36,8 @@ const OpinionText = z.string().trim().min(10, '请写明监督意见（至少10�
 const AnswerText = z.string().trim().min(10, '请写明答复（至少10个字）：核实情况和处理结果').max(1000, '答复不超过1000个字');
 
 const RaiseOpinion = z.object({
-  disclosureId: z.number().int().positive(),
-  lineNo: z.number().int().positive().nullable().optional(),
+  disclosureId: rowNumber(),
+  lineNo: rowNumber().nullable().optional(),
   body: OpinionText,
   dueOn: z.string().refine(isIsoDate, '答复期限应为日期，例如 2026-12-20'),
 });
@@ -103,7 +104,7 @@ export async function raiseOpinion(
  * answer and a message (the unique constraint would otherwise turn the second into an error).
  */
 export async function answerOpinion(db: Db, actor: Actor | null, input: { opinionId: number; body: string }): Promise<Result<{ id: number }>> {
-  const id = z.number().int().positive().safeParse(input.opinionId);
+  const id = rowNumber().safeParse(input.opinionId);
   if (!id.success) return fail({ form: '没有找到该监督意见' }, 404);
   const body = AnswerText.safeParse(input.body ?? '');
   if (!body.success) return fail({ answer: body.error.issues[0]!.message });

@@ -21,6 +21,7 @@ import type { SignerRole } from './period-flags.ts';
 import { addDays, listOpinions, OPINION_ANSWER_DAYS, type OpinionView } from './supervision.ts';
 import { listVouchers, type VoucherInfo } from './vouchers.ts';
 import { loadWorkspace, type Workspace } from './workspace.ts';
+import { parseRowNumber } from '../validation.ts';
 
 /** A form that was refused, to open again with what was typed. */
 export type FailedForm = Extract<LedgerActionOutcome, { kind: 'invalid' }>;
@@ -63,8 +64,8 @@ export type LedgerWorkspacePage =
   | { kind: 'page'; status: 200 | 400 | 409; view: WorkspaceView; failed: FailedForm | undefined; preview?: ImportPreviewOutcome };
 
 export async function ledgerWorkspacePage(db: Db, actor: Actor, id: string | undefined, request: Request, t: Translate): Promise<LedgerWorkspacePage> {
-  const disclosureId = Number.parseInt(id ?? '', 10);
-  const found = Number.isSafeInteger(disclosureId) ? await getDisclosure(db, disclosureId) : undefined;
+  const disclosureId = parseRowNumber(id);
+  const found = disclosureId ? await getDisclosure(db, disclosureId) : undefined;
   // A period that does not exist is refused exactly like one out of scope: ids reveal nothing.
   if (!found || !can(actor, 'ledger.view', { scopeCode: found.villageCode })) return { kind: 'forbidden' };
   let failed: FailedForm | undefined;

@@ -19,6 +19,7 @@ import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
 import { toCsv } from '../spreadsheet.ts';
 import { boundedDate, fieldErrors, visibleText } from '../validation.ts';
+import { isIsoDate } from '../time.ts';
 
 export const ActSchema = z.object({
   heldOn: boundedDate({ label: '日期', earliest: '2000-01-01', latest: 'today' }),
@@ -67,12 +68,12 @@ export function actFiltersFrom(params: URLSearchParams): ActFilters {
   const areaCode = params.get('area') ?? '';
   const from = params.get('from') ?? '';
   const through = params.get('through') ?? '';
-  const date = /^\d{4}-\d{2}-\d{2}$/;
   return {
     category: /^\d$/.test(category) && Number(category) < SUBJECT_ROLES.length ? Number(category) : undefined,
     areaCode: isAreaCode(areaCode) ? areaCode : undefined,
-    from: date.test(from) ? from : undefined,
-    through: date.test(through) ? through : undefined,
+    // A real calendar date only: 2026-00-10 or year 0000 in a query would fail in PostgreSQL (a 500).
+    from: isIsoDate(from) ? from : undefined,
+    through: isIsoDate(through) ? through : undefined,
   };
 }
 
