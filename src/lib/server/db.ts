@@ -25,7 +25,9 @@ export interface DbHandle {
   close(): Promise<void>;
   /**
    * Calls `onMessage` for every NOTIFY on `channel` (from this process or any other on the same
-   * database), delivered when the notifying transaction commits. Resolves to a function that stops.
+   * database), delivered when the notifying transaction commits, and once more whenever the
+   * subscription had to be renewed (PostgreSQL only: its connection was lost, and with it whatever
+   * was sent meanwhile). Resolves to a function that stops.
    */
   listen(channel: string, onMessage: () => void): Promise<() => Promise<void>>;
   /** postgres.js only: the connection string (migrations use a dedicated connection). */
@@ -82,9 +84,19 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
     db,
     driver: 'postgres',
     close: () => client.end({ timeout: 5 }),
-    // postgres.js keeps one extra connection for LISTEN and re-listens after a reconnect.
+    // postgres.js keeps one extra connection for LISTEN and re-listens after a reconnect (PostgreSQL
+    // restarted, the session was terminated). A notification sent while it was away is lost, so
+    // each re-subscription counts as one: the listener assumes something changed meanwhile.
     listen: async (channel, onMessage) => {
-      const { unlisten } = await client.listen(channel, () => onMessage());
+      let subscribed = false;
+      const { unlisten } = await client.listen(
+        channel,
+        () => onMessage(),
+        () => {
+          if (subscribed) onMessage();
+          subscribed = true;
+        },
+      );
       return unlisten;
     },
     url: options.url,

@@ -3,7 +3,7 @@
  * when the publishing transaction commits, never for one that rolls back, and sent by publishing a
  * county list.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/test-db.ts';
 import { createDraftList, publishList } from './county-lists/index.ts';
 import { announcePublicChange, PUBLIC_CHANGED_CHANNEL } from './public-changes.ts';
@@ -58,5 +58,31 @@ describe('announcePublicChange', () => {
     expect(published.ok).toBe(true);
     await settle();
     expect(heard).toBe(before + 1);
+  });
+});
+
+// PGlite's LISTEN lives in the process: there is no session to lose.
+describe.runIf(inject('dbTarget').driver === 'postgres')('the subscription, when PostgreSQL ends its session', () => {
+  it('comes back by itself, counting its return as a change (what was sent meanwhile is lost), and hears the next one', async () => {
+    const { default: postgres } = await import('postgres');
+    const admin = postgres(test.url!, { max: 1, onnotice: () => {} });
+    try {
+      const database = new URL(test.url!).pathname.slice(1);
+      const listener = async () =>
+        admin<Array<{ pid: number }>>`select pid from pg_stat_activity where datname = ${database} and query ilike ${`listen "${PUBLIC_CHANGED_CHANNEL}"`}`;
+      const [before] = await listener();
+      expect(before).toBeDefined();
+      const heardBefore = heard;
+      await admin`select pg_terminate_backend(${before!.pid})`;
+      for (let i = 0; i < 100 && heard === heardBefore; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(heard).toBe(heardBefore + 1);
+      const [after] = await listener();
+      expect(after?.pid).not.toBe(before!.pid);
+      await test.db.transaction(async (tx) => announcePublicChange(tx));
+      await settle();
+      expect(heard).toBe(heardBefore + 2);
+    } finally {
+      await admin.end();
+    }
   });
 });
