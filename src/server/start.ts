@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, getConfig } from '../lib/server/config.ts';
 import { bootstrap } from '../lib/server/bootstrap.ts';
 import { closeDatabase } from '../lib/server/db.ts';
+import { DataFolderError } from '../lib/server/data-folder.ts';
 import { startHourlyJobs } from '../lib/server/jobs.ts';
 import { describeError, logger } from '../lib/server/logger.ts';
 import { PUBLIC_MAX_AGE_SECONDS } from '../lib/server/http.ts';
@@ -114,6 +115,11 @@ process.on('uncaughtException', (error) => {
 });
 
 main().catch((error: unknown) => {
+  if (error instanceof DataFolderError) {
+    // Not a crash: the folder needs a person (restore it, or move it aside); restarting will not help.
+    logger.fatal({ dataDir: error.folder }, error.message);
+    process.exit(65); // EX_DATAERR
+  }
   logger.fatal(describeError(error), 'start-up failed');
   process.exit(1);
 });

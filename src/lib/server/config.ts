@@ -4,7 +4,7 @@
  * instead of being discovered by the first unlucky request.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
@@ -274,6 +274,10 @@ function secretKey(name: string, value: string | undefined, isProduction: boolea
     return key;
   }
   if (isProduction) throw new ConfigError(`APP_ENV=production requires ${name} (openssl rand -base64 32); generated keys are for development only`);
+  // Otherwise mkdir below fails with a bare EEXIST that names neither the setting nor the cure.
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new ConfigError(`DATA_DIR (${dataDir}) is not a folder: point it at the folder for the embedded database and its development keys`);
+  }
   const file = path.join(dataDir, 'dev-keys.json');
   let keys: Record<string, string> = {};
   if (existsSync(file)) keys = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;

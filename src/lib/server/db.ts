@@ -7,12 +7,13 @@
  * database before the bundled Astro app, which has its own copy of this module, asks for it. Two PGlite instances on
  * one data directory would corrupt it, so there must be exactly one per process.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from '../../../db/schema/index.ts';
 import { getConfig } from './config.ts';
+import { checkDataFolder, DataFolderError } from './data-folder.ts';
 import { logger } from './logger.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -48,14 +49,25 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
     const { PGlite } = await import('@electric-sql/pglite');
     const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
     const { drizzle } = await import('drizzle-orm/pglite');
+    // A folder PGlite would "repair" or fail on half-way is refused before PGlite touches it.
+    const folder = options.dataDir ? checkDataFolder(options.dataDir) : undefined;
     if (options.dataDir) mkdirSync(path.dirname(options.dataDir), { recursive: true });
+    const lockFile = options.dataDir ? path.join(options.dataDir, 'postmaster.pid') : undefined;
+    const lockedBefore = lockFile ? existsSync(lockFile) : false;
     // Single-object form: with the (dataDir, options) form extensions are silently dropped.
     const client = new PGlite({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: { pg_trgm },
     });
-    await client.waitReady;
+    try {
+      await client.waitReady;
+    } catch (error) {
+      if (folder !== 'existing') throw error;
+      // PGlite aborts without removing the lock file it wrote: leave the folder as it was.
+      if (!lockedBefore && lockFile) rmSync(lockFile, { force: true });
+      throw new DataFolderError(options.dataDir!, `could not be opened by PGlite (${error instanceof Error ? error.message : String(error)})`);
+    }
     const db = drizzle({ client, schema }) as unknown as Db;
     return {
       db,
