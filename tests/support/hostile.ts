@@ -298,6 +298,8 @@ export interface Sent {
   status: number;
   headers: Headers;
   text: string;
+  /** The body's bytes, when asked for with `binary`. */
+  bytes?: Uint8Array;
 }
 
 export interface SendOptions {
@@ -309,6 +311,8 @@ export interface SendOptions {
   /** A staff account signed in with a real session cookie. */
   as?: string;
   endpoint?: boolean;
+  /** Keep the body's bytes (an XLSX) besides its text. */
+  binary?: boolean;
 }
 
 export interface Harness {
@@ -392,6 +396,10 @@ export async function createHarness(): Promise<Harness> {
         const response = await container.renderToResponse(page, { request, params: options.params ?? {}, partial: false, routeType: options.endpoint ? 'endpoint' : 'page' });
         // A changed password ends the account's sessions: sign in afresh next time.
         if (options.as && /^\/staff\/sign-in/.test(response.headers.get('Location') ?? '')) cookies.delete(options.as);
+        if (options.binary) {
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          return { status: response.status, headers: response.headers, text: new TextDecoder().decode(bytes), bytes };
+        }
         return { status: response.status, headers: response.headers, text: await response.text() };
       } catch (error) {
         // What the server would answer: an error thrown out of a page is a 500.
@@ -540,10 +548,13 @@ export function changedTables(before: Record<string, number>, after: Record<stri
 }
 
 /**
- * Tables an accepted GET may add to. chain_heads: the first look at the day's head hash
- * (/ledgers/head) records it, once a day (append-only), whatever the query says.
+ * Tables an accepted GET may add to, once a day and whatever the query says:
+ * - chain_heads: the first look at the day's head hash (/ledgers/head) records it (append-only);
+ * - ledger_log, ledger_checkpoints: the first look at the day's checkpoint (/ledgers/checkpoint)
+ *   appends the periods published since and signs it (ledger-log/published.ts checkpointAnswer),
+ *   as the daily job would.
  */
-const WRITTEN_BY_A_LOOK = new Set(['chain_heads']);
+const WRITTEN_BY_A_LOOK = new Set(['chain_heads', 'ledger_log', 'ledger_checkpoints']);
 
 // ---------------------------------------------------------------------------------------------
 // Forms as the page offers them
