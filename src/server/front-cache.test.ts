@@ -20,7 +20,8 @@ const app: NodeHandler = (req, res) => {
   rendered += 1;
   const url = new URL(req.url ?? '/', 'http://x');
   const lang = /lang=en/.test(req.headers.cookie ?? '') ? 'en' : 'zh-CN';
-  const body = `<p>${lang} ${url.pathname}${url.search} #${rendered}</p>`.repeat(url.searchParams.has('big') ? 400 : 20);
+  const size = /textsize=large/.test(req.headers.cookie ?? '') ? ' large' : '';
+  const body = `<p>${lang}${size} ${url.pathname}${url.search} #${rendered}</p>`.repeat(url.searchParams.has('big') ? 400 : 20);
   if (url.pathname === '/private') {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
   } else if (url.pathname === '/cookie') {
@@ -88,6 +89,21 @@ describe('the front cache', () => {
     expect(english.body.toString()).toContain('<p>en /counties');
     const other = await get('/counties/990121000000?page=2');
     expect(other.headers['x-front-cache']).toBe('miss');
+  });
+
+  it('keys on the large-text mode (长辈版), in either language', async () => {
+    await get('/villages/990121001201');
+    await get('/villages/990121001201', { Cookie: 'lang=en' });
+    await settled();
+    const large = await get('/villages/990121001201', { Cookie: 'textsize=large' });
+    expect(large.headers['x-front-cache']).toBe('miss');
+    expect(large.body.toString()).toContain('<p>zh-CN large /villages');
+    const englishLarge = await get('/villages/990121001201', { Cookie: 'lang=en; textsize=large' });
+    expect(englishLarge.headers['x-front-cache']).toBe('miss');
+    expect(englishLarge.body.toString()).toContain('<p>en large /villages');
+    await settled();
+    expect((await get('/villages/990121001201', { Cookie: 'textsize=large; lang=en' })).body.toString()).toContain('<p>en large /villages');
+    expect((await get('/villages/990121001201', { Cookie: 'textsize=standard' })).body.toString()).toContain('<p>zh-CN /villages');
   });
 
   it('never stores a no-store page, one that sets a cookie, or an error page', async () => {

@@ -5,7 +5,7 @@
  *
  * What may be cached is decided by the page, not here: only a 200 whose Cache-Control is `public`
  * (http.ts markPublic) and that sets no cookie is stored. A public page depends only on its address
- * and language (the `lang` cookie), so that is the key. Never looked at: anything but GET/HEAD,
+ * language (the `lang` cookie) and text size (the `textsize` cookie of the 长辈版), so that is the key. Never looked at: anything but GET/HEAD,
  * any request carrying a staff session cookie, and the staff, complaint and partial paths, which
  * are never public anyway (skipping them saves the lookup).
  *
@@ -49,6 +49,7 @@ const MAX_CONCURRENT_STORES = 4;
 
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?ydt_session=/;
 const LANG_COOKIE = /(?:^|;\s*)lang=en(?:;|$)/;
+const LARGE_TEXT_COOKIE = /(?:^|;\s*)textsize=large(?:;|$)/;
 const NEVER_PUBLIC = /^\/(?:staff|partials\/staff|report|track|api\/v1\/complaints|healthz)(?:[/?]|$)/;
 /** Headers that belong to one response on the wire, not to the stored page. */
 const PER_RESPONSE = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'content-encoding']);
@@ -118,7 +119,7 @@ export class FrontCache {
     if (NEVER_PUBLIC.test(url)) return undefined;
     const cookie = req.headers.cookie ?? '';
     if (SESSION_COOKIE.test(cookie)) return undefined;
-    return `${LANG_COOKIE.test(cookie) ? 'en' : 'zh-CN'} ${url}`;
+    return `${LANG_COOKIE.test(cookie) ? 'en' : 'zh-CN'}${LARGE_TEXT_COOKIE.test(cookie) ? ' large' : ''} ${url}`;
   }
 
   private fresh(key: string): Entry | undefined {
