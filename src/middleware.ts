@@ -136,6 +136,10 @@ const conditionalGet = defineMiddleware(async (context, next) => {
  * new route ever sees it. Pages get the 400 page; the API gets its JSON error.
  */
 const edgeValidation = defineMiddleware(async (context, next) => {
+  // The 500 page is rendered through the middleware for a request that already passed here, and
+  // whose body the page has read: reading it again would throw, and Astro would then send the page
+  // without any middleware (no security headers, and an outage as 500 instead of 503).
+  if (context.routePattern === '/500') return next();
   const isApi = context.url.pathname.startsWith('/api/');
   const problem = addressProblem(context.url) ?? (isApi ? undefined : await bodyProblem(context.request));
   if (!problem) return next();

@@ -90,4 +90,18 @@ describe('the 500 page behind the middleware, as the server renders it', () => {
     const bug = await render(new TypeError('x is undefined'));
     expect(bug.status).toBe(500);
   });
+
+  it('for a form post whose body the failed page has read, too (the middleware must not read it again)', async () => {
+    const edge = await AstroContainer.create({ manifest: { middleware: async () => ({ onRequest }) } as never });
+    const request = new Request('http://localhost/500', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' },
+      body: 'effectiveOn=2026-12-02&note=%E5%8F%91%E5%B8%83',
+    });
+    await request.formData(); // as the staff page that then failed did
+    const response = await edge.renderToResponse(ServerError, { request, props: { error: failedQuery('53100') }, partial: false, routeType: 'page' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.text()).toContain(translator('zh-CN')('error.503.storageTitle'));
+  });
 });
