@@ -6,6 +6,7 @@ import { getDb } from './lib/server/db.ts';
 import { validateSessionToken } from './lib/server/auth/sessions.ts';
 import { clearSessionCookie, sessionCookieName, setSessionCookie } from './lib/server/auth/cookies.ts';
 import { isCrossSiteWrite } from './lib/server/auth/origin.ts';
+import { TEXT_SIZE_COOKIE, parseTextSize } from './lib/server/text-size.ts';
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -47,6 +48,7 @@ const language = defineMiddleware((context, next) => {
   const lang = parseLang(context.cookies.get(LANG_COOKIE)?.value);
   context.locals.lang = lang;
   context.locals.t = translator(lang);
+  context.locals.textSize = parseTextSize(context.cookies.get(TEXT_SIZE_COOKIE)?.value);
   return next();
 });
 
