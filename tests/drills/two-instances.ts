@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     .replace('listen 443 ssl http2;', `listen 127.0.0.1:${portNginx} ssl http2;`)
     .replace('/etc/ssl/yidiantong/fullchain.pem', `${dir}/cert.pem`)
     .replace('/etc/ssl/yidiantong/privkey.pem', `${dir}/key.pem`)
-    .replace('/var/cache/nginx/yidiantong', `${dir}/cache`);
+    .replace('/var/cache/nginx/yidiantong', `${dir}/cache`)
+    .replaceAll('/var/log/nginx/', `${dir}/`);
   if (site === shipped || !site.includes(String(portA)) || site.includes('/etc/ssl/')) fail('deploy/nginx.conf no longer has the lines the drill rewrites');
   writeFileSync(
     path.join(dir, 'nginx.conf'),

@@ -87,7 +87,7 @@ describe('3. a refusal after the form was read (403, not found): RewriteWithBody
 
   it('POST /staff/livelihood/batches with an item that is not the department’s is the 403 page', async () => {
     const form = new FormData();
-    for (const [name, value] of [['itemId', '\ud800'], ['villageCode', '990121001201'], ['period', '2026-10']]) form.append(name, value!);
+    for (const [name, value] of [['itemId', '\ud800'], ['villageCode', '990121001201'], ['period', '2026-10']] as const) form.append(name, value);
     form.append('file', new File(['\uFEFF姓名,身份证号码,金额（元）,发放日期\r\n张建国,431121195603120249,520,2026-11-10\r\n'], '发放名单.csv', { type: 'text/csv' }));
     await harness.signIn('sanghe.mzj');
     const before = await harness.rowCounts();

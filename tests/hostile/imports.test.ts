@@ -186,7 +186,7 @@ const ARCHIVES: Array<[string, () => Promise<Uint8Array>]> = [
       const inner = zip([{ name: 'zeros.bin', data: new Uint8Array(80 * 1024 * 1024) }]);
       const { walkZip } = await import('../../src/lib/server/attachments/archive-guard.ts');
       const parts: Array<{ name: string; data: Uint8Array }> = [];
-      walkZip(new Uint8Array(await workbook.xlsx.writeBuffer()), { maxEntries: 100, maxTotalBytes: 10_000_000, maxEntryBytes: 10_000_000 }, (name, content) => void parts.push({ name, data: new Uint8Array(content) }));
+      walkZip(new Uint8Array(await workbook.xlsx.writeBuffer()), { maxEntries: 100, maxInflatedBytes: 10_000_000 }, (name, content) => void parts.push({ name, data: new Uint8Array(content) }));
       return zip([...parts, { name: 'xl/embeddings/oleObject1.bin', data: inner, method: 0 }]);
     },
   ],

@@ -17,7 +17,7 @@ import { newPowChallenge } from '../../src/lib/server/complaints/pow.ts';
 import { decide } from '../support/complaint-steps.ts';
 import { actorOf } from '../support/complaint-cases.ts';
 import { actOnComplaint } from '../../src/lib/server/complaints/console.ts';
-import { changedTables, createHarness, expectSafeAnswer, expectShownEscaped, FUZZ_TIMEOUT_MS, hostileString, hugeString, runs, type Harness } from '../support/hostile.ts';
+import { changedTables, createHarness, expectSafeAnswer, expectShownEscaped, type Shown, FUZZ_TIMEOUT_MS, hostileString, hugeString, runs, type Harness } from '../support/hostile.ts';
 import { fuzzFormRoute } from '../support/hostile-staff.ts';
 import { publicFormRoutes, type Receipts } from '../support/hostile-routes.ts';
 import { complaints } from '../../db/schema/complaints.ts';
@@ -159,7 +159,7 @@ describe('what citizens filed, shown to the commission', () => {
     await expectShownEscaped(harness, [
       { page: async () => (await import('../../src/pages/staff/complaints/index.astro')).default as never, url: '/staff/complaints?merged=1', as: 'sanghe.jw' },
       { page: async () => (await import('../../src/pages/staff/complaints/today.astro')).default as never, url: '/staff/complaints/today', as: 'sanghe.jw' },
-      ...rows.flatMap(({ id }) => [
+      ...rows.flatMap(({ id }): Shown[] => [
         { page: casePage, url: `/staff/complaints/${id}`, params: { id }, as: 'sanghe.jw' },
         { page: sheet, url: `/staff/complaints/${id}/print/registration`, params: { id, sheet: 'registration' }, as: 'sanghe.jw' },
       ]),
