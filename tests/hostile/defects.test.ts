@@ -18,7 +18,10 @@ beforeAll(async () => {
   harness = await createHarness();
   fixtures = await createStaffFixtures(harness.test.db);
 });
-afterAll(async () => harness?.test.dispose());
+afterAll(async () => {
+  console.info(`hostile defects: ${harness?.sent} requests`);
+  await harness?.test.dispose();
+});
 
 const page = (loader: () => Promise<{ default: unknown }>) => async () => (await loader()).default as never;
 const Workspace = page(() => import('../../src/pages/staff/ledgers/[id]/index.astro'));

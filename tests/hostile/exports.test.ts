@@ -42,7 +42,10 @@ let harness: Harness;
 beforeAll(async () => {
   harness = await createHarness();
 });
-afterAll(async () => harness?.test.dispose());
+afterAll(async () => {
+  console.info(`hostile exports: ${harness?.sent} requests`);
+  await harness?.test.dispose();
+});
 
 const endpoint = (loader: () => Promise<unknown>) => async () => (await loader()) as never;
 

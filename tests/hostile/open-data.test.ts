@@ -22,7 +22,10 @@ beforeAll(async () => {
   if (!filed.ok) throw new Error(JSON.stringify(filed.errors));
   receipt = filed.value.receipt;
 });
-afterAll(async () => harness?.test.dispose());
+afterAll(async () => {
+  console.info(`hostile open data: ${harness?.sent} requests`);
+  await harness?.test.dispose();
+});
 
 describe('open data API', () => {
   for (const route of openDataRoutes(() => livelihoodItem, () => receipt)) fuzzGetRoute(route, () => harness, 30);

@@ -19,7 +19,10 @@ beforeAll(async () => {
   harness = await createHarness();
   livelihoodItem = (await queryRows<{ id: string }>(harness.test.db, sql`select id from subsidy_items order by name limit 1`))[0]!.id;
 });
-afterAll(async () => harness?.test.dispose());
+afterAll(async () => {
+  console.info(`hostile public pages: ${harness?.sent} requests`);
+  await harness?.test.dispose();
+});
 
 describe('public pages', () => {
   for (const route of publicPageRoutes(() => livelihoodItem)) fuzzGetRoute(route, () => harness, 30);

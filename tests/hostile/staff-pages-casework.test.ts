@@ -18,7 +18,10 @@ beforeAll(async () => {
   harness = await createHarness();
   fixtures = await createStaffFixtures(harness.test.db);
 });
-afterAll(async () => harness?.test.dispose());
+afterAll(async () => {
+  console.info(`hostile staff pages (casework): ${harness?.sent} requests`);
+  await harness?.test.dispose();
+});
 
 const CASEWORK = /^\/staff\/(complaints|zones|talks|reminders|integrity|escalated|direct-report)/;
 

@@ -116,7 +116,10 @@ beforeAll(async () => {
     lines.push(added.value.lineNo);
   }
 });
-afterAll(async () => harness?.test.dispose());
+afterAll(async () => {
+  console.info(`hostile uploads: ${harness?.sent} requests`);
+  await harness?.test.dispose();
+});
 
 const page = (loader: () => Promise<{ default: unknown }>) => async () => (await loader()).default as never;
 const Report = page(() => import('../../src/pages/report/index.astro'));

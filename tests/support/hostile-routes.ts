@@ -42,6 +42,7 @@ export function publicPageRoutes(livelihoodItem: () => string): GetRoute[] {
     { name: '/track', page: page(() => import('../../src/pages/track.astro')), params: () => ({}), path: () => '/track', query: ['receipt'] },
     { name: '/livelihood/lookup', page: page(() => import('../../src/pages/livelihood/lookup.astro')), params: () => ({}), path: () => '/livelihood/lookup', query: ['idNumber', 'name'] },
     { name: '/lang', page: endpoint(() => import('../../src/pages/lang.ts')), params: () => ({}), path: () => '/lang', query: ['to', 'next'], endpoint: true },
+    { name: '/text-size', page: endpoint(() => import('../../src/pages/text-size.ts')), params: () => ({}), path: () => '/text-size', query: ['to', 'next'], endpoint: true },
     { name: '/healthz', page: endpoint(() => import('../../src/pages/healthz.ts')), params: () => ({}), path: () => '/healthz', query: [], endpoint: true },
     { name: '/staff/sign-in', page: page(() => import('../../src/pages/staff/sign-in.astro')), params: () => ({}), path: () => '/staff/sign-in', query: ['next'] },
     { name: '/404', page: page(() => import('../../src/pages/404.astro')), params: () => ({}), path: () => '/no/such/page', query: ['q'] },
