@@ -133,7 +133,7 @@ describe('POST /api/v1/complaints', () => {
           expect(JSON.parse(answer.text).receipt).toMatch(/^\d{16}$/);
         }
       }),
-      runs(60),
+      runs(40),
     );
     // A megabyte in a field (two runs).
     await fc.assert(
