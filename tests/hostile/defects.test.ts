@@ -11,6 +11,7 @@ import { readForm } from '../../src/lib/server/forms.ts';
 import { actFiltersFrom } from '../../src/lib/server/daily-supervision/acts.ts';
 import { addDays } from '../../src/lib/server/accounts/supervision.ts';
 import { todayInShanghai } from '../../src/lib/server/time.ts';
+import { parsePeriod } from '../../src/lib/server/accounts/periods.ts';
 
 let harness: Harness;
 let fixtures: StaffFixtures;
@@ -97,5 +98,17 @@ describe('3. a refusal after the form was read (403, not found): RewriteWithBody
     const answer = await harness.send(await Batches(), { url: '/staff/livelihood/batches', as: 'sanghe.mzj', body: form });
     expect(answer.status).toBe(403);
     await expectSafeAnswer(answer, { label: 'batch upload', before, harness });
+  });
+});
+
+describe('4. a period of year 0000 for the import template: a 500 (RangeError: Invalid time value)', () => {
+  it('parsePeriod refuses years before 1949, and the template falls back to the current quarter', async () => {
+    for (const code of ['0000-Q1', '0000-01', '0999-Q4', '1948-12']) expect(parsePeriod(code), code).toBeNull();
+    expect(parsePeriod('1949-Q1')?.start).toBe('1949-01-01');
+    const template = await import('../../src/pages/staff/ledgers/template.ts');
+    for (const period of ['0000-Q1', '0001-01']) {
+      const answer = await harness.send(template as never, { url: `/staff/ledgers/template?period=${period}&format=csv`, as: 'qianying.kj', endpoint: true });
+      expect(answer.status, period).toBe(200);
+    }
   });
 });

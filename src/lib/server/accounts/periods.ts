@@ -4,6 +4,8 @@
  * disclosure is due is `DUE_DAY`, the one rule read by the overdue list, the workspace and — pinned
  * by periods.test.ts — the catalog item on financial disclosure (GL village item 村级财务公开).
  */
+import { EARLIEST_YEAR } from '../validation.ts';
+
 export type PeriodKind = 'quarter' | 'month';
 
 /**
@@ -34,6 +36,9 @@ function dueAfter(year: number, endMonth: number, kind: PeriodKind): string {
 }
 
 export function parsePeriod(code: string): Period | null {
+  // No record of the portal is older than 1949; year 0000 or 0999 would also give dates that are not
+  // dates ("0-01-01", and Date.UTC reads years below 100 as 1900 + year) and a 500 further on.
+  if (Number(code.slice(0, 4)) < EARLIEST_YEAR) return null;
   const quarter = /^(\d{4})-Q([1-4])$/.exec(code);
   if (quarter) {
     const year = Number(quarter[1]);
