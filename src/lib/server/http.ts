@@ -4,6 +4,7 @@
  * cached by the front cache and by browsers; anything else is `no-store`.
  */
 import { createHash } from 'node:crypto';
+import type { APIRoute } from 'astro';
 
 export const PUBLIC_MAX_AGE_SECONDS = 60;
 
@@ -80,4 +81,21 @@ export function safeNextPath(value: string | null | undefined): string {
   }
   if (url.origin !== SAME_SITE) return '/';
   return url.pathname + url.search + url.hash;
+}
+
+/**
+ * A reader's preference switch (language, large text): a plain link `?to=…&next=…`, so it works
+ * without JavaScript. Keeps the parsed choice a year in a cookie the layouts read, then goes back.
+ */
+export function preferenceSwitch(cookieName: string, parse: (value: string | null) => string): APIRoute {
+  return ({ url, cookies, redirect }) => {
+    cookies.set(cookieName, parse(url.searchParams.get('to')), {
+      path: '/',
+      maxAge: 60 * 60 * 24 * 365,
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: url.protocol === 'https:',
+    });
+    return redirect(safeNextPath(url.searchParams.get('next')), 303);
+  };
 }
