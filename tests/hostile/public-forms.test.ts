@@ -153,6 +153,17 @@ describe('POST /api/v1/complaints', () => {
 
 describe('what citizens filed, shown to the commission', () => {
   it('runs nothing on the queue, the case pages, their print sheets and the exports', async () => {
+    // Which random filings were valid depends on the run's seed; one known hostile filing makes sure
+    // there is always script-looking text to render, whatever the properties above happened to file.
+    const api = await import('../../src/pages/api/v1/complaints/index.ts');
+    const planted = await harness.send(api as never, {
+      url: '/api/v1/complaints',
+      method: 'POST',
+      body: JSON.stringify({ ...FILING, title: '"><img src=x onerror=alert(1)>\u202e林地\u200b承包', content: `<script>alert('村务')</script>${String(FILING.content)}`, pow: await solvedPow() }),
+      headers: { 'Content-Type': 'application/json' },
+      endpoint: true,
+    });
+    expect(planted.status, planted.text).toBe(201);
     const rows = await harness.test.db.select({ id: complaints.id }).from(complaints);
     const casePage = async () => (await import('../../src/pages/staff/complaints/[id]/index.astro')).default as never;
     const sheet = async () => (await import('../../src/pages/staff/complaints/[id]/print/[sheet].astro')).default as never;
