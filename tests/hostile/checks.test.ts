@@ -17,6 +17,9 @@ describe('scriptProblems', () => {
     [`<textarea></textarea><script>${T}</script></textarea>`],
     [`<iframe srcdoc="<script>${T}</script>"></iframe>`],
     [`<style>@import 'http://evil.invalid/${T}';</style>`],
+    [`<meta http-equiv="refresh" content="0;url=/${T}">`],
+    [`<meta name="description" content="x" ${T}="1">`],
+    [`<img src="/${T}.png" alt="低保">`],
   ])('finds what would run: %s', (html) => {
     expect(scriptProblems(`<!doctype html><html><body>${html}</body></html>`)).not.toEqual([]);
   });
@@ -29,6 +32,10 @@ describe('scriptProblems', () => {
     [`<a href="/search?q=javascript:alert('${T}')">x</a>`],
     [`<p>javascript:alert('${T}')</p>`],
     [`<script src="/scripts/site.js"></script>`],
+    // The page description carries an item's name: inside a named meta's content it is text
+    // (CI drew this one from a staff-edited item name).
+    [`<meta name="description" content="低保<iframe srcdoc=&quot;<script>${T}</script>&quot;></iframe>低保">`],
+    [`<img src="/logo.png" alt="&lt;script&gt;${T}">`],
   ])('passes what is shown as text: %s', (html) => {
     expect(scriptProblems(`<!doctype html><html><body>${html}</body></html>`)).toEqual([]);
   });

@@ -463,6 +463,26 @@ export function decodeEntities(text: string): string {
 
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'data', 'poster', 'srcset', 'xlink:href', 'background']);
 
+const ACTIVE_ELEMENTS = new Set(['script', 'iframe', 'object', 'embed', 'svg', 'img', 'style', 'link', 'meta', 'base']);
+/** Attributes a browser only ever shows or reads aloud: input inside them runs nothing. */
+const TEXT_ATTRIBUTES = new Set(['value', 'alt', 'title', 'aria-label', 'placeholder']);
+
+/**
+ * Whether the page's own element merely carries the input as text: every occurrence of the token
+ * is inside a text attribute's value (or a named <meta>'s content, e.g. the page description),
+ * none in the tag's name, in an attribute name or in any attribute a browser acts on. An element
+ * the input created (`<iframe srcdoc=…>`, `<meta http-equiv=refresh …>`) fails this.
+ */
+function onlyInTextAttributes(tag: Tag, token: string): boolean {
+  const namedMeta = tag.name === 'meta' && tag.attributes.some(([name]) => name === 'name') && !tag.attributes.some(([name]) => name === 'http-equiv');
+  const isText = (name: string) => TEXT_ATTRIBUTES.has(name) || (namedMeta && name === 'content');
+  if (tag.attributes.some(([name, value]) => value.includes(token) && !isText(name))) return false;
+  // Nor in the raw tag once the text attributes' quoted values are taken out (an unquoted or
+  // malformed attribute the tokeniser above did not split would still show it).
+  const rest = tag.source.replace(/\s([\w:.-]+)\s*=\s*("[^"]*"|'[^']*')/g, (whole, name: string) => (isText(name.toLowerCase()) ? ' ' : whole));
+  return !rest.includes(token);
+}
+
 /**
  * Where the page would run something an attacker typed: a script element, an event handler or a
  * javascript:/data: URL carrying the token, or a raw `<script`/`<img`… from the input anywhere.
@@ -471,7 +491,7 @@ export function scriptProblems(html: string, token = XSS_TOKEN): string[] {
   const problems: string[] = [];
   for (const tag of tagsOf(html)) {
     if (!tag.source.includes(token) && !tag.attributes.some(([, value]) => value.includes(token))) continue;
-    if (['script', 'iframe', 'object', 'embed', 'svg', 'img', 'style', 'link', 'meta', 'base'].includes(tag.name) && !tag.attributes.some(([name]) => name === 'value')) {
+    if (ACTIVE_ELEMENTS.has(tag.name) && !onlyInTextAttributes(tag, token)) {
       problems.push(`element <${tag.name}> made from input: ${tag.source.slice(0, 200)}`);
     }
     for (const [name, value] of tag.attributes) {
