@@ -92,12 +92,20 @@ describe('creating and publishing a list', () => {
   });
 
   it('publishes a draft, and the published version ignores later catalog edits', async () => {
+    // Counts of published lists are remembered per handle: read them before the new list exists.
+    const before = await listCurrentVersions(test.db, '2026-11-26');
+    expect(before.has(ZAOLIN)).toBe(false);
     const draft = await createDraftList(test.db, ZAOLIN, [{ itemCode: 'SP-01' }, { itemCode: 'FW-01', overrides: { contactPhone: '12345' } }]);
     expect(draft.ok).toBe(true);
     if (!draft.ok) return;
+    // A draft is not in force: it is neither shown nor counted (its items may still change).
+    expect((await listCurrentVersions(test.db, '2026-11-26')).has(ZAOLIN)).toBe(false);
     expect((await publishList(test.db, draft.value.listId, { effectiveOn: '2026-13-01', publishedBy: 'test' })).ok).toBe(false);
     const published = await publishList(test.db, draft.value.listId, { effectiveOn: '2026-08-01', publishedBy: 'test' });
     expect(published).toEqual({ ok: true, value: { version: draft.value.version } });
+    const after = await listCurrentVersions(test.db, '2026-11-26');
+    expect(after.get(ZAOLIN)).toEqual({ version: draft.value.version, effectiveOn: '2026-08-01', itemCount: 2 });
+    expect(after.get(SANGHE)).toEqual(before.get(SANGHE));
     expect((await publishList(test.db, draft.value.listId, { effectiveOn: '2026-08-01', publishedBy: 'test' })).ok).toBe(false);
 
     const [original] = await test.db.select().from(catalogItems).where(eq(catalogItems.code, 'SP-01'));
