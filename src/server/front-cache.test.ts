@@ -166,6 +166,30 @@ describe('the front cache', () => {
     expect((await get('/statistics/990121000000')).headers['x-front-cache']).toBe('miss');
   });
 
+  it('with minUses 2, stores a page on its second request within the max-age, not on a one-off', async () => {
+    cache = new FrontCache({ ttlMs: 60_000, maxBytes: 1_000_000, maxEntryBytes: 200_000, minUses: 2, now: () => clock });
+    const path = '/villages/130102001001?period=2026-Q1';
+    expect((await get(path)).headers['x-front-cache']).toBe('miss');
+    await settled();
+    expect(cache.size).toBe(0);
+    // Asked for again after the max-age: still a first use, so nothing is kept.
+    clock += 60_000;
+    expect((await get(path)).headers['x-front-cache']).toBe('miss');
+    await settled();
+    expect(cache.size).toBe(0);
+    clock += 30_000;
+    expect((await get(path)).headers['x-front-cache']).toBe('miss');
+    await settled();
+    expect(cache.size).toBe(1);
+    const before = rendered;
+    expect((await get(path)).headers['x-front-cache']).toBe('hit');
+    expect(rendered).toBe(before);
+    // Another language is another page, with its own count.
+    expect((await get(path, { cookie: 'lang=en' })).headers['x-front-cache']).toBe('miss');
+    await settled();
+    expect(cache.size).toBe(1);
+  });
+
   it('does not store a page rendered across a publication (it may show the old state)', async () => {
     const slowCache = new FrontCache({ ttlMs: 60_000, maxBytes: 1_000_000, maxEntryBytes: 200_000 });
     const slow: NodeHandler = (req, res) => {

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const config = getConfig();
   let pages: NodeHandler = entry.handler;
   if (config.frontCache.enabled) {
-    const cache = new FrontCache({ ttlMs: PUBLIC_MAX_AGE_SECONDS * 1000, maxBytes: config.frontCache.maxBytes, maxEntryBytes: 2 * 1024 * 1024 });
+    const cache = new FrontCache({ ttlMs: PUBLIC_MAX_AGE_SECONDS * 1000, maxBytes: config.frontCache.maxBytes, maxEntryBytes: 2 * 1024 * 1024, minUses: 2 });
     // Any instance's publication empties every instance's cache.
     await handle.listen(PUBLIC_CHANGED_CHANNEL, () => cache.clear());
     pages = cache.handler(entry.handler);
