@@ -296,6 +296,21 @@ describe('scopes', () => {
     expect(stats.byTownship.map((entry) => entry.name)).toEqual(['枣林镇', '坡头乡']);
   });
 
+  it('answers from memory only while the counts are the same: a late filing in a closed month shows at once', async () => {
+    const month = '2025-06';
+    const first = (await complaintStatistics(test.db, ZAOLIN, { month, today: TODAY }))!;
+    expect(first.totals.received).toBe(SMALL);
+    // Same places, day and counts: the very same answer, not computed again.
+    expect(await complaintStatistics(test.db, ZAOLIN, { month, today: TODAY })).toBe(first);
+    // A complaint entered late with its real filing day (as a direct reporting slip is) changes the month.
+    await file(12, 'assets', ZAOLIN, '2025-06-10');
+    const after = (await complaintStatistics(test.db, ZAOLIN, { month, today: TODAY }))!;
+    expect(after).not.toBe(first);
+    expect(after.totals.received).not.toBe(SMALL);
+    // Another day is another answer (closedThrough moves with it).
+    expect(await complaintStatistics(test.db, ZAOLIN, { month, today: '2026-12-03' })).not.toBe(after);
+  });
+
   it.each([
     ['990121001201', 'a village'],
     ['990121001000', 'a township'],
