@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FUND_COLUMNS, fundEntriesTemplateXlsx, parseFundEntriesFile } from './index.ts';
+import { readXlsx, workbookReads } from './xlsx.ts';
 import { expectErrors, expectOk, expectSingleError, xlsx } from '../../../../../tests/support/ledger-import.ts';
 import type { XlsxValue } from '../../../../../tests/support/ledger-import.ts';
 import { zip } from '../../../../../tests/support/zip.ts';
@@ -127,5 +128,21 @@ describe('XLSX workbooks', () => {
       sheet.getCell('AH2').value = '备注';
     });
     expect(expectSingleError(await parseFundEntriesFile(bytes, 'a.xlsx'), null, null).message).toContain('30列');
+  });
+});
+
+describe('reading workbooks in a busy process', () => {
+  it('reads one workbook at a time: a second upload waits for the first, and a failed read does not hold up the next', async () => {
+    const good = await xlsx([[...FUND_COLUMNS], ['2026-04-02', '收入', 1200, '经营收入', '收到鱼塘承包费', '村民李某', '记-01', '银行转账', null]]);
+    const broken = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
+    const first = readXlsx(broken, '坏的.xlsx');
+    const second = readXlsx(good, '资金收支.xlsx');
+    const third = readXlsx(good, '资金收支.xlsx');
+    expect(workbookReads.activeCount).toBe(1);
+    expect(workbookReads.pendingCount).toBe(2);
+    expect((await first).ok).toBe(false);
+    expect((await second).ok).toBe(true);
+    expect((await third).ok).toBe(true);
+    expect(workbookReads.activeCount + workbookReads.pendingCount).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
  * into memory, so the zip is inspected first (`inspectXlsxZip`): every part is inflated once with
  * a hard output cap, and what exceljs would build from it is counted, before exceljs ever sees it.
  */
+import pLimit from 'p-limit';
 import ExcelJS from 'exceljs';
 import type { Cell, CellValue } from 'exceljs';
 import { walkZip } from '../../attachments/archive-guard.ts';
@@ -113,7 +114,20 @@ function sumRangeAreas(xml: string, pattern: RegExp): number {
 /** Worksheet parts exceljs would otherwise expand range by range and which the import never needs. */
 const XLSX_IGNORED_NODES = ['cols', 'dataValidations', 'conditionalFormatting', 'extLst'];
 
-export async function readXlsx(bytes: Uint8Array, name: string): Promise<TableResult> {
+/**
+ * Workbooks are read one at a time in a process: exceljs holds the whole workbook in memory (a
+ * 3.4 MB upload peaked at 66 MB of heap, measured 2026-12-03) and the server's heap is capped at
+ * 256 MB (src/server/node-flags.ts), so several staff uploading at once wait a second or two for
+ * each other instead of pushing the server over its cap. Both importers (funds ledgers, livelihood
+ * payment files) read through here.
+ */
+export const workbookReads = pLimit(1);
+
+export function readXlsx(bytes: Uint8Array, name: string): Promise<TableResult> {
+  return workbookReads(() => loadXlsx(bytes, name));
+}
+
+async function loadXlsx(bytes: Uint8Array, name: string): Promise<TableResult> {
   const zipProblem = inspectXlsxZip(bytes, name);
   if (zipProblem) return fail(null, null, zipProblem);
 
