@@ -1,5 +1,5 @@
 /**
- * `npm run bench:http [-- --no-build] [--duration 20] [--connections 50] [--label demo]`:
+ * `npm run bench [-- --no-build] [--duration 20] [--connections 50] [--label demo] [--only filing,village]`:
  * throughput of the built production server, measured against a bare node:http server on the same
  * Node in the same run (the ceiling). A measurement, not a test: it fails only when a target answers
  * with errors.
@@ -8,8 +8,11 @@
  * directory (demo data) unless BENCH_DATABASE_URL points at a PostgreSQL database (e.g. one filled by
  * `npm run db:scale` on a real imported province). Complaint filings go through the JSON API with the
  * proof of work off (PROOF_OF_WORK=off, refused in production) and a different forwarded client
- * address per request (TRUSTED_PROXIES=127.0.0.1), so the per-client limits do not cap the run;
- * afterwards the filed rows are counted against the receipts handed out (none lost, none twice).
+ * address per request (TRUSTED_PROXIES=127.0.0.1), so the per-client limits do not cap the run.
+ * Filings run for 60 s (or --duration if longer); afterwards the rows filed are counted against
+ * the receipts handed out — in the database when it is BENCH_DATABASE_URL's, otherwise by looking
+ * every receipt up through the API — and the run fails if any is lost or stored twice.
+ * `--only` keeps the targets whose names contain one of the given words (the ceiling always runs).
  *
  * Writes the table to tests/bench/results/<date>-<label>.md and prints it.
  */
@@ -28,8 +31,12 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: '50' },
     label: { type: 'string', default: 'demo' },
+    only: { type: 'string' },
   },
 });
+const ONLY = args.only?.split(',').map((word) => word.trim()).filter(Boolean);
+/** The issue's filing target is held for a minute. */
+const FILING_DURATION = 60;
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const WARM_UP = 3;
@@ -95,7 +102,10 @@ interface Target {
   /** Paths to spread the requests over (one is fine). */
   paths: string[];
   method?: 'GET' | 'POST';
-  body?: () => string;
+  /** The body of the n-th request. */
+  body?: (n: number) => string;
+  /** Seconds, when not the run's --duration. */
+  duration?: number;
   onResponse?: (status: number, body: string) => void;
 }
 
@@ -109,14 +119,44 @@ async function drive(base: string, target: Target): Promise<autocannon.Result> {
         const pathname = target.paths[n % target.paths.length]!;
         const headers: Record<string, string> = { ...(request.headers as Record<string, string>), 'X-Forwarded-For': `198.18.${(n >> 8) & 255}.${n & 255}` };
         if (target.body) headers['Content-Type'] = 'application/json';
-        return { ...request, path: pathname, headers, ...(target.body ? { body: target.body() } : {}) };
+        return { ...request, path: pathname, headers, ...(target.body ? { body: target.body(n) } : {}) };
       },
       ...(target.onResponse ? { onResponse: (status: number, body: string) => target.onResponse!(status, body) } : {}),
     },
   ];
   // Warm-up: JIT, the front cache's first fill, PostgreSQL's buffers.
   await autocannon({ url: base, connections: CONNECTIONS, duration: WARM_UP, requests });
-  return autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests });
+  return autocannon({ url: base, connections: CONNECTIONS, duration: target.duration ?? DURATION, requests });
+}
+
+/**
+ * The bench's own filings in the benchmark database (its title, its text and a request number), and
+ * how many of them share a request number (stored twice); undefined without a database to ask.
+ */
+async function countBenchFilings(): Promise<{ rows: number; doubled: number } | undefined> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) return undefined;
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<Array<{ rows: string; distinct: string }>>`
+      select count(*) as rows, count(distinct content) as distinct
+        from complaints where title = ${COMPLAINT.title} and starts_with(content, ${COMPLAINT.content})`;
+    return { rows: Number(row!.rows), doubled: Number(row!.rows) - Number(row!.distinct) };
+  } finally {
+    await sql.end();
+  }
+}
+
+/** How many of the receipts the public lookup finds (for a run on a fresh PGlite database). */
+async function receiptsFound(base: string, receipts: string[]): Promise<number> {
+  let found = 0;
+  for (const receipt of receipts) {
+    const response = await fetch(`${base}/api/v1/complaints/${receipt}`, { headers: { 'X-Forwarded-For': '198.19.0.1' } });
+    if (response.ok) found += 1;
+    await response.arrayBuffer();
+  }
+  return found;
 }
 
 function row(target: string, mode: string, result: autocannon.Result, rssMb: number, ceiling: number): Row {
@@ -192,6 +232,8 @@ async function main(): Promise<void> {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const rows: Row[] = [];
+  const filings: string[] = [];
+  let lostOrDoubled = false;
 
   // The ceiling: a bare node:http server answering a fixed page of about the same size.
   const barePort = await freePort();
@@ -222,16 +264,20 @@ async function main(): Promise<void> {
     if (mode === 'on') {
       targets.push({
         name: 'complaint filing (API)',
+        duration: Math.max(FILING_DURATION, DURATION),
         method: 'POST',
         paths: ['/api/v1/complaints'],
-        body: () => JSON.stringify({ ...COMPLAINT, areaCode: found.villagePaths[0]?.split('/')[2]?.split('?')[0] ?? '990121001201' }),
+        // Each filing carries its request number, so one stored twice shows in the count.
+        body: (n) => JSON.stringify({ ...COMPLAINT, content: `${COMPLAINT.content}（压测第${n}件）`, areaCode: found.villagePaths[0]?.split('/')[2]?.split('?')[0] ?? '990121001201' }),
         onResponse: (status, body) => {
           if (status === 201) receipts.push((JSON.parse(body) as { receipt: string }).receipt);
         },
       });
     }
+    const chosen = ONLY ? targets.filter((target) => ONLY.some((word) => target.name.includes(word))) : targets;
+    const filedBefore = await countBenchFilings();
     const { rssMb } = await peakRss(child.pid!, async () => {
-      for (const target of targets) {
+      for (const target of chosen) {
         const result = await drive(base, target);
         rows.push(row(target.name, `cache ${mode}`, result, 0, ceiling));
         process.stderr.write(`${target.name} (cache ${mode}): ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms\n`);
@@ -244,7 +290,23 @@ async function main(): Promise<void> {
     for (const r of rows) if (r.mode === `cache ${mode}`) r.rssMb = rssMb;
     if (receipts.length) {
       const unique = new Set(receipts).size;
-      process.stderr.write(`filings: ${receipts.length} receipts, ${unique} distinct\n`);
+      const filedAfter = await countBenchFilings();
+      if (filedBefore && filedAfter) {
+        // autocannon stops at the deadline without reading the answers in flight (one per
+        // connection, at the end of the warm-up and of the run): those filings are stored, but
+        // their receipts never reached the client.
+        const stored = filedAfter.rows - filedBefore.rows;
+        const doubled = filedAfter.doubled - filedBefore.doubled;
+        const unanswered = stored - receipts.length;
+        filings.push(`Filings (cache ${mode}): ${receipts.length} receipts, ${unique} distinct; ${stored} rows in the database, ${doubled} stored twice, ${unanswered} filed by requests cut off at a deadline (at most ${2 * CONNECTIONS}).`);
+        if (doubled !== 0 || unanswered < 0 || unanswered > 2 * CONNECTIONS) lostOrDoubled = true;
+      } else {
+        const found = await receiptsFound(base, receipts);
+        filings.push(`Filings (cache ${mode}): ${receipts.length} receipts, ${unique} distinct, ${found} found by the receipt lookup.`);
+        if (found !== receipts.length) lostOrDoubled = true;
+      }
+      if (unique !== receipts.length) lostOrDoubled = true;
+      process.stderr.write(`${filings.at(-1)}\n`);
     }
     await stop(child);
     cleanup();
@@ -254,20 +316,22 @@ async function main(): Promise<void> {
   const table = [
     `# HTTP benchmark ${date} (${args.label})`,
     '',
-    `${os.cpus().length} CPUs, Node ${process.version}, ${CONNECTIONS} connections, ${DURATION} s per target after ${WARM_UP} s warm-up; ` +
+    `${os.cpus().length} CPUs, Node ${process.version}, ${CONNECTIONS} connections, ${DURATION} s per target (filings ${Math.max(FILING_DURATION, DURATION)} s) after ${WARM_UP} s warm-up; ` +
       `database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'PGlite, demo data'}. RSS is the server's peak over its whole run.`,
     '',
     '| target | front cache | req/s | p50 ms | p99 ms | errors | peak RSS MB | of ceiling |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.target} | ${r.mode} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.rssMb} | ${(r.ratio * 100).toFixed(1)} % |`),
     '',
+    ...filings,
+    ...(filings.length ? [''] : []),
   ].join('\n');
   const dir = path.join(ROOT, 'tests/bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${date}-${args.label}.md`);
   writeFileSync(file, table);
   process.stdout.write(`${table}\nwritten to ${path.relative(ROOT, file)}\n`);
-  process.exit(rows.some((r) => r.errors > 0) ? 1 : 0);
+  process.exit(rows.some((r) => r.errors > 0) || lostOrDoubled ? 1 : 0);
 }
 
 await main();
