@@ -213,6 +213,19 @@ describe('a registry file refused', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('reads "__proto__" and "constructor" in a word column as the words they are (CI found a 500 with the first)', async () => {
+    const before = await counts();
+    const cadre = id('19720819', 44);
+    const officials = await upload(utf8(`身份证号码,工作单位,人员类别\r\n${cadre},前营村民委员会,__proto__\r\n${id('19800101', 45)},桑河县水利局,constructor\r\n`), 'officials');
+    expect(officials.messages.slice(1)).toEqual(['第2行“人员类别”：人员类别应填“公职人员”或“村干部”', '第3行“人员类别”：人员类别应填“公职人员”或“村干部”']);
+    const relatives = await upload(utf8(`村干部身份证号码,亲属身份证号码,关系\r\n${cadre},${id('19750312', 46)},__proto__\r\n${cadre},${id('19750312', 47)},toString\r\n`), 'relatives');
+    expect(relatives.messages.slice(1)).toEqual([
+      '第2行“关系”：关系应为近亲属之一：配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女',
+      '第3行“关系”：关系应为近亲属之一：配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女',
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('reports the first hundred row problems and counts the rest', async () => {
     const before = await counts();
     const lines = Array.from({ length: 130 }, (_, n) => `${wrongCheck(id('19600101', n + 100))},2026-11-01`);

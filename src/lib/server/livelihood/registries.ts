@@ -98,17 +98,29 @@ export const REGISTRY_NAMES: Record<RegistryKind, string> = {
   businesses: '市场主体登记',
 };
 
-const OFFICIAL_KIND_OF: Record<string, OfficialKind> = { 公职人员: 'public_employee', 村干部: 'village_cadre', '村（社区）干部': 'village_cadre', 社区干部: 'village_cadre', 村两委干部: 'village_cadre' };
+// Maps, not object literals: a cell is looked up as typed, and "__proto__" or "constructor" in an
+// object literal's lookup finds Object.prototype's members (a registry with "__proto__" as 人员类别
+// was a 500, found by the hostile-import property).
+const OFFICIAL_KIND_OF = new Map<string, OfficialKind>([
+  ['公职人员', 'public_employee'],
+  ['村干部', 'village_cadre'],
+  ['村（社区）干部', 'village_cadre'],
+  ['社区干部', 'village_cadre'],
+  ['村两委干部', 'village_cadre'],
+]);
 
 /** 民法典 第1045条: 配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女 — with the words registries write them in. */
-const RELATION_OF: Record<string, Relation> = {
-  ...Object.fromEntries(['配偶', '丈夫', '妻子', '夫', '妻'].map((word) => [word, 'spouse'])),
-  ...Object.fromEntries(['父母', '父亲', '母亲', '父', '母'].map((word) => [word, 'parent'])),
-  ...Object.fromEntries(['子女', '儿子', '女儿', '子', '女'].map((word) => [word, 'child'])),
-  ...Object.fromEntries(['兄弟姐妹', '兄弟', '姐妹', '哥哥', '弟弟', '姐姐', '妹妹', '兄', '弟', '姐', '妹'].map((word) => [word, 'sibling'])),
-  ...Object.fromEntries(['祖父母', '外祖父母', '祖父', '祖母', '外祖父', '外祖母', '爷爷', '奶奶', '外公', '外婆'].map((word) => [word, 'grandparent'])),
-  ...Object.fromEntries(['孙子女', '外孙子女', '孙子', '孙女', '外孙', '外孙子', '外孙女'].map((word) => [word, 'grandchild'])),
+const RELATION_WORDS: Record<Relation, string[]> = {
+  spouse: ['配偶', '丈夫', '妻子', '夫', '妻'],
+  parent: ['父母', '父亲', '母亲', '父', '母'],
+  child: ['子女', '儿子', '女儿', '子', '女'],
+  sibling: ['兄弟姐妹', '兄弟', '姐妹', '哥哥', '弟弟', '姐姐', '妹妹', '兄', '弟', '姐', '妹'],
+  grandparent: ['祖父母', '外祖父母', '祖父', '祖母', '外祖父', '外祖母', '爷爷', '奶奶', '外公', '外婆'],
+  grandchild: ['孙子女', '外孙子女', '孙子', '孙女', '外孙', '外孙子', '外孙女'],
 };
+const RELATION_OF = new Map<string, Relation>(
+  (Object.entries(RELATION_WORDS) as Array<[Relation, string[]]>).flatMap(([relation, words]) => words.map((word) => [word, relation] as [string, Relation])),
+);
 
 /** Most row problems reported at once; the rest are counted. */
 export const MAX_REGISTRY_ISSUES = 100;
@@ -172,13 +184,13 @@ function checkRow(kind: RegistryKind, key: Buffer, row: Record<string, string>, 
     case 'officials': {
       const employer = (row['工作单位'] ?? '').normalize('NFKC').trim().replace(/\s+/g, ' ');
       if (employer.length < 2 || employer.length > 60) errors['工作单位'] = '请填写工作单位（2至60个字），如：桑河县水利局、前营村民委员会';
-      const officialKind = OFFICIAL_KIND_OF[(row['人员类别'] ?? '').normalize('NFKC').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）')];
+      const officialKind = OFFICIAL_KIND_OF.get((row['人员类别'] ?? '').normalize('NFKC').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）'));
       if (!officialKind) errors['人员类别'] = '人员类别应填“公职人员”或“村干部”';
       stored = { kind, idHash: id('身份证号码'), employer, officialKind: officialKind ?? 'public_employee' };
       break;
     }
     case 'relatives': {
-      const relation = RELATION_OF[(row['关系'] ?? '').normalize('NFKC').replace(/\s+/g, '')];
+      const relation = RELATION_OF.get((row['关系'] ?? '').normalize('NFKC').replace(/\s+/g, ''));
       if (!relation) errors['关系'] = '关系应为近亲属之一：配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女';
       const cadre = id('村干部身份证号码');
       const relative = id('亲属身份证号码');
