@@ -72,6 +72,13 @@ await runDrill('idle-kill', async (defer) => {
   // pg_terminate_backend only signals: wait until those backends are gone.
   for (let i = 0; i < 100 && (await sessions()).some((s) => killedPids.has(s.pid)); i++) await sleep(20);
   note(`${killed.filter((row) => row.terminated).length} sessions terminated`);
+  // Each backend tells its client it is terminating before it exits, and each instance reads those
+  // notices from its sockets when its event loop next polls. A request the drill sends in the very
+  // same moment can still reach a pooled connection whose notice is unread (CI drew that race once:
+  // a 503); an idle kill in production comes long before the next request. So the drill waits until
+  // both instances have seen the kill — their LISTEN connections, closed in the same sweep, are back
+  // — and then the first request must use fresh connections, never a dead one.
+  for (let i = 0; i < 100 && (await listening()) < 2; i++) await sleep(50);
 
   step('the next request to each instance succeeds, whatever it needs');
   for (const server of [a, b]) {
