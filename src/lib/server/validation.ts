@@ -28,6 +28,14 @@ export function removeControlChars(text: string): string {
   return text.replace(CONTROL_CHARS_GLOBAL, '');
 }
 
+/**
+ * How many characters PostgreSQL's char_length counts: code points, not UTF-16 units, so "😀" is one
+ * character here as in every length CHECK of the schema ("😀".length is 2 in JavaScript).
+ */
+export function characterCount(text: string): number {
+  return [...text].length;
+}
+
 /** How many characters a reader actually sees (code points, without spaces and zero-width ones). */
 export function visibleLength(text: string): number {
   return [...text.replace(INVISIBLE, '')].length;
@@ -59,7 +67,7 @@ export function visibleText({ label, min = 0, max, minMessage, maxMessage }: Vis
         .string()
         .refine((text) => !CONTROL_CHARS.test(text), `${label}中有看不见的控制字符（常见于从别处复制的文字），请删除后再提交`)
         .refine((text) => min === 0 || visibleLength(text) >= min, minMessage ?? `${label}至少${min}个字`)
-        .refine((text) => text.length <= max, maxMessage ?? `${label}不超过${max}个字`),
+        .refine((text) => characterCount(text) <= max, maxMessage ?? `${label}不超过${max}个字`),
     );
 }
 

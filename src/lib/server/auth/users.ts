@@ -18,7 +18,7 @@ import { createSession, generateSessionToken, invalidateUserSessions } from './s
 import { formatWait, type SignInThrottle } from './throttle.ts';
 import { signInThrottleFor } from './sign-in-failures.ts';
 import { translator } from '../../../i18n/index.ts';
-import { fieldErrors } from '../validation.ts';
+import { characterCount, fieldErrors, visibleLength } from '../validation.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { setContact } from '../notify/contact.ts';
 
@@ -168,7 +168,7 @@ export async function createUser(
   // A department account acts for one department of its county (db/schema/livelihood.ts): named
   // here, found or added in the transaction below, so the accounts of one department share its items.
   const department = (parsed.data.department ?? '').normalize('NFKC').trim();
-  if (role === 'department' && (department.length < 3 || department.length > 40)) errors.department = '请填写部门全称（3至40个字），如：桑河县民政局';
+  if (role === 'department' && (visibleLength(department) < 3 || characterCount(department) > 40)) errors.department = '请填写部门全称（3至40个字），如：桑河县民政局';
   if (role !== 'department' && department) errors.department = '只有县直部门账号填写所属部门';
   if (role !== 'admin') {
     const area = scopeCode ? await getArea(db, scopeCode) : undefined;

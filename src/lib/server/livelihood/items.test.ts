@@ -87,6 +87,9 @@ describe('subsidy items', () => {
     expect(bad.ok === false && bad.errors).toMatchObject({ standardYuan: expect.stringMatching(/最多两位小数/), catalogCode: expect.stringMatching(/ZZ-99/) });
     const zero = await addItem(test.db, actors.nyj, { ...DIBAO, name: '耕地地力保护补贴', standardYuan: '0' });
     expect(zero.ok === false && zero.errors.standardYuan).toMatch(/大于0/);
+    // One emoji is two UTF-16 units but one character to the database's length check (was a 500).
+    const emoji = await addItem(test.db, actors.nyj, { ...DIBAO, name: '😀', legalBasis: '🏠🏠🏠' });
+    expect(emoji.ok === false && emoji.errors).toMatchObject({ name: expect.stringMatching(/至少2个字/), legalBasis: expect.stringMatching(/请写明政策依据/) });
     expect(await auditCount()).toBe(before);
   });
 
@@ -145,6 +148,8 @@ describe('department accounts', () => {
     expect(await createUser(test.db, township, { ...base, username: 'sanghe.cl1' })).toMatchObject({ ok: false, status: 403 });
     const noName = await createUser(test.db, actors.county, { ...base, username: 'sanghe.cl2', department: '' });
     expect(noName.ok === false && noName.errors.department).toMatch(/请填写部门全称/);
+    const emoji = await createUser(test.db, actors.county, { ...base, username: 'sanghe.cl2', department: '😀😀' });
+    expect(emoji.ok === false && emoji.errors.department).toMatch(/请填写部门全称/);
     const village = await createUser(test.db, actors.county, { ...base, username: 'sanghe.cl3', scopeCode: '990121001201' });
     expect(village.ok === false && village.errors.scopeCode).toBe('县直部门账号的辖区应为县');
     const cadre = await createUser(test.db, actors.county, { ...base, username: 'sanghe.cl4', role: 'cadre', scopeCode: '990121001201' });

@@ -17,7 +17,7 @@ import { recordAudit } from '../audit.ts';
 import { can } from '../auth/permissions.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type Result } from '../result.ts';
-import { fieldErrors } from '../validation.ts';
+import { fieldErrors, visibleText } from '../validation.ts';
 
 /** The department an account acts for, or undefined (not a department account, or disabled). */
 export async function departmentOf(db: DbOrTx, actor: Pick<Actor, 'id'>): Promise<LivelihoodDepartmentRow | undefined> {
@@ -45,11 +45,12 @@ export async function getOwnItem(db: DbOrTx, actor: Actor, itemId: string): Prom
 const checkbox = z.union([z.boolean(), z.string()]).optional().transform((value) => value === true || value === 'on' || value === 'yes');
 
 const ItemSchema = z.object({
-  name: z.string().trim().min(2, '请填写补贴项目名称（至少2个字），如：最低生活保障金').max(40, '补贴项目名称不超过40个字'),
-  standardText: z.string().trim().min(4, '请写明补助标准或计算办法（至少4个字），如：按户月人均收入与低保标准的差额发放').max(300, '补助标准不超过300个字'),
+  // Counted as the schema's CHECK counts (code points): a two-unit emoji is one character, not a name.
+  name: visibleText({ label: '补贴项目名称', min: 2, max: 40, minMessage: '请填写补贴项目名称（至少2个字），如：最低生活保障金' }),
+  standardText: visibleText({ label: '补助标准', min: 4, max: 300, minMessage: '请写明补助标准或计算办法（至少4个字），如：按户月人均收入与低保标准的差额发放' }),
   /** Yuan as typed; empty when the rule has no single figure. */
   standardYuan: z.string().optional().default(''),
-  legalBasis: z.string().trim().min(4, '请写明政策依据（文件名称和文号）').max(300, '政策依据不超过300个字'),
+  legalBasis: visibleText({ label: '政策依据', min: 4, max: 300, minMessage: '请写明政策依据（文件名称和文号）' }),
   catalogCode: z.string().optional().default(''),
   forbidsVehicle: checkbox,
   forbidsBusiness: checkbox,

@@ -35,6 +35,7 @@ import { getConfig } from '../config.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { fail, ok, type Actor, type FieldErrors, type Result } from '../result.ts';
 import { isIsoDate, todayInShanghai } from '../time.ts';
+import { characterCount, visibleLength } from '../validation.ts';
 import { runCrossChecks, type CrossCheckRun } from './cross-checks.ts';
 import { readColumnFile, templateCsv, templateXlsx, type ColumnFileResult, type ColumnSpec } from './file.ts';
 import { idHash, idNumberProblem, normaliseIdNumber } from './id-number.ts';
@@ -183,7 +184,7 @@ function checkRow(kind: RegistryKind, key: Buffer, row: Record<string, string>, 
       break;
     case 'officials': {
       const employer = (row['工作单位'] ?? '').normalize('NFKC').trim().replace(/\s+/g, ' ');
-      if (employer.length < 2 || employer.length > 60) errors['工作单位'] = '请填写工作单位（2至60个字），如：桑河县水利局、前营村民委员会';
+      if (visibleLength(employer) < 2 || characterCount(employer) > 60) errors['工作单位'] = '请填写工作单位（2至60个字），如：桑河县水利局、前营村民委员会';
       const officialKind = OFFICIAL_KIND_OF.get((row['人员类别'] ?? '').normalize('NFKC').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）'));
       if (!officialKind) errors['人员类别'] = '人员类别应填“公职人员”或“村干部”';
       stored = { kind, idHash: id('身份证号码'), employer, officialKind: officialKind ?? 'public_employee' };
