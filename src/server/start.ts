@@ -18,6 +18,9 @@ import { installClientErrorPages } from './client-errors.ts';
 import { FrontCache, type NodeHandler } from './front-cache.ts';
 import { StaticFiles } from './static-files.ts';
 
+/** How long a stopping server still accepts connections (answering each with Connection: close). */
+const SHUTDOWN_DRAIN_MS = 500;
+
 interface AstroNodeEntry {
   /** The middleware build's request listener: pages and endpoints only (static files are ours). */
   handler: NodeHandler;
@@ -74,11 +77,11 @@ async function main(): Promise<void> {
   logger.info({ port: config.port, host: config.host ?? 'localhost', frontCache: config.frontCache.enabled }, 'listening');
 
   /**
-   * Stop accepting connections, let every request in flight finish, stop the hourly jobs and let a
-   * round in progress finish, and only then close the database: closing it under a running request
-   * fails its queries. Keep-alive connections are told to close with their next answer (they
-   * would otherwise keep the server from ever closing under steady traffic). The force-exit timer
-   * stays, for a request that never ends.
+   * Answer on for a moment, then stop accepting connections, let every request in flight finish,
+   * stop the hourly jobs and let a round in progress finish, and only then close the database:
+   * closing it under a running request fails its queries. Keep-alive connections are told to close
+   * with their next answer (they would otherwise keep the server from ever closing under steady
+   * traffic). The force-exit timer stays, for a request that never ends.
    */
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -90,8 +93,13 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     const jobsStopped = jobs.stop();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const res of inFlight.keys()) if (!res.headersSent) res.setHeader('Connection', 'close');
+    // Closing the listening socket at once resets every connection still in the kernel's accept
+    // queue, and closing idle connections drops a new one whose request is not read yet: requests
+    // their clients sent before the signal (the sigterm drill drew one in CI). After this pause
+    // those have been accepted and read; what is reset afterwards was sent after the signal.
+    await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_DRAIN_MS));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     try {
       await closed;
