@@ -29,6 +29,7 @@ import {
   postForm,
   privatePostgres,
   runDrill,
+  sendComplaint,
   signIn,
   sleep,
   startServer,
@@ -50,7 +51,7 @@ interface Outcome {
   clear?: boolean;
   detail?: string;
   /** A filing not answered 201: its request, to be sent again with the same Idempotency-Key. */
-  retry?: { headers: Record<string, string>; body: string };
+  retry?: ReturnType<typeof complaintRequest>;
 }
 
 function countBy(values: string[]): Record<string, number> {
@@ -81,7 +82,7 @@ await runDrill('pg-restart', async (defer) => {
     let response: Response;
     const filing = kind === 'file' ? complaintRequest(base) : undefined;
     try {
-      if (filing) response = await fetch(`${base}/api/v1/complaints`, { method: 'POST', ...filing });
+      if (filing) response = await sendComplaint(base, filing);
       else if (kind === 'staff') response = await fetch(`${base}/staff`, { headers: { Cookie: cookie }, redirect: 'manual' });
       else if (kind === 'healthz') response = await fetch(`${base}/healthz`);
       // A query string of its own each time, so the front cache never answers for the database.
@@ -170,7 +171,7 @@ await runDrill('pg-restart', async (defer) => {
   // (200) instead of filing it again; one never committed is filed now (201).
   const retried = { again: 0, anew: 0 };
   for (const outcome of outcomes.filter((o) => o.retry)) {
-    const response = await fetch(`${base}/api/v1/complaints`, { method: 'POST', ...outcome.retry! });
+    const response = await sendComplaint(base, outcome.retry!);
     const text = await response.text();
     if (response.status !== 200 && response.status !== 201) fail(`a filing sent again with its Idempotency-Key was answered ${response.status}: ${text.slice(0, 200)}`);
     receipts.push((JSON.parse(text) as { receipt: string }).receipt);

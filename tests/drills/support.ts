@@ -303,9 +303,14 @@ export function complaintRequest(base: string): { headers: Record<string, string
   };
 }
 
+/** Sends a filing made by `complaintRequest` (again, for a retry with its Idempotency-Key). */
+export async function sendComplaint(base: string, request: ReturnType<typeof complaintRequest>): Promise<Response> {
+  return fetch(`${base}/api/v1/complaints`, { method: 'POST', ...request });
+}
+
 /** Files one complaint through `POST /api/v1/complaints`. */
 export async function fileComplaint(base: string): Promise<Response> {
-  return fetch(`${base}/api/v1/complaints`, { method: 'POST', ...complaintRequest(base) });
+  return sendComplaint(base, complaintRequest(base));
 }
 
 /** The stored form of a receipt (complaints.receipt_hmac) under the base64 key the drill gave the server. */
